@@ -1,0 +1,93 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from isoloir.accounts import services
+from isoloir.accounts.models import Compte, Electeur
+
+
+@admin.register(Compte)
+class CompteAdmin(UserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "nom_affiche", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "nom_affiche"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Identité", {"fields": ["nom_affiche"]}),
+        (
+            "Droits",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    readonly_fields = ["date_joined"]
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = "compte activé"
+    parameter_name = "active"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("oui", "Activé"), ("non", "Non activé")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Electeur]) -> QuerySet[Electeur]:
+        if self.value() == "oui":
+            return queryset.filter(active_le__isnull=False)
+        if self.value() == "non":
+            return queryset.filter(active_le__isnull=True)
+        return queryset
+
+
+@admin.register(Electeur)
+class ElecteurAdmin(admin.ModelAdmin):
+    list_display = [
+        "nom_naissance",
+        "nom_usage",
+        "prenoms",
+        "civilite",
+        "email",
+        "etablissement",
+        "active_le",
+    ]
+    list_filter = [ActiveFilter, "civilite"]
+    search_fields = ["nom_naissance", "nom_usage", "prenoms", "compte__email", "etablissement"]
+    list_select_related = ["compte"]
+    readonly_fields = ["compte", "active_le", "question_defi"]
+    # The roll comes from the CSV import, which checks the NUMEN and keeps only its hash;
+    # here an administrator corrects an identity, never a secret.
+    fields = [
+        "compte",
+        "civilite",
+        "nom_naissance",
+        "nom_usage",
+        "prenoms",
+        "date_naissance",
+        "commune_naissance",
+        "pays_naissance",
+        "etablissement",
+        "question_defi",
+        "active_le",
+    ]
+    actions = ["envoyer_activation"]
+
+    @admin.display(description="adresse professionnelle", ordering="compte__email")
+    def email(self, electeur: Electeur) -> str:
+        return electeur.compte.email
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Envoyer le courriel d'activation aux électeurs sélectionnés")
+    def envoyer_activation(self, request: HttpRequest, queryset: QuerySet[Electeur]) -> None:
+        envoyes = sum(
+            services.envoyer_activation(electeur=e) for e in queryset.select_related("compte")
+        )
+        deja = queryset.count() - envoyes
+        self.message_user(
+            request,
+            f"{envoyes} courriel(s) d'activation programmé(s)"
+            + (f" ; {deja} compte(s) déjà activé(s), ignoré(s)." if deja else "."),
+            messages.SUCCESS,
+        )

@@ -1,0 +1,62 @@
+"""The account mails. Composed by the worker: the link is issued at sending time, so its
+token exists only in the mail."""
+
+from django.urls import reverse
+from django.utils import formats
+
+from isoloir.accounts.models import Electeur
+from isoloir.accounts.services import duree_lien
+from isoloir.elections.selectors import campagne_de
+from isoloir.links import services as liens
+from isoloir.links.models import Usage
+from isoloir.notify.composition import Contenu, composeur, lien_absolu
+from isoloir.notify.models import Courriel
+
+
+def _contexte_personne(courriel: Courriel) -> dict[str, object]:
+    electeur = Electeur.objects.filter(compte_id=courriel.compte_id).first()
+    campagne = campagne_de(electeur) if electeur else None
+    return {
+        "electeur": electeur,
+        "salutation": (f"{electeur.premier_prenom} {electeur.nom.upper()}" if electeur else ""),
+        "campagne": campagne.nom if campagne else "Élections professionnelles",
+    }
+
+
+def _lien(courriel: Courriel, usage: Usage, route: str) -> tuple[str, str]:
+    duree = duree_lien(usage)
+    lien, jeton = liens.emettre(usage=usage, compte_id=courriel.compte_id, duree=duree)
+    expiration = formats.date_format(lien.expire_le, "l j F Y à H\\hi")
+    return lien_absolu(f"{reverse(route)}?token={jeton}"), expiration
+
+
+@composeur("activation")
+def activation(courriel: Courriel) -> Contenu:
+    url, expiration = _lien(courriel, Usage.ACTIVATION, "accounts:activation")
+    contexte = _contexte_personne(courriel)
+    return Contenu(
+        objet=f"Activez votre compte électeur — {contexte['campagne']}",
+        gabarit="accounts/mails/activation",
+        contexte={**contexte, "url": url, "expiration": expiration},
+    )
+
+
+@composeur("mot_de_passe")
+def mot_de_passe(courriel: Courriel) -> Contenu:
+    url, expiration = _lien(courriel, Usage.MOT_DE_PASSE, "accounts:reinitialisation")
+    contexte = _contexte_personne(courriel)
+    return Contenu(
+        objet="Réinitialisation de votre mot de passe élections",
+        gabarit="accounts/mails/mot_de_passe",
+        contexte={**contexte, "url": url, "expiration": expiration},
+    )
+
+
+@composeur("mot_de_passe_modifie")
+def mot_de_passe_modifie(courriel: Courriel) -> Contenu:
+    contexte = _contexte_personne(courriel)
+    return Contenu(
+        objet="Votre mot de passe élections a été modifié",
+        gabarit="accounts/mails/mot_de_passe_modifie",
+        contexte={**contexte, "url": lien_absolu(reverse("accounts:mot_de_passe_oublie"))},
+    )

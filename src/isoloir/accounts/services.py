@@ -1,0 +1,190 @@
+"""Voter accounts: activation, login, password reset.
+
+Each write runs in one durable transaction that consumes its single-use link, so a link
+used twice at once gives one success, and a refused input leaves the link usable.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from isoloir.accounts import question_defi
+from isoloir.accounts.models import Compte, Electeur
+from isoloir.audit.services import journaliser
+from isoloir.core import clock, throttle
+from isoloir.core.requests import client_ip
+from isoloir.links import services as liens
+from isoloir.links.models import Usage
+from isoloir.notify import services as courriels
+
+journal = logging.getLogger(__name__)
+
+
+class ConnexionRefusee(Exception):
+    message = "Adresse électronique ou mot de passe incorrect."
+
+
+class ConnexionBloquee(ConnexionRefusee):
+    message = (
+        "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est suspendue "
+        "pendant 15 minutes. Vous pouvez aussi utiliser « Mot de passe oublié »."
+    )
+
+
+def _limite_par_compte() -> throttle.Limit:
+    return throttle.Limit(
+        "connexion-compte",
+        settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+        settings.ISOLOIR_LOGIN_LOCKOUT_SECONDS,
+    )
+
+
+def _limite_par_ip() -> throttle.Limit:
+    return throttle.Limit(
+        "connexion-ip",
+        settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_IP,
+        settings.ISOLOIR_LOGIN_LOCKOUT_SECONDS,
+    )
+
+
+def _limite_demandes_lien() -> throttle.Limit:
+    # Caps the mails one address can be sent, so the form cannot be used to flood a mailbox.
+    return throttle.Limit("lien-par-compte", 5, 3600)
+
+
+# --- Activation --------------------------------------------------------------------------
+
+
+def envoyer_activation(*, electeur: Electeur) -> bool:
+    """Queue the activation mail of a voter whose account is not yet active.
+
+    Returns False, sending nothing, when the account is already active.
+    """
+    if electeur.est_active:
+        return False
+    with transaction.atomic():
+        courriels.programmer(
+            type_courriel="activation",
+            compte_id=electeur.compte_id,
+            destinataire=electeur.compte.email,
+        )
+        journaliser("activation.envoi_programme", compte_id=electeur.compte_id)
+    return True
+
+
+def electeur_du_lien_activation(*, jeton: str) -> Electeur:
+    lien = liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
+    return Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+
+
+@transaction.atomic(durable=True)
+def activer_compte(
+    *, jeton: str, mot_de_passe: str, question: str, reponse: str, ip: str = ""
+) -> Compte:
+    lien = liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+    electeur = (
+        Electeur.objects.select_for_update().select_related("compte").get(compte_id=lien.compte_id)
+    )
+    compte = electeur.compte
+    if question not in question_defi.LIBELLES:
+        raise ValidationError({"question_defi": "Choisissez une question dans la liste."})
+    if len(question_defi.normaliser(reponse)) < question_defi.LONGUEUR_MINIMALE:
+        raise ValidationError(
+            {"reponse_defi": "La réponse secrète doit comporter au moins 3 caractères."}
+        )
+    password_validation.validate_password(mot_de_passe, compte)
+    compte.set_password(mot_de_passe)
+    compte.save(update_fields=["password"])
+    electeur.question_defi = question
+    electeur.reponse_defi_empreinte = question_defi.hacher(reponse)
+    electeur.active_le = clock.now()
+    electeur.save(update_fields=["question_defi", "reponse_defi_empreinte", "active_le"])
+    journaliser("compte.active", compte_id=compte.pk, ip=ip)
+    return compte
+
+
+# --- Login -------------------------------------------------------------------------------
+
+
+def authentifier(*, request: HttpRequest, email: str, mot_de_passe: str) -> Compte:
+    """Check e-mail and password, counting failures per account and per IP.
+
+    An unknown address and a wrong password get the same answer and the same work
+    (Django's backend hashes a dummy password), so the form does not reveal who is on
+    the roll. A blocked account is refused even with the right password.
+    """
+    email = email.strip().lower()
+    ip = client_ip(request)
+    par_compte, par_ip = _limite_par_compte(), _limite_par_ip()
+    if throttle.is_blocked(par_compte, email) or throttle.is_blocked(par_ip, ip):
+        journaliser("connexion.bloquee", ip=ip)
+        raise ConnexionBloquee
+    compte = authenticate(request, username=email, password=mot_de_passe)
+    if compte is None:
+        echecs = throttle.record_failure(par_compte, email)
+        echecs_ip = throttle.record_failure(par_ip, ip)
+        journaliser("connexion.echec", ip=ip)
+        if echecs >= par_compte.limit or echecs_ip >= par_ip.limit:
+            raise ConnexionBloquee
+        raise ConnexionRefusee
+    throttle.reset(par_compte, email)
+    journaliser("connexion.reussie", compte_id=compte.pk, ip=ip)
+    assert isinstance(compte, Compte)
+    return compte
+
+
+# --- Forgotten password ------------------------------------------------------------------
+
+
+def demander_reinitialisation(*, email: str, ip: str = "") -> None:
+    """Send a reset link to the address if it belongs to an account; say nothing either way.
+
+    A voter who never activated their account gets the activation link instead, which is
+    what they need.
+    """
+    email = email.strip().lower()
+    compte = Compte.objects.filter(email=email, is_active=True).select_related("electeur").first()
+    limite = _limite_demandes_lien()
+    if compte is None or throttle.record_failure(limite, email) > limite.limit:
+        journaliser("mot_de_passe.demande_ignoree", ip=ip)
+        return
+    electeur = getattr(compte, "electeur", None)
+    type_courriel = "activation" if electeur and not electeur.est_active else "mot_de_passe"
+    with transaction.atomic():
+        courriels.programmer(
+            type_courriel=type_courriel, compte_id=compte.pk, destinataire=compte.email
+        )
+        journaliser("mot_de_passe.demande", compte_id=compte.pk, ip=ip)
+
+
+def compte_du_lien_reinitialisation(*, jeton: str) -> Compte:
+    return liens.consulter(usage=Usage.MOT_DE_PASSE, jeton=jeton).compte
+
+
+@transaction.atomic(durable=True)
+def reinitialiser_mot_de_passe(*, jeton: str, mot_de_passe: str, ip: str = "") -> Compte:
+    lien = liens.consommer(usage=Usage.MOT_DE_PASSE, jeton=jeton)
+    compte = Compte.objects.select_for_update().get(pk=lien.compte_id)
+    password_validation.validate_password(mot_de_passe, compte)
+    compte.set_password(mot_de_passe)
+    compte.save(update_fields=["password"])
+    # Other sessions end by themselves: Django checks a hash of the password on each request.
+    throttle.reset(_limite_par_compte(), compte.email)
+    courriels.programmer(
+        type_courriel="mot_de_passe_modifie", compte_id=compte.pk, destinataire=compte.email
+    )
+    journaliser("mot_de_passe.reinitialise", compte_id=compte.pk, ip=ip)
+    return compte
+
+
+def duree_lien(usage: Usage) -> timedelta:
+    secondes = {
+        Usage.ACTIVATION: settings.ISOLOIR_ACTIVATION_LINK_SECONDS,
+        Usage.MOT_DE_PASSE: settings.ISOLOIR_PASSWORD_RESET_LINK_SECONDS,
+    }[usage]
+    return timedelta(seconds=secondes)

@@ -1,0 +1,241 @@
+"""Portal pages of the account: login, activation, password, home, information pages.
+
+Views parse input, call one service, render; the rules live in ``services.py``.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from isoloir.accounts import question_defi, services
+from isoloir.accounts.forms import (
+    ActivationForm,
+    ConnexionForm,
+    MotDePasseOublieForm,
+    ReinitialisationForm,
+)
+from isoloir.core.requests import client_ip
+from isoloir.elections import selectors
+from isoloir.links.services import LienInvalide
+
+
+def _electeur(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return getattr(request.user, "electeur", None)
+
+
+def _page(request: HttpRequest, gabarit: str, titre: str, **contexte: object) -> HttpResponse:
+    electeur = _electeur(request)
+    campagne = selectors.campagne_de(electeur) if electeur else None
+    return render(
+        request,
+        gabarit,
+        {
+            "titre": titre,
+            "electeur": electeur,
+            "campagne": campagne,
+            "nom_campagne": campagne.nom.removeprefix("Élections professionnelles ")
+            if campagne
+            else "",
+            **contexte,
+        },
+    )
+
+
+def _lien_invalide(request: HttpRequest, erreur: LienInvalide, titre: str) -> HttpResponse:
+    return _page(request, "accounts/lien_invalide.html", titre, erreur=erreur.message)
+
+
+@never_cache
+def connexion(request: HttpRequest) -> HttpResponse:
+    suivant = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
+        suivant = ""
+    form = ConnexionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            compte = services.authentifier(
+                request=request,
+                email=form.cleaned_data["email"],
+                mot_de_passe=form.cleaned_data["mot_de_passe"],
+            )
+        except services.ConnexionRefusee as refus:
+            form.add_error(None, refus.message)
+        else:
+            login(request, compte)  # also gives the session a new key (fixation)
+            return redirect(suivant or settings.LOGIN_REDIRECT_URL)
+    return _page(request, "accounts/connexion.html", "Connexion", form=form, suivant=suivant)
+
+
+@require_POST
+def deconnexion(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "Vous êtes déconnecté.")
+    return redirect("accounts:connexion")
+
+
+@never_cache
+def activation(request: HttpRequest) -> HttpResponse:
+    jeton = request.GET.get("token") or request.POST.get("token") or ""
+    titre = "Activation de votre compte électeur"
+    try:
+        electeur = services.electeur_du_lien_activation(jeton=jeton)
+    except LienInvalide as erreur:
+        return _lien_invalide(request, erreur, titre)
+    form = ActivationForm(request.POST or None, compte=electeur.compte)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activer_compte(
+                jeton=jeton,
+                mot_de_passe=form.cleaned_data["mot_de_passe"],
+                question=form.cleaned_data["question_defi"],
+                reponse=form.cleaned_data["reponse_defi"],
+                ip=client_ip(request),
+            )
+        except LienInvalide as erreur:
+            return _lien_invalide(request, erreur, titre)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                "Votre compte est activé. Connectez-vous avec votre adresse professionnelle et "
+                "votre mot de passe élections.",
+            )
+            return redirect(f"{reverse('accounts:connexion')}")
+    return _page(
+        request, "accounts/activation.html", titre, form=form, electeur_lien=electeur, token=jeton
+    )
+
+
+@never_cache
+def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
+    form = MotDePasseOublieForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.demander_reinitialisation(email=form.cleaned_data["email"], ip=client_ip(request))
+        return _page(
+            request,
+            "accounts/mot_de_passe_demande.html",
+            "Mot de passe oublié",
+            email=form.cleaned_data["email"],
+        )
+    return _page(request, "accounts/mot_de_passe_oublie.html", "Mot de passe oublié", form=form)
+
+
+@never_cache
+def reinitialisation(request: HttpRequest) -> HttpResponse:
+    jeton = request.GET.get("token") or request.POST.get("token") or ""
+    titre = "Nouveau mot de passe élections"
+    try:
+        compte = services.compte_du_lien_reinitialisation(jeton=jeton)
+    except LienInvalide as erreur:
+        return _lien_invalide(request, erreur, titre)
+    form = ReinitialisationForm(request.POST or None, compte=compte)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reinitialiser_mot_de_passe(
+                jeton=jeton, mot_de_passe=form.cleaned_data["mot_de_passe"], ip=client_ip(request)
+            )
+        except LienInvalide as erreur:
+            return _lien_invalide(request, erreur, titre)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request, "Votre mot de passe a été modifié. Connectez-vous avec le nouveau."
+            )
+            return redirect("accounts:connexion")
+    return _page(request, "accounts/reinitialisation.html", titre, form=form, token=jeton)
+
+
+@login_required
+def accueil(request: HttpRequest) -> HttpResponse:
+    electeur = _electeur(request)
+    campagne = selectors.campagne_de(electeur) if electeur else None
+    fenetre = selectors.fenetre_de(campagne) if campagne else None
+    return _page(
+        request,
+        "accounts/accueil.html",
+        "Bienvenue sur votre portail Élections",
+        rubrique="accueil",
+        fenetre=fenetre,
+        **_compte_a_rebours(fenetre),
+    )
+
+
+def _compte_a_rebours(fenetre: selectors.Fenetre | None) -> dict[str, object]:
+    if fenetre is None:
+        return {}
+    echeance = fenetre.prochaine_echeance()
+    if echeance is None:
+        return {"phase": fenetre.phase()}
+    from isoloir.core import clock
+
+    minutes = max(0, int((echeance - clock.now()).total_seconds() // 60))
+    return {
+        "phase": fenetre.phase(),
+        "echeance": echeance,
+        "jours": minutes // 1440,
+        "heures": minutes % 1440 // 60,
+        "minutes": minutes % 60,
+    }
+
+
+@login_required
+def mes_informations(request: HttpRequest) -> HttpResponse:
+    electeur = _electeur(request)
+    question = question_defi.LIBELLES.get(electeur.question_defi, "") if electeur else ""
+    return _page(
+        request,
+        "accounts/mes_informations.html",
+        "Mes informations personnelles",
+        question=question,
+        rubrique="compte",
+        fil_ariane=[{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+    )
+
+
+@login_required
+def edito(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "accounts/edito.html",
+        "Édito",
+        rubrique="accueil",
+        fil_ariane=[{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+    )
+
+
+def assistance_telephonique(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "accounts/assistance_telephonique.html",
+        "Assistance téléphonique",
+        rubrique="assistance",
+    )
+
+
+@login_required
+def assistance(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "accounts/assistance.html",
+        "Demande d'assistance",
+        rubrique="assistance",
+        fil_ariane=[{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+    )
+
+
+def accessibilite(request: HttpRequest) -> HttpResponse:
+    return _page(request, "accounts/accessibilite.html", "Déclaration d'accessibilité")
+
+
+def donnees_personnelles(request: HttpRequest) -> HttpResponse:
+    return _page(request, "accounts/donnees_personnelles.html", "Données personnelles")

@@ -1,0 +1,176 @@
+"""Turning environment variables into Django settings, and refusing unsafe ones.
+
+Kept apart from ``settings.py`` so that each rule can be tested on its own.
+"""
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULT_SECRET_KEY = "isoloir-dev-insecure-key-never-use-in-production"  # noqa: S105
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+    # Runs each task inline; only for unit tests, refused in production.
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get("ISOLOIR_DATA_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def running_tests() -> bool:
+    return "pytest" in sys.modules or os.environ.get("ISOLOIR_TESTING") == "1"
+
+
+def database(env: environ.Env, variable: str, sqlite_path: Path) -> dict[str, Any]:
+    if os.environ.get(variable):
+        config: dict[str, Any] = env.db_url(variable)
+    else:
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+    if config["ENGINE"].endswith("sqlite3"):
+        # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
+        # up instead of one failing with "database is locked" halfway through; WAL lets
+        # the web server read while the worker writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    config.setdefault("ATOMIC_REQUESTS", False)
+    config.setdefault("CONN_MAX_AGE", 0)
+    config["TEST"] = {"NAME": _test_name(config)}
+    return config
+
+
+def _test_name(config: dict[str, Any]) -> str | None:
+    if config["ENGINE"].endswith("sqlite3"):
+        return None  # in-memory
+    return f"test_{config['NAME']}"
+
+
+def cache(env: environ.Env) -> dict[str, Any]:
+    if os.environ.get("CACHE_URL"):
+        config: dict[str, Any] = env.cache_url("CACHE_URL")
+    else:
+        # A database table, not process memory: the web processes and the worker must
+        # see the same throttling counters.
+        config = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "isoloir_cache",
+        }
+    config.setdefault("KEY_PREFIX", "isoloir")
+    return config
+
+
+def tasks(backend: str) -> dict[str, Any]:
+    if backend not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"ISOLOIR_TASKS_BACKEND={backend!r} inconnu ; valeurs : {', '.join(TASK_BACKENDS)}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[backend], "QUEUES": ["default"]}}
+
+
+def mailer(smtp_url: str, data: Path) -> dict[str, Any]:
+    """``smtp://user:password@host:port`` (``?starttls=1``), ``smtps://…`` for implicit TLS.
+
+    Without a URL, mails are written as .eml files in the data folder and summarised on
+    the console, so the demo works with no mail server.
+    """
+    if not smtp_url:
+        return {
+            "BACKEND": "isoloir.notify.backends.FileAndConsoleBackend",
+            "OPTIONS": {"file_path": str(data / "mails")},
+        }
+    url = urlsplit(smtp_url)
+    if url.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured("ISOLOIR_SMTP_URL doit commencer par smtp:// ou smtps://.")
+    query = parse_qs(url.query)
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": url.hostname or "127.0.0.1",
+            "port": url.port or (465 if url.scheme == "smtps" else 25),
+            "username": unquote(url.username or ""),
+            "password": unquote(url.password or ""),
+            "use_ssl": url.scheme == "smtps",
+            "use_tls": query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+            "timeout": 20,
+        },
+    }
+
+
+def content_security_policy() -> dict[str, Any]:
+    from django.utils.csp import CSP
+
+    return {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF, CSP.NONCE],
+        "style-src": [CSP.SELF],
+        "img-src": [CSP.SELF, "data:"],
+        "font-src": [CSP.SELF],
+        "connect-src": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+        "form-action": [CSP.SELF],
+        "base-uri": [CSP.SELF],
+        "object-src": [CSP.NONE],
+    }
+
+
+def logging_config(debug: bool) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {"django.db.backends": {"level": "INFO"}},
+    }
+
+
+def check_production(
+    *,
+    production: bool,
+    debug: bool,
+    secret_key: str,
+    numen_key: str,
+    databases: dict[str, dict[str, Any]],
+    captcha_test_mode: bool,
+    tasks_backend: str,
+    mailer: dict[str, Any],
+    testing: bool,
+) -> None:
+    """Refuse to start a production instance on a setting that is only safe for a demo."""
+    if not production:
+        return
+    problems = []
+    if debug:
+        problems.append("DEBUG est activé")
+    if secret_key == DEFAULT_SECRET_KEY or len(secret_key) < 50:
+        problems.append("SECRET_KEY est la clé par défaut ou fait moins de 50 caractères")
+    if numen_key == secret_key:
+        problems.append("ISOLOIR_NUMEN_KEY doit être définie et distincte de SECRET_KEY")
+    for alias, db in databases.items():
+        if db["ENGINE"].endswith("sqlite3"):
+            problems.append(f"la base « {alias} » est SQLite (PostgreSQL requis)")
+    if captcha_test_mode:
+        problems.append("ISOLOIR_CAPTCHA_TEST_MODE est activé")
+    if tasks_backend == "immediate":
+        problems.append("ISOLOIR_TASKS_BACKEND=immediate est réservé aux tests")
+    if not mailer["BACKEND"].endswith("smtp.EmailBackend"):
+        problems.append("ISOLOIR_SMTP_URL n'est pas défini")
+    if testing:
+        problems.append("le mode test est actif (ISOLOIR_TESTING)")
+    if problems:
+        raise ImproperlyConfigured(
+            "ISOLOIR_ENV=production refuse de démarrer : " + " ; ".join(problems) + "."
+        )

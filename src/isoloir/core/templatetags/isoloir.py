@@ -1,0 +1,29 @@
+from django import forms, template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.inclusion_tag("isoloir/champ.html")
+def champ(champ: forms.BoundField) -> dict[str, object]:
+    """A DSFR form field whose hint and errors are tied to the input for screen readers."""
+    identifiant = champ.auto_id
+    liste = isinstance(champ.field.widget, forms.Select)
+    decrit_par = []
+    if champ.help_text:
+        decrit_par.append(f"{identifiant}-aide")
+    attributs: dict[str, str] = {}
+    if champ.errors:
+        decrit_par.append(f"{identifiant}-erreur")
+        attributs["aria-invalid"] = "true"
+    classe = "fr-select" if liste else "fr-input"
+    if champ.errors and not liste:
+        classe += " fr-input--error"
+    attributs["class"] = classe
+    if decrit_par:
+        attributs["aria-describedby"] = " ".join(decrit_par)
+    groupe = "fr-select-group" if liste else "fr-input-group"
+    if champ.errors:
+        groupe += f" {groupe}--error"
+    widget: SafeString = champ.as_widget(attrs=attributs)
+    return {"champ": champ, "widget": widget, "groupe": groupe, "identifiant": identifiant}

@@ -1,0 +1,200 @@
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from isoloir.accounts.models import Civilite, Electeur
+
+DUREE_MINIMALE = timedelta(hours=24)  # décret 2011-595 art. 9-I (A01)
+DUREE_MAXIMALE = timedelta(days=8)
+
+
+def verifier_fenetre(ouverture: datetime | None, cloture: datetime | None) -> None:
+    if ouverture is None or cloture is None:
+        return
+    if cloture <= ouverture:
+        raise ValidationError({"cloture": "La clôture doit suivre l'ouverture."})
+    if not DUREE_MINIMALE <= cloture - ouverture <= DUREE_MAXIMALE:
+        raise ValidationError(
+            {"cloture": "La période de vote doit durer entre 24 heures et 8 jours."}
+        )
+
+
+class Campagne(models.Model):
+    """An election campaign: its scrutins share a portal, a roll and, by default, a window.
+
+    Times are stored in UTC and entered and shown in Europe/Paris (``TIME_ZONE``).
+    """
+
+    nom = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant", unique=True)
+    ouverture = models.DateTimeField("ouverture du vote")
+    cloture = models.DateTimeField("clôture du vote")
+    edito = models.TextField(
+        "édito", blank=True, help_text="Texte d'accueil affiché aux électeurs sur le portail."
+    )
+
+    class Meta:
+        verbose_name = "campagne"
+        verbose_name_plural = "campagnes"
+        ordering = ["-ouverture"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    def clean(self) -> None:
+        verifier_fenetre(self.ouverture, self.cloture)
+
+
+class TypeScrutin(models.TextChoices):
+    CSA = "CSA", "Comité social d'administration"
+    CAP = "CAP", "Commission administrative paritaire"
+    CCP = "CCP", "Commission consultative paritaire"
+    CSA_SPECIAL = "CSAS", "Comité social d'administration spécial"
+
+
+class Scrutin(models.Model):
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="scrutins", verbose_name="campagne"
+    )
+    code = models.SlugField("code", max_length=64)
+    intitule = models.CharField("intitulé", max_length=250)
+    type = models.CharField("type", max_length=8, choices=TypeScrutin.choices)
+    perimetre = models.CharField(
+        "périmètre", max_length=200, help_text="Par exemple : Ministère, Académie de Lyon."
+    )
+    sieges_titulaires = models.PositiveSmallIntegerField(
+        "sièges de titulaires", validators=[MinValueValidator(1)]
+    )
+    sieges_suppleants = models.PositiveSmallIntegerField("sièges de suppléants", default=0)
+    ouverture = models.DateTimeField(
+        "ouverture propre",
+        null=True,
+        blank=True,
+        help_text="À renseigner seulement si elle diffère de celle de la campagne.",
+    )
+    cloture = models.DateTimeField("clôture propre", null=True, blank=True)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "scrutin"
+        verbose_name_plural = "scrutins"
+        ordering = ["campagne", "ordre", "intitule"]
+        constraints = [
+            models.UniqueConstraint(fields=["campagne", "code"], name="scrutin_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(ouverture__isnull=True, cloture__isnull=True)
+                | models.Q(ouverture__isnull=False, cloture__isnull=False),
+                name="scrutin_fenetre_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.intitule
+
+    def clean(self) -> None:
+        if (self.ouverture is None) != (self.cloture is None):
+            raise ValidationError(
+                "Renseignez l'ouverture et la clôture propres, ou aucune des deux."
+            )
+        verifier_fenetre(self.ouverture, self.cloture)
+
+    @property
+    def fenetre(self) -> tuple[datetime, datetime]:
+        if self.ouverture and self.cloture:
+            return self.ouverture, self.cloture
+        return self.campagne.ouverture, self.campagne.cloture
+
+
+def chemin_profession_de_foi(liste: "ListeCandidats", nom_fichier: str) -> str:
+    return (
+        f"professions-de-foi/{liste.scrutin.campagne.slug}/{liste.scrutin.code}-{liste.ordre}.pdf"
+    )
+
+
+def verifier_pdf(fichier: models.fields.files.FieldFile) -> None:
+    fichier.seek(0)
+    entete = fichier.read(5)
+    fichier.seek(0)
+    if entete != b"%PDF-":
+        raise ValidationError("La profession de foi doit être un fichier PDF.")
+    if fichier.size and fichier.size > 10 * 1024 * 1024:
+        raise ValidationError("La profession de foi ne doit pas dépasser 10 Mo.")
+
+
+class ListeCandidats(models.Model):
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.CASCADE, related_name="listes", verbose_name="scrutin"
+    )
+    ordre = models.PositiveSmallIntegerField(
+        "ordre", help_text="Ordre d'affichage sur le bulletin (tiré au sort)."
+    )
+    sigle = models.CharField("sigle", max_length=40)
+    denomination = models.CharField("organisation syndicale", max_length=250)
+    union = models.CharField(
+        "union de syndicats",
+        max_length=250,
+        blank=True,
+        help_text="Pour une liste commune ou présentée par une union.",
+    )
+    profession_de_foi = models.FileField(
+        "profession de foi (PDF)",
+        upload_to=chemin_profession_de_foi,
+        blank=True,
+        validators=[verifier_pdf],
+    )
+
+    class Meta:
+        verbose_name = "liste de candidats"
+        verbose_name_plural = "listes de candidats"
+        ordering = ["scrutin", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["scrutin", "ordre"], name="liste_ordre_unique"),
+            models.UniqueConstraint(fields=["scrutin", "sigle"], name="liste_sigle_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sigle} — {self.scrutin}"
+
+
+class Candidat(models.Model):
+    liste = models.ForeignKey(
+        ListeCandidats, on_delete=models.CASCADE, related_name="candidats", verbose_name="liste"
+    )
+    rang = models.PositiveSmallIntegerField("rang", validators=[MinValueValidator(1)])
+    civilite = models.CharField("civilité", max_length=3, choices=Civilite.choices)
+    nom = models.CharField("nom", max_length=100)
+    prenoms = models.CharField("prénoms", max_length=150)
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["liste", "rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["liste", "rang"], name="candidat_rang_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rang}. {self.civilite} {self.nom} {self.prenoms}"
+
+
+class Inscription(models.Model):
+    """One line of a roll: this voter may vote in this scrutin."""
+
+    electeur = models.ForeignKey(
+        Electeur, on_delete=models.CASCADE, related_name="inscriptions", verbose_name="électeur"
+    )
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.CASCADE, related_name="inscriptions", verbose_name="scrutin"
+    )
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions (listes électorales)"
+        constraints = [
+            models.UniqueConstraint(fields=["electeur", "scrutin"], name="inscription_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.electeur} — {self.scrutin}"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from isoloir.notify.models import Courriel
+
+
+@admin.register(Courriel)
+class CourrielAdmin(admin.ModelAdmin):
+    list_display = ["cree_le", "type", "destinataire", "objet", "etat", "tentatives", "envoye_le"]
+    list_filter = ["etat", "type"]
+    search_fields = ["destinataire", "objet"]
+    readonly_fields = [f.name for f in Courriel._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,68 @@
+"""Composing the product's mails: French text + HTML from templates, transactional headers.
+
+Each kind of mail registers a composer, called by the worker at sending time. Composers
+live with their domain (e.g. ``accounts/mails.py``); this module knows none of them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from isoloir.notify.models import Courriel
+
+
+@dataclass(frozen=True)
+class Contenu:
+    objet: str
+    gabarit: str  # template path without extension: ``.txt`` and ``.html`` are rendered
+    contexte: dict[str, Any]
+
+
+Composeur = Callable[[Courriel], Contenu]
+_composeurs: dict[str, Composeur] = {}
+
+
+def composeur(type_courriel: str) -> Callable[[Composeur], Composeur]:
+    def enregistrer(fonction: Composeur) -> Composeur:
+        _composeurs[type_courriel] = fonction
+        return fonction
+
+    return enregistrer
+
+
+def composer(courriel: Courriel) -> EmailMultiAlternatives:
+    try:
+        fonction = _composeurs[courriel.type]
+    except KeyError:
+        raise LookupError(f"Aucun composeur pour le type de courriel {courriel.type!r}") from None
+    contenu = fonction(courriel)
+    contexte = {"objet": contenu.objet, **contenu.contexte}
+    message = EmailMultiAlternatives(
+        subject=contenu.objet,
+        body=render_to_string(f"{contenu.gabarit}.txt", contexte),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[courriel.destinataire],
+        headers={
+            # RFC 3834: no vacation responder should answer a transactional mail.
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "OOF, AutoReply",
+            "Message-ID": make_msgid(domain=_domaine_expediteur()),
+        },
+    )
+    message.attach_alternative(render_to_string(f"{contenu.gabarit}.html", contexte), "text/html")
+    courriel.objet = contenu.objet
+    return message
+
+
+def _domaine_expediteur() -> str:
+    adresse = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    return adresse.rsplit("@", 1)[-1] or "isoloir.localhost"
+
+
+def lien_absolu(chemin: str) -> str:
+    return f"{settings.ISOLOIR_BASE_URL}{chemin}"

@@ -1,0 +1,194 @@
+"""Settings of Isoloir, read from the environment.
+
+Every default is chosen so that ``isoloir demo`` runs on a bare machine (SQLite files
+in the data folder, tasks in the database, mail to files); production overrides them
+through environment variables and :func:`isoloir.config.check_production` refuses the
+unsafe ones.
+"""
+
+from pathlib import Path
+
+import environ
+
+from isoloir import config
+
+env = environ.Env()
+
+DATA_DIR = config.data_dir()
+ISOLOIR_ENV = env.str("ISOLOIR_ENV", default="development")
+PRODUCTION = ISOLOIR_ENV == "production"
+TESTING = config.running_tests()
+
+BASE_DIR = Path(__file__).resolve().parent
+SECRET_KEY = env.str("SECRET_KEY", default=config.DEFAULT_SECRET_KEY)
+DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Base of every absolute link we send (activation, reset): mails are built in the worker,
+# outside any request, so the public address must be configured.
+ISOLOIR_BASE_URL = env.str("ISOLOIR_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Keyed hash of the NUMEN: 30 bits of entropy at most, so an unkeyed hash would be
+# brute-forced in seconds; the key lives outside the database.
+ISOLOIR_NUMEN_KEY = env.str("ISOLOIR_NUMEN_KEY", default=SECRET_KEY)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "widget_tweaks",
+    "dsfr",
+    "django_tasks",
+    "django_tasks_db",
+    "isoloir.core",
+    "isoloir.audit",
+    "isoloir.links",
+    "isoloir.accounts",
+    "isoloir.elections",
+    "isoloir.notify",
+    "isoloir.ballotbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "isoloir.urls"
+WSGI_APPLICATION = "isoloir.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "isoloir.core.context_processors.portail",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": config.database(env, "DATABASE_URL", DATA_DIR / "isoloir.sqlite3"),
+    # The ballot box lives in its own database (décret 2011-595 art. 4-II): nothing in it
+    # may be joined back to a voter.
+    "urne": config.database(env, "URNE_DATABASE_URL", DATA_DIR / "urne.sqlite3"),
+}
+DATABASE_ROUTERS = ["isoloir.ballotbox.routers.UrneRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": config.cache(env)}
+
+ISOLOIR_TASKS_BACKEND = env.str("ISOLOIR_TASKS_BACKEND", default="database")
+ISOLOIR_TASKS_REDIS_URL = env.str("ISOLOIR_TASKS_REDIS_URL", default="redis://127.0.0.1:6379/2")
+TASKS = config.tasks(ISOLOIR_TASKS_BACKEND)
+if ISOLOIR_TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": ISOLOIR_TASKS_REDIS_URL}}
+
+AUTH_USER_MODEL = "accounts.Compte"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:connexion"
+LOGIN_REDIRECT_URL = "accounts:accueil"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "isoloir.accounts.validators.NePasContenirSonNomValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache"
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
+SESSION_COOKIE_AGE = env.int("ISOLOIR_SESSION_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = config.content_security_policy()
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Static files are served by whitenoise straight from the installed packages, so the
+# demo needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+DSFR_USE_INTEGRITY_CHECKSUMS = False
+
+DEFAULT_FROM_EMAIL = env.str(
+    "ISOLOIR_FROM_EMAIL", default="Élections professionnelles <ne-pas-repondre@isoloir.localhost>"
+)
+MAILERS = {"default": config.mailer(env.str("ISOLOIR_SMTP_URL", default=""), DATA_DIR)}
+ISOLOIR_MAIL_MAX_ATTEMPTS = env.int("ISOLOIR_MAIL_MAX_ATTEMPTS", default=6)
+
+# Lifetimes of single-use links, in seconds.
+ISOLOIR_ACTIVATION_LINK_SECONDS = env.int("ISOLOIR_ACTIVATION_LINK_SECONDS", default=7 * 24 * 3600)
+ISOLOIR_PASSWORD_RESET_LINK_SECONDS = env.int(
+    "ISOLOIR_PASSWORD_RESET_LINK_SECONDS", default=30 * 60
+)
+# Login throttling: failures counted per account (whatever the source address, so that
+# a botnet cannot spread its guesses) and per IP address, over a sliding quarter hour.
+ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+ISOLOIR_LOGIN_MAX_FAILURES_PER_IP = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_IP", 30)
+ISOLOIR_LOGIN_LOCKOUT_SECONDS = env.int("ISOLOIR_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Header set by the reverse proxy with the client address; empty means REMOTE_ADDR.
+ISOLOIR_CLIENT_IP_HEADER = env.str("ISOLOIR_CLIENT_IP_HEADER", default="")
+
+ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
+ISOLOIR_PHONE_ASSISTANCE = env.str("ISOLOIR_PHONE_ASSISTANCE", default="0 800 000 000")
+
+LOGGING = config.logging_config(DEBUG)
+
+config.check_production(
+    production=PRODUCTION,
+    debug=DEBUG,
+    secret_key=SECRET_KEY,
+    numen_key=ISOLOIR_NUMEN_KEY,
+    databases=DATABASES,
+    captcha_test_mode=ISOLOIR_CAPTCHA_TEST_MODE,
+    tasks_backend=ISOLOIR_TASKS_BACKEND,
+    mailer=MAILERS["default"],
+    testing=TESTING,
+)

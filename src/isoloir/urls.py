@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Isoloir — back-office des élections"
+admin.site.site_title = "Isoloir"
+admin.site.index_title = "Administration des élections"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="accounts:accueil", permanent=False)),
+    path("portail/", include("isoloir.accounts.urls")),
+    path("portail/", include("isoloir.elections.urls")),
+    path("back-office/", admin.site.urls),
+]

@@ -1,0 +1,59 @@
+"""Shared fixtures: a real SMTP server on loopback, the task worker, domain factories.
+
+The environment is set before Django's settings are read (pytest-django reads them after
+this module is imported), so every run gets its own data folder.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-tests-"))
+os.environ.setdefault("ISOLOIR_TESTING", "1")
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from tests.smtp import ServeurSMTP, lancer_serveur_smtp
+
+pytest_plugins = ["tests.factories"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide() -> Iterator[None]:
+    # Throttling counters live in the cache, which outlives a test's transaction.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def serveur_smtp() -> Iterator[ServeurSMTP]:
+    serveur = lancer_serveur_smtp()
+    yield serveur
+    serveur.arreter()
+
+
+@pytest.fixture
+def boite(serveur_smtp: ServeurSMTP, settings) -> ServeurSMTP:  # type: ignore[no-untyped-def]
+    """Mail of this test goes through the loopback SMTP server and lands here."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": serveur_smtp.port, "timeout": 10},
+        }
+    }
+    serveur_smtp.vider()
+    return serveur_smtp
+
+
+@pytest.fixture
+def executer_taches():  # type: ignore[no-untyped-def]
+    """Runs the task worker until the queue holds nothing due, as ``db_worker`` would."""
+
+    def executer() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return executer
