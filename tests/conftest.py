@@ -1,14 +1,5 @@
 """Shared fixtures: a real SMTP server on loopback, the task worker, domain factories.
-
-The environment is set before Django's settings are read (pytest-django reads them after
-this module is imported), so every run gets its own data folder.
 """
-
-import os
-import tempfile
-
-os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-tests-"))
-os.environ.setdefault("ISOLOIR_TESTING", "1")
 
 from collections.abc import Iterator
 

@@ -48,13 +48,15 @@ def database(env: environ.Env, variable: str, sqlite_path: Path) -> dict[str, An
         }
     config.setdefault("ATOMIC_REQUESTS", False)
     config.setdefault("CONN_MAX_AGE", 0)
-    config["TEST"] = {"NAME": _test_name(config)}
+    config["TEST"] = {"NAME": _test_name(config, sqlite_path)}
     return config
 
 
-def _test_name(config: dict[str, Any]) -> str | None:
+def _test_name(config: dict[str, Any], sqlite_path: Path) -> str:
     if config["ENGINE"].endswith("sqlite3"):
-        return None  # in-memory
+        # A file rather than memory, so that tests of concurrency get one real connection
+        # per thread, as two web processes would.
+        return str(sqlite_path.with_name(f"test-{sqlite_path.name}"))
     return f"test_{config['NAME']}"
 
 

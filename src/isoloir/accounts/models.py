@@ -42,7 +42,7 @@ class Compte(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]  # stubs declare a ClassVar
 
     class Meta:
         verbose_name = "compte"

@@ -22,12 +22,13 @@ from isoloir.accounts.forms import (
     MotDePasseOublieForm,
     ReinitialisationForm,
 )
+from isoloir.accounts.models import Electeur
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.links.services import LienInvalide
 
 
-def _electeur(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _electeur(request: HttpRequest) -> Electeur | None:
     return getattr(request.user, "electeur", None)
 
 
@@ -58,7 +59,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
     suivant = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
         suivant = ""
-    form = ConnexionForm(request.POST or None)
+    form = ConnexionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             compte = services.authentifier(
@@ -89,7 +90,7 @@ def activation(request: HttpRequest) -> HttpResponse:
         electeur = services.electeur_du_lien_activation(jeton=jeton)
     except LienInvalide as erreur:
         return _lien_invalide(request, erreur, titre)
-    form = ActivationForm(request.POST or None, compte=electeur.compte)
+    form = ActivationForm(request.POST if request.method == "POST" else None, compte=electeur.compte)
     if request.method == "POST" and form.is_valid():
         try:
             services.activer_compte(
@@ -117,7 +118,7 @@ def activation(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
-    form = MotDePasseOublieForm(request.POST or None)
+    form = MotDePasseOublieForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.demander_reinitialisation(email=form.cleaned_data["email"], ip=client_ip(request))
         return _page(
@@ -137,7 +138,7 @@ def reinitialisation(request: HttpRequest) -> HttpResponse:
         compte = services.compte_du_lien_reinitialisation(jeton=jeton)
     except LienInvalide as erreur:
         return _lien_invalide(request, erreur, titre)
-    form = ReinitialisationForm(request.POST or None, compte=compte)
+    form = ReinitialisationForm(request.POST if request.method == "POST" else None, compte=compte)
     if request.method == "POST" and form.is_valid():
         try:
             services.reinitialiser_mot_de_passe(

@@ -5,40 +5,63 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from isoloir.accounts.models import Electeur
 from isoloir.elections import selectors
+from isoloir.elections.models import Campagne
 
 
-def _contexte(request: HttpRequest, titre: str, rubrique: str) -> dict[str, object]:
-    electeur = getattr(request.user, "electeur", None)
-    campagne = selectors.campagne_de(electeur) if electeur else None
-    return {
-        "titre": titre,
-        "rubrique": rubrique,
-        "electeur": electeur,
-        "campagne": campagne,
-        "fil_ariane": [{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
-    }
+def _electeur_et_campagne(request: HttpRequest) -> tuple[Electeur | None, Campagne | None]:
+    electeur: Electeur | None = getattr(request.user, "electeur", None)
+    return electeur, selectors.campagne_de(electeur) if electeur else None
+
+
+def _rendre(
+    request: HttpRequest, gabarit: str, titre: str, rubrique: str, **contexte: object
+) -> HttpResponse:
+    electeur, campagne = _electeur_et_campagne(request)
+    return render(
+        request,
+        gabarit,
+        {
+            "titre": titre,
+            "rubrique": rubrique,
+            "electeur": electeur,
+            "campagne": campagne,
+            "fil_ariane": [{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+            **contexte,
+        },
+    )
 
 
 @login_required
 def mes_scrutins(request: HttpRequest) -> HttpResponse:
-    contexte = _contexte(request, "Mes scrutins et leurs listes de candidats", "scrutins")
-    electeur, campagne = contexte["electeur"], contexte["campagne"]
-    scrutins = selectors.scrutins_avec_listes(electeur, campagne) if campagne else []
-    return render(request, "elections/mes_scrutins.html", {**contexte, "scrutins": scrutins})
+    electeur, campagne = _electeur_et_campagne(request)
+    scrutins = selectors.scrutins_avec_listes(electeur, campagne) if electeur and campagne else []
+    return _rendre(
+        request,
+        "elections/mes_scrutins.html",
+        "Mes scrutins et leurs listes de candidats",
+        "scrutins",
+        scrutins=scrutins,
+    )
 
 
 @login_required
 def listes_electorales(request: HttpRequest) -> HttpResponse:
-    contexte = _contexte(request, "Listes électorales de mes scrutins", "scrutins")
-    electeur, campagne = contexte["electeur"], contexte["campagne"]
-    scrutins = selectors.effectifs_des_scrutins(electeur, campagne) if campagne else []
-    return render(request, "elections/listes_electorales.html", {**contexte, "scrutins": scrutins})
+    electeur, campagne = _electeur_et_campagne(request)
+    scrutins = selectors.effectifs_des_scrutins(electeur, campagne) if electeur and campagne else []
+    return _rendre(
+        request,
+        "elections/listes_electorales.html",
+        "Listes électorales de mes scrutins",
+        "scrutins",
+        scrutins=scrutins,
+    )
 
 
 @login_required
 def profession_de_foi(request: HttpRequest, liste_id: int) -> FileResponse:
-    electeur = getattr(request.user, "electeur", None)
+    electeur, _ = _electeur_et_campagne(request)
     liste = selectors.liste_visible_par(electeur, liste_id) if electeur else None
     if liste is None or not liste.profession_de_foi:
         raise Http404("Profession de foi introuvable.")
@@ -50,16 +73,20 @@ def profession_de_foi(request: HttpRequest, liste_id: int) -> FileResponse:
 
 @login_required
 def je_vote(request: HttpRequest) -> HttpResponse:
-    contexte = _contexte(request, "Consulter les scrutins, les candidatures et voter", "vote")
-    electeur, campagne = contexte["electeur"], contexte["campagne"]
+    electeur, campagne = _electeur_et_campagne(request)
     scrutins = [
         (scrutin, selectors.fenetre_du_scrutin(scrutin))
-        for scrutin in (selectors.scrutins_de(electeur, campagne) if campagne else [])
+        for scrutin in (selectors.scrutins_de(electeur, campagne) if electeur and campagne else [])
     ]
-    return render(request, "elections/je_vote.html", {**contexte, "scrutins": scrutins})
+    return _rendre(
+        request,
+        "elections/je_vote.html",
+        "Consulter les scrutins, les candidatures et voter",
+        "vote",
+        scrutins=scrutins,
+    )
 
 
 @login_required
 def reclamation(request: HttpRequest) -> HttpResponse:
-    contexte = _contexte(request, "Formuler une réclamation", "scrutins")
-    return render(request, "elections/reclamation.html", contexte)
+    return _rendre(request, "elections/reclamation.html", "Formuler une réclamation", "scrutins")

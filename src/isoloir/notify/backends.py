@@ -13,8 +13,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 class FileAndConsoleBackend(BaseEmailBackend):
-    def __init__(self, *, file_path: str, fail_silently: bool = False, **kwargs: Any) -> None:
-        super().__init__(fail_silently=fail_silently, **kwargs)
+    def __init__(self, *, file_path: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.dossier = Path(file_path)
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:

@@ -1,0 +1,255 @@
+"""Account activation, from the back-office's mail to the first login, on real SMTP."""
+
+import logging
+import threading
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import close_old_connections, connection, transaction
+from django.urls import reverse
+
+from isoloir.accounts import question_defi, services
+from isoloir.accounts.models import Electeur
+from isoloir.audit.models import Evenement
+from isoloir.links import services as liens
+from isoloir.links.models import LienUsageUnique
+from tests.smtp import html, lien, texte
+
+MOT_DE_PASSE = "Une phrase assez longue pour voter 2026"
+
+
+@pytest.fixture
+def electeur(creer_scrutin, creer_electeur, settings):  # type: ignore[no-untyped-def]
+    settings.ISOLOIR_BASE_URL = "http://testserver"
+    return creer_electeur(
+        creer_scrutin(),
+        email="marc.campodifiori@ac-lyon.fr",
+        nom_naissance="Campodifiori",
+        prenoms="Marc Antoine",
+        civilite="M.",
+    )
+
+
+def _recevoir_lien_activation(electeur, boite, executer_taches) -> str:  # type: ignore[no-untyped-def]
+    with transaction.atomic():
+        assert services.envoyer_activation(electeur=electeur)
+    executer_taches()
+    (message,) = boite.attendre(1)
+    return lien(message, "/portail/activation")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_le_courriel_d_activation(electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+    url = _recevoir_lien_activation(electeur, boite, executer_taches)
+    (message,) = boite.messages
+    assert message["To"] == "marc.campodifiori@ac-lyon.fr"
+    assert message["Subject"].startswith("Activez votre compte électeur")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert "Bonjour Marc CAMPODIFIORI" in texte(message)
+    assert url in html(message)
+    # The token exists only in the mail: neither the link row nor the task queue holds it.
+    jeton = url.split("token=")[1]
+    assert LienUsageUnique.objects.filter(empreinte_jeton=liens.empreinte(jeton)).exists()
+    from django_tasks_db.models import DBTaskResult
+
+    assert all(jeton not in str(t.args_kwargs) for t in DBTaskResult.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_activation_puis_connexion(client, electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+    url = _recevoir_lien_activation(electeur, boite, executer_taches)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Activation de votre compte électeur" in page.content.decode()
+    assert page["Cache-Control"].startswith("max-age=0")
+
+    jeton = url.split("token=")[1]
+    reponse = client.post(
+        reverse("accounts:activation"),
+        {
+            "token": jeton,
+            "mot_de_passe": MOT_DE_PASSE,
+            "confirmation": MOT_DE_PASSE,
+            "question_defi": "animal",
+            "reponse_defi": "  Médor ",
+        },
+    )
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("accounts:connexion")
+
+    electeur.refresh_from_db()
+    assert electeur.est_active
+    assert electeur.compte.password.startswith("argon2$argon2id$")
+    assert electeur.reponse_defi_empreinte.startswith("argon2$argon2id$")
+    assert question_defi.verifier("MEDOR", electeur.reponse_defi_empreinte)
+    assert authenticate(username="marc.campodifiori@ac-lyon.fr", password=MOT_DE_PASSE)
+    assert Evenement.objects.filter(type="compte.active", compte_id=electeur.compte_id).exists()
+
+    # The same link a second time: a clear message, nothing changes.
+    encore = client.post(
+        reverse("accounts:activation"),
+        {
+            "token": jeton,
+            "mot_de_passe": "Autre phrase de passe 2026!",
+            "confirmation": "Autre phrase de passe 2026!",
+            "question_defi": "livre",
+            "reponse_defi": "Candide",
+        },
+    )
+    assert "Ce lien a déjà été utilisé" in encore.content.decode()
+    assert authenticate(username="marc.campodifiori@ac-lyon.fr", password=MOT_DE_PASSE)
+
+    connexion = client.post(
+        reverse("accounts:connexion"),
+        {"email": "Marc.Campodifiori@ac-lyon.fr", "mot_de_passe": MOT_DE_PASSE},
+    )
+    assert connexion.status_code == 302
+    accueil = client.get(reverse("accounts:accueil"))
+    assert "Bienvenue sur votre portail Élections" in accueil.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("mot_de_passe", "confirmation", "message"),
+    [
+        ("court", "court", "trop court"),
+        ("Campodifiori-2026-vote", "Campodifiori-2026-vote", "ni votre nom ni votre prénom"),
+        ("marcantoine-vote-2026", "marcantoine-vote-2026", "ni votre nom ni votre prénom"),
+        ("123456789012345", "123456789012345", "entièrement numérique"),
+        ("qwerty123456", "qwerty123456", "trop courant"),
+        (MOT_DE_PASSE, MOT_DE_PASSE + "x", "La confirmation ne correspond pas"),
+    ],
+)
+def test_mots_de_passe_refuses(client, electeur, mot_de_passe, confirmation, message) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from isoloir.links.models import Usage
+
+    _, jeton = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
+    )
+    reponse = client.post(
+        reverse("accounts:activation"),
+        {
+            "token": jeton,
+            "mot_de_passe": mot_de_passe,
+            "confirmation": confirmation,
+            "question_defi": "animal",
+            "reponse_defi": "Médor",
+        },
+    )
+    assert reponse.status_code == 200
+    assert message in reponse.content.decode()
+    electeur.refresh_from_db()
+    assert not electeur.est_active
+    # A refused form does not burn the link: the voter can correct and retry.
+    assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
+    # The form comes back filled, secrets excepted.
+    assert mot_de_passe not in reponse.content.decode() or mot_de_passe == "court"
+
+
+@pytest.mark.django_db
+def test_question_et_reponse_obligatoires(client, electeur) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from isoloir.links.models import Usage
+
+    _, jeton = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
+    )
+    reponse = client.post(
+        reverse("accounts:activation"),
+        {
+            "token": jeton,
+            "mot_de_passe": MOT_DE_PASSE,
+            "confirmation": MOT_DE_PASSE,
+            "question_defi": "inventee",
+            "reponse_defi": " a ",
+        },
+    )
+    contenu = reponse.content.decode()
+    assert "Sélectionnez un choix valide" in contenu
+    assert "au moins 3 caractères" in contenu
+
+
+@pytest.mark.django_db
+def test_lien_inconnu_ou_expire(client, electeur) -> None:  # type: ignore[no-untyped-def]
+    reponse = client.get(reverse("accounts:activation") + "?token=nimportequoi")
+    assert "Ce lien n&#x27;est pas valide" in reponse.content.decode()
+    assert "Demander un nouveau lien" in reponse.content.decode()
+
+
+@pytest.mark.django_db
+def test_un_compte_deja_active_ne_recoit_pas_de_lien(creer_electeur, creer_scrutin) -> None:  # type: ignore[no-untyped-def]
+    deja = creer_electeur(creer_scrutin(), active=True)
+    assert services.envoyer_activation(electeur=deja) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_activations_simultanees_une_seule_reussit(electeur) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from isoloir.links.models import Usage
+
+    _, jeton = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
+    )
+    depart = threading.Barrier(2)
+    resultats: list[str] = []
+
+    def activer(mot_de_passe: str) -> None:
+        try:
+            depart.wait()
+            services.activer_compte(
+                jeton=jeton, mot_de_passe=mot_de_passe, question="animal", reponse="Médor"
+            )
+            resultats.append(mot_de_passe)
+        except liens.LienDejaUtilise:
+            resultats.append("refus")
+        finally:
+            close_old_connections()
+            connection.close()
+
+    fils = [threading.Thread(target=activer, args=(f"{MOT_DE_PASSE} n°{i}",)) for i in (1, 2)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert resultats.count("refus") == 1
+    gagnant = next(r for r in resultats if r != "refus")
+    electeur = Electeur.objects.get(pk=electeur.pk)
+    assert electeur.compte.check_password(gagnant)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_aucun_secret_dans_les_journaux_ni_les_courriels(
+    client, electeur, boite, executer_taches, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    url = _recevoir_lien_activation(electeur, boite, executer_taches)
+    jeton = url.split("token=")[1]
+    client.get(url)
+    client.post(
+        reverse("accounts:activation"),
+        {
+            "token": jeton,
+            "mot_de_passe": MOT_DE_PASSE,
+            "confirmation": MOT_DE_PASSE,
+            "question_defi": "animal",
+            "reponse_defi": "Médor le chien",
+        },
+    )
+    client.post(
+        reverse("accounts:connexion"),
+        {"email": electeur.compte.email, "mot_de_passe": MOT_DE_PASSE},
+    )
+    client.post(
+        reverse("accounts:connexion"),
+        {"email": electeur.compte.email, "mot_de_passe": "mauvais " + MOT_DE_PASSE},
+    )
+    journaux = caplog.text + str(list(Evenement.objects.values()))
+    for secret in (MOT_DE_PASSE, "Médor le chien", "medorlechien", jeton):
+        assert secret not in journaux
+    courriels = "".join(m.as_string() for m in boite.messages)
+    for secret in (MOT_DE_PASSE, "Médor", "medorlechien"):
+        assert secret not in courriels

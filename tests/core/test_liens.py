@@ -1,0 +1,116 @@
+"""The single-use link mechanism shared by activation, password reset and réassort."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+
+from isoloir.core import clock
+from isoloir.links import services as liens
+from isoloir.links.models import LienUsageUnique, Usage
+
+
+@pytest.fixture
+def compte(creer_electeur):  # type: ignore[no-untyped-def]
+    return creer_electeur().compte
+
+
+@pytest.mark.django_db
+def test_le_jeton_fait_au_moins_128_bits_et_n_est_stocke_que_hache(compte) -> None:  # type: ignore[no-untyped-def]
+    lien, jeton = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1)
+    )
+    assert len(jeton) >= 43  # 32 octets en base64 urlsafe
+    lien.refresh_from_db()
+    assert jeton not in str(LienUsageUnique.objects.filter(pk=lien.pk).values().get())
+    assert lien.empreinte_jeton == liens.empreinte(jeton)
+
+
+@pytest.mark.django_db
+def test_consulter_ne_consomme_pas_et_consommer_une_seule_fois(compte) -> None:  # type: ignore[no-untyped-def]
+    _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
+    assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton).compte == compte
+    assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton).utilise_le is None
+    with transaction.atomic():
+        liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+    with pytest.raises(liens.LienDejaUtilise), transaction.atomic():
+        liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+    with pytest.raises(liens.LienDejaUtilise):
+        liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
+
+
+@pytest.mark.django_db
+def test_un_lien_expire(compte) -> None:  # type: ignore[no-untyped-def]
+    _, jeton = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(minutes=10)
+    )
+    with clock.shifted_by(timedelta(minutes=10, seconds=1)), pytest.raises(liens.LienExpire):
+        liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
+
+
+@pytest.mark.django_db
+def test_un_nouveau_lien_remplace_les_anciens_du_meme_usage(compte) -> None:  # type: ignore[no-untyped-def]
+    _, ancien = liens.emettre(
+        usage=Usage.MOT_DE_PASSE, compte_id=compte.pk, duree=timedelta(hours=1)
+    )
+    _, autre_usage = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1)
+    )
+    _, nouveau = liens.emettre(
+        usage=Usage.MOT_DE_PASSE, compte_id=compte.pk, duree=timedelta(hours=1)
+    )
+    with pytest.raises(liens.LienRemplace):
+        liens.consulter(usage=Usage.MOT_DE_PASSE, jeton=ancien)
+    assert liens.consulter(usage=Usage.MOT_DE_PASSE, jeton=nouveau)
+    assert liens.consulter(usage=Usage.ACTIVATION, jeton=autre_usage)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("jeton", ["", "x", "a" * 5000, "../../etc/passwd"])
+def test_jetons_inconnus_ou_absurdes(compte, jeton: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(liens.LienInconnu):
+        liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
+
+
+@pytest.mark.django_db
+def test_un_jeton_ne_sert_pas_pour_un_autre_usage(compte) -> None:  # type: ignore[no-untyped-def]
+    _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
+    with pytest.raises(liens.LienInconnu):
+        liens.consulter(usage=Usage.MOT_DE_PASSE, jeton=jeton)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_consommer_hors_transaction_est_refuse(creer_electeur) -> None:  # type: ignore[no-untyped-def]
+    compte = creer_electeur().compte
+    _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
+    with pytest.raises(RuntimeError):
+        liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+    assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton).utilise_le is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_utilisations_simultanees_un_seul_succes(creer_electeur) -> None:  # type: ignore[no-untyped-def]
+    compte = creer_electeur().compte
+    _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
+    depart = threading.Barrier(2)
+    resultats: list[str] = []
+
+    def utiliser() -> None:
+        try:
+            depart.wait()
+            with transaction.atomic():
+                liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+            resultats.append("ok")
+        except liens.LienDejaUtilise:
+            resultats.append("deja")
+        finally:
+            close_old_connections()
+            connection.close()
+
+    fils = [threading.Thread(target=utiliser) for _ in range(2)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert sorted(resultats) == ["deja", "ok"]
