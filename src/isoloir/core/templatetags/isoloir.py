@@ -12,7 +12,7 @@ def champ(champ: forms.BoundField) -> dict[str, object]:
     decrit_par = []
     if champ.help_text:
         decrit_par.append(f"{identifiant}-aide")
-    attributs: dict[str, str] = {}
+    attributs: dict[str, str | bool] = {}
     if champ.errors:
         decrit_par.append(f"{identifiant}-erreur")
         attributs["aria-invalid"] = "true"

@@ -1,0 +1,226 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Every page a test visits goes through :meth:`Visite.controler`: axe-core (from npm, see
+``package.json``) must find zero WCAG 2 A/AA or best-practice violation, and a full-page
+screenshot is saved to ``tests/e2e/screenshots/<NN>-<name>.png`` for a person to look at.
+The browser's console must stay free of errors (a CSP violation shows up there), and no
+request of the page (CSS, icon, script) may fail.
+
+A missing browser or axe-core is a failure naming the install command, never a skip: a
+green run must mean the pages were really checked.
+"""
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
+
+RACINE = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = RACINE / "node_modules" / "axe-core" / "axe.min.js"
+CAPTURES = Path(__file__).resolve().parent / "screenshots"
+INSTALLATION = (
+    "Lancez ./install.sh à la racine du dépôt (ou : apt-get install -y chromium && npm ci)."
+)
+ARGUMENTS_CHROMIUM = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# WCAG 2.0/2.1/2.2 levels A and AA, plus axe's best practices (landmarks, headings…).
+REGLES_AXE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    # Module scope: the loop is stopped once this folder's tests are done, so tests run
+    # after them in the same session see no running loop.
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} est introuvable : le test de navigateur ne peut pas tourner. "
+            + INSTALLATION,
+            pytrace=False,
+        )
+    # Playwright's sync API keeps an asyncio loop in the test thread, and Django's ORM
+    # refuses to run beside a running loop unless told it is safe. It is here: the loop
+    # only drives the browser. The switch is on only while the browser is.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as pw:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def navigateur(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=ARGUMENTS_CHROMIUM
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def source_axe() -> str:
+    if not AXE.exists():
+        pytest.fail(
+            f"{AXE.relative_to(RACINE)} est introuvable : axe-core n'est pas "
+            "installé. " + INSTALLATION,
+            pytrace=False,
+        )
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def captures() -> Iterator[itertools.count]:
+    """The screenshot folder, emptied at the start of a run; yields the numbering."""
+    CAPTURES.mkdir(exist_ok=True)
+    for ancienne in CAPTURES.glob("*.png"):
+        ancienne.unlink()
+    yield itertools.count(1)
+
+
+@dataclass
+class Visite:
+    """One browser tab, with the checks every page of a flow must pass."""
+
+    page: Page
+    source_axe: str
+    base: str
+    numeros: Iterator[int]
+    erreurs_console: list[str] = field(default_factory=list)
+    requetes_echouees: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._console)
+        self.page.on(
+            "pageerror", lambda e: self.erreurs_console.append(f"exception : {e.stack or e}")
+        )
+        self.page.on("response", self._reponse)
+        self.page.on(
+            "requestfailed",
+            lambda r: self.requetes_echouees.append(f"{r.url} : {r.failure}"),
+        )
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            self.erreurs_console.append(f"{message.type} : {message.text} ({message.location})")
+
+    def _reponse(self, reponse: Response) -> None:
+        if reponse.status >= 400:
+            self.requetes_echouees.append(f"{reponse.url} : HTTP {reponse.status}")
+
+    def url(self, chemin: str) -> str:
+        return self.base + chemin
+
+    def controler(self, nom: str) -> None:
+        """Screenshot the page, run axe-core on it, and fail on any violation or error."""
+        self.page.wait_for_load_state("load")
+        self.page.mouse.move(0, 0)  # no hover effect left on the screenshot
+        # Let DSFR's transitions (accordions, menu) end, or the screenshot catches them midway.
+        self.page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+        )
+        numero = next(self.numeros)
+        self.page.screenshot(path=CAPTURES / f"{numero:02d}-{nom}.png", full_page=True)
+        texte = self.page.locator("body").inner_text()
+        fuites = sorted({m for m in re.findall(r"\{[%#{]|[%#}]\}", texte)})
+        assert not fuites, f"balises de gabarit affichées sur « {nom} » : {fuites}"
+        violations = self.axe()
+        assert not violations, f"axe-core sur « {nom} » ({self.page.url}) :\n" + "\n".join(
+            _decrire(v) for v in violations
+        )
+        self.verifier_console(nom)
+
+    def axe(self) -> list[dict]:
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern;
+        # an injected <script> tag would be (rightly) refused for lack of a nonce.
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(self.source_axe)
+        resultat = self.page.evaluate(
+            """async (regles) => {
+                const r = await axe.run(document, {
+                    runOnly: {type: "tag", values: regles},
+                    resultTypes: ["violations"],
+                });
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                    nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary,
+                                              html: n.html})),
+                }));
+            }""",
+            REGLES_AXE,
+        )
+        return list(resultat)
+
+    def verifier_console(self, nom: str) -> None:
+        erreurs, echecs = list(self.erreurs_console), list(self.requetes_echouees)
+        self.erreurs_console.clear()
+        self.requetes_echouees.clear()
+        assert not erreurs, f"console du navigateur sur « {nom} » :\n" + "\n".join(erreurs)
+        assert not echecs, f"requêtes échouées sur « {nom} » :\n" + "\n".join(echecs)
+
+    def titre_principal(self) -> str:
+        h1 = self.page.locator("h1")
+        assert h1.count() == 1, f"{self.page.url} : {h1.count()} titre(s) h1 au lieu d'un"
+        texte = h1.inner_text().strip()
+        assert texte, f"{self.page.url} : titre h1 vide"
+        return texte
+
+
+def _decrire(violation: dict) -> str:
+    lignes = [f"- {violation['id']} [{violation['impact']}] {violation['help']}"]
+    for noeud in violation["nodes"]:
+        cible = " ".join(json.dumps(t, ensure_ascii=False) for t in noeud["target"])
+        resume = re.sub(r"\s+", " ", noeud.get("summary") or "")
+        lignes.append(f"    {cible} : {noeud['html'][:200]}\n      {resume[:400]}")
+    return "\n".join(lignes)
+
+
+ECRAN_BUREAU = {"width": 1280, "height": 900}
+ECRAN_TELEPHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server):  # type: ignore[no-untyped-def]
+    """Opens a tab in a fresh French browser profile; ``ecran`` sets the window size."""
+    contextes: list[BrowserContext] = []
+
+    def ouvrir(ecran: dict[str, int] = ECRAN_BUREAU) -> Visite:
+        # The page's CSP stays enforced (no bypass_csp): a blocked script or style must show.
+        contexte = navigateur.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=ecran,
+            is_mobile=ecran["width"] < 768,
+            has_touch=ecran["width"] < 768,
+        )
+        contexte.set_default_timeout(15_000)
+        contextes.append(contexte)
+        return Visite(
+            page=contexte.new_page(), source_axe=source_axe, base=live_server.url, numeros=captures
+        )
+
+    yield ouvrir
+    for contexte in contextes:
+        contexte.close()
+
+
+@pytest.fixture
+def visite(ouvrir_visite) -> Visite:  # type: ignore[no-untyped-def]
+    return ouvrir_visite()
