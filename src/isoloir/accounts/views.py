@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -22,36 +22,14 @@ from isoloir.accounts.forms import (
     MotDePasseOublieForm,
     ReinitialisationForm,
 )
-from isoloir.accounts.models import Electeur
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.links.services import LienInvalide
 
 
-def _electeur(request: HttpRequest) -> Electeur | None:
-    return getattr(request.user, "electeur", None)
-
-
-def _page(request: HttpRequest, gabarit: str, titre: str, **contexte: object) -> HttpResponse:
-    electeur = _electeur(request)
-    campagne = selectors.campagne_de(electeur) if electeur else None
-    return render(
-        request,
-        gabarit,
-        {
-            "titre": titre,
-            "electeur": electeur,
-            "campagne": campagne,
-            "nom_campagne": campagne.nom.removeprefix("Élections professionnelles ")
-            if campagne
-            else "",
-            **contexte,
-        },
-    )
-
-
 def _lien_invalide(request: HttpRequest, erreur: LienInvalide, titre: str) -> HttpResponse:
-    return _page(request, "accounts/lien_invalide.html", titre, erreur=erreur.message)
+    return rendre_page(request, "accounts/lien_invalide.html", titre, erreur=erreur.message)
 
 
 @never_cache
@@ -72,7 +50,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
         else:
             login(request, compte)  # also gives the session a new key (fixation)
             return redirect(suivant or settings.LOGIN_REDIRECT_URL)
-    return _page(request, "accounts/connexion.html", "Connexion", form=form, suivant=suivant)
+    return rendre_page(request, "accounts/connexion.html", "Connexion", form=form, suivant=suivant)
 
 
 @require_POST
@@ -90,7 +68,9 @@ def activation(request: HttpRequest) -> HttpResponse:
         electeur = services.electeur_du_lien_activation(jeton=jeton)
     except LienInvalide as erreur:
         return _lien_invalide(request, erreur, titre)
-    form = ActivationForm(request.POST if request.method == "POST" else None, compte=electeur.compte)
+    form = ActivationForm(
+        request.POST if request.method == "POST" else None, compte=electeur.compte
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.activer_compte(
@@ -111,7 +91,7 @@ def activation(request: HttpRequest) -> HttpResponse:
                 "votre mot de passe élections.",
             )
             return redirect(f"{reverse('accounts:connexion')}")
-    return _page(
+    return rendre_page(
         request, "accounts/activation.html", titre, form=form, electeur_lien=electeur, token=jeton
     )
 
@@ -121,13 +101,15 @@ def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
     form = MotDePasseOublieForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.demander_reinitialisation(email=form.cleaned_data["email"], ip=client_ip(request))
-        return _page(
+        return rendre_page(
             request,
             "accounts/mot_de_passe_demande.html",
             "Mot de passe oublié",
             email=form.cleaned_data["email"],
         )
-    return _page(request, "accounts/mot_de_passe_oublie.html", "Mot de passe oublié", form=form)
+    return rendre_page(
+        request, "accounts/mot_de_passe_oublie.html", "Mot de passe oublié", form=form
+    )
 
 
 @never_cache
@@ -153,47 +135,28 @@ def reinitialisation(request: HttpRequest) -> HttpResponse:
                 request, "Votre mot de passe a été modifié. Connectez-vous avec le nouveau."
             )
             return redirect("accounts:connexion")
-    return _page(request, "accounts/reinitialisation.html", titre, form=form, token=jeton)
+    return rendre_page(request, "accounts/reinitialisation.html", titre, form=form, token=jeton)
 
 
 @login_required
 def accueil(request: HttpRequest) -> HttpResponse:
-    electeur = _electeur(request)
-    campagne = selectors.campagne_de(electeur) if electeur else None
+    _, campagne = electeur_et_campagne(request)
     fenetre = selectors.fenetre_de(campagne) if campagne else None
-    return _page(
+    return rendre_page(
         request,
         "accounts/accueil.html",
         "Bienvenue sur votre portail Élections",
         rubrique="accueil",
         fenetre=fenetre,
-        **_compte_a_rebours(fenetre),
+        compte_a_rebours=selectors.compte_a_rebours(fenetre) if fenetre else None,
     )
-
-
-def _compte_a_rebours(fenetre: selectors.Fenetre | None) -> dict[str, object]:
-    if fenetre is None:
-        return {}
-    echeance = fenetre.prochaine_echeance()
-    if echeance is None:
-        return {"phase": fenetre.phase()}
-    from isoloir.core import clock
-
-    minutes = max(0, int((echeance - clock.now()).total_seconds() // 60))
-    return {
-        "phase": fenetre.phase(),
-        "echeance": echeance,
-        "jours": minutes // 1440,
-        "heures": minutes % 1440 // 60,
-        "minutes": minutes % 60,
-    }
 
 
 @login_required
 def mes_informations(request: HttpRequest) -> HttpResponse:
-    electeur = _electeur(request)
+    electeur, _ = electeur_et_campagne(request)
     question = question_defi.LIBELLES.get(electeur.question_defi, "") if electeur else ""
-    return _page(
+    return rendre_page(
         request,
         "accounts/mes_informations.html",
         "Mes informations personnelles",
@@ -205,7 +168,7 @@ def mes_informations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def edito(request: HttpRequest) -> HttpResponse:
-    return _page(
+    return rendre_page(
         request,
         "accounts/edito.html",
         "Édito",
@@ -215,7 +178,7 @@ def edito(request: HttpRequest) -> HttpResponse:
 
 
 def assistance_telephonique(request: HttpRequest) -> HttpResponse:
-    return _page(
+    return rendre_page(
         request,
         "accounts/assistance_telephonique.html",
         "Assistance téléphonique",
@@ -225,7 +188,7 @@ def assistance_telephonique(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assistance(request: HttpRequest) -> HttpResponse:
-    return _page(
+    return rendre_page(
         request,
         "accounts/assistance.html",
         "Demande d'assistance",
@@ -235,8 +198,8 @@ def assistance(request: HttpRequest) -> HttpResponse:
 
 
 def accessibilite(request: HttpRequest) -> HttpResponse:
-    return _page(request, "accounts/accessibilite.html", "Déclaration d'accessibilité")
+    return rendre_page(request, "accounts/accessibilite.html", "Déclaration d'accessibilité")
 
 
 def donnees_personnelles(request: HttpRequest) -> HttpResponse:
-    return _page(request, "accounts/donnees_personnelles.html", "Données personnelles")
+    return rendre_page(request, "accounts/donnees_personnelles.html", "Données personnelles")

@@ -40,6 +40,33 @@ class Fenetre:
         return None
 
 
+@dataclass(frozen=True)
+class CompteARebours:
+    """What the "Je vote" countdown shows: time to the next deadline, in whole minutes."""
+
+    phase: Phase
+    echeance: datetime | None
+    jours: int = 0
+    heures: int = 0
+    minutes: int = 0
+
+
+def compte_a_rebours(fenetre: Fenetre, maintenant: datetime | None = None) -> CompteARebours:
+    maintenant = maintenant or clock.now()
+    phase = fenetre.phase(maintenant)
+    echeance = fenetre.prochaine_echeance(maintenant)
+    if echeance is None:
+        return CompteARebours(phase=phase, echeance=None)
+    reste = max(0, int((echeance - maintenant).total_seconds() // 60))
+    return CompteARebours(
+        phase=phase,
+        echeance=echeance,
+        jours=reste // 1440,
+        heures=reste % 1440 // 60,
+        minutes=reste % 60,
+    )
+
+
 def campagne_de(electeur: Electeur) -> Campagne | None:
     """The campaign of the voter's rolls, the latest one if there are several."""
     return (

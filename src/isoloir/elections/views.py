@@ -2,40 +2,24 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
-from isoloir.accounts.models import Electeur
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.elections import selectors
-from isoloir.elections.models import Campagne
-
-
-def _electeur_et_campagne(request: HttpRequest) -> tuple[Electeur | None, Campagne | None]:
-    electeur: Electeur | None = getattr(request.user, "electeur", None)
-    return electeur, selectors.campagne_de(electeur) if electeur else None
 
 
 def _rendre(
     request: HttpRequest, gabarit: str, titre: str, rubrique: str, **contexte: object
 ) -> HttpResponse:
-    electeur, campagne = _electeur_et_campagne(request)
-    return render(
-        request,
-        gabarit,
-        {
-            "titre": titre,
-            "rubrique": rubrique,
-            "electeur": electeur,
-            "campagne": campagne,
-            "fil_ariane": [{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
-            **contexte,
-        },
+    fil_ariane = [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
+    return rendre_page(
+        request, gabarit, titre, rubrique=rubrique, fil_ariane=fil_ariane, **contexte
     )
 
 
 @login_required
 def mes_scrutins(request: HttpRequest) -> HttpResponse:
-    electeur, campagne = _electeur_et_campagne(request)
+    electeur, campagne = electeur_et_campagne(request)
     scrutins = selectors.scrutins_avec_listes(electeur, campagne) if electeur and campagne else []
     return _rendre(
         request,
@@ -48,7 +32,7 @@ def mes_scrutins(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def listes_electorales(request: HttpRequest) -> HttpResponse:
-    electeur, campagne = _electeur_et_campagne(request)
+    electeur, campagne = electeur_et_campagne(request)
     scrutins = selectors.effectifs_des_scrutins(electeur, campagne) if electeur and campagne else []
     return _rendre(
         request,
@@ -61,7 +45,7 @@ def listes_electorales(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profession_de_foi(request: HttpRequest, liste_id: int) -> FileResponse:
-    electeur, _ = _electeur_et_campagne(request)
+    electeur, _ = electeur_et_campagne(request)
     liste = selectors.liste_visible_par(electeur, liste_id) if electeur else None
     if liste is None or not liste.profession_de_foi:
         raise Http404("Profession de foi introuvable.")
@@ -73,7 +57,7 @@ def profession_de_foi(request: HttpRequest, liste_id: int) -> FileResponse:
 
 @login_required
 def je_vote(request: HttpRequest) -> HttpResponse:
-    electeur, campagne = _electeur_et_campagne(request)
+    electeur, campagne = electeur_et_campagne(request)
     scrutins = [
         (scrutin, selectors.fenetre_du_scrutin(scrutin))
         for scrutin in (selectors.scrutins_de(electeur, campagne) if electeur and campagne else [])
