@@ -1,6 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
+from isoloir.core.requests import client_ip
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.elections.roll_import import importer_liste_electorale
 
 
 class ScrutinInline(admin.TabularInline):
@@ -18,11 +26,66 @@ class ScrutinInline(admin.TabularInline):
     show_change_link = True
 
 
+class ImportListeElectoraleForm(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier CSV de la liste électorale",
+        help_text="UTF-8 ou Windows-1252, séparateur « ; » ou « , », une ligne d'en-tête.",
+    )
+    simulation = forms.BooleanField(
+        label="Simulation : vérifier le fichier et compter les changements sans rien enregistrer",
+        required=False,
+        initial=True,
+        label_suffix="",
+    )
+
+
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
     list_display = ["nom", "ouverture", "cloture"]
     prepopulated_fields = {"slug": ["nom"]}
     inlines = [ScrutinInline]
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the default patterns, whose "<path:object_id>/" would catch this address.
+        return [
+            path(
+                "<path:object_id>/importer-liste-electorale/",
+                self.admin_site.admin_view(self.importer_liste_electorale),
+                name="elections_campagne_importer_liste",
+            ),
+            *super().get_urls(),
+        ]
+
+    def importer_liste_electorale(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+        campagne = self.get_object(request, unquote(object_id))
+        if campagne is None:
+            raise Http404("Cette campagne n'existe pas.")
+        if not self.has_change_permission(request, campagne):
+            raise PermissionDenied
+        rapport = None
+        if request.method == "POST":
+            formulaire = ImportListeElectoraleForm(request.POST, request.FILES)
+            if formulaire.is_valid():
+                rapport = importer_liste_electorale(
+                    campagne=campagne,
+                    fichier=formulaire.cleaned_data["fichier"],
+                    simulation=formulaire.cleaned_data["simulation"],
+                    compte_id=request.user.pk,
+                    ip=client_ip(request),
+                )
+        else:
+            formulaire = ImportListeElectoraleForm()
+        contexte = {
+            **self.admin_site.each_context(request),
+            "title": f"Importer la liste électorale — {campagne}",
+            "opts": self.opts,
+            "original": campagne,
+            "formulaire": formulaire,
+            "rapport": rapport,
+        }
+        return TemplateResponse(
+            request, "admin/elections/campagne/importer_liste_electorale.html", contexte
+        )
 
 
 class ListeInline(admin.TabularInline):
