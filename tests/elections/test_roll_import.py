@@ -507,7 +507,7 @@ def test_conflit_apparu_entre_verification_et_ecriture(
 ) -> None:  # type: ignore[no-untyped-def]
     creer_electeur(email="sophie.campodifiori@ac-lyon.fr", numen=numen_de(200))
     # As if another process had taken the address after the checks.
-    monkeypatch.setattr(roll_import, "_verifier_conflits", lambda lot, rapport: None)
+    monkeypatch.setattr(roll_import.service, "_verifier_conflits", lambda lot, rapport: None)
     avant = etat()
 
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b(), ligne()))
@@ -621,7 +621,7 @@ def test_lignes_et_champs_demesures(campagne) -> None:  # type: ignore[no-untype
 
 @pytest.mark.django_db
 def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(roll_import, "ERREURS_LISTEES_MAX", 3)
+    monkeypatch.setattr(roll_import.rapport, "ERREURS_LISTEES_MAX", 3)
     lignes = [
         ligne(numen=numen_de(300 + i), email_professionnel=f"a{i}@ac.fr", civilite="?")
         for i in range(5)
@@ -632,7 +632,7 @@ def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:  # 
 
 @pytest.mark.django_db
 def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(roll_import, "TAILLE_LOT", 2)
+    monkeypatch.setattr(roll_import.service, "TAILLE_LOT", 2)
     lignes = [
         ligne(numen=numen_de(400 + i), email_professionnel=f"agent{i}@ac-lyon.fr") for i in range(5)
     ]

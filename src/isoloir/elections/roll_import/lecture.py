@@ -1,11 +1,4 @@
-"""Import of a campagne's electoral roll (liste électorale) from a CSV file.
-
-The file is read twice, as a stream. The first pass checks every row: its format, the
-duplicates within the file and the conflicts with the database, looked up by batches. If a
-single row is wrong, the import ends after this pass with the list of errors. The second
-pass, in the same transaction, computes and applies the changes batch by batch. Keeping the
-rows between the passes would cost memory in proportion to the roll (1.4 million voters
-nationally); reading the file again costs only time.
+"""Reading a roll file: encoding, separator, header, and the checks of each row.
 
 The NUMEN is hashed as soon as it is read: it never reaches an error, the report or the
 journal. A cell is quoted in an error only when it cannot be a NUMEN (see :func:`_citer`).
@@ -20,23 +13,18 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import IntegrityError, transaction
-from django.db.models import Min
-from django.utils import timezone
 
 from isoloir.accounts import numen
-from isoloir.accounts.models import Civilite, Compte, Electeur
-from isoloir.audit.services import journaliser
-from isoloir.core import clock
-from isoloir.elections.models import Campagne, Inscription, Scrutin
+from isoloir.accounts.models import Civilite, Electeur
+from isoloir.elections.roll_import.rapport import RapportImport
 
 COLONNES = (
     "numen",
@@ -65,13 +53,9 @@ TAILLE_LOT = 1000
 # A real row holds well under a thousand characters; reading by bounded pieces keeps a
 # file without line breaks from being loaded whole.
 LONGUEUR_MAX_LIGNE = 10_000
-# Beyond this many errors the rest are counted, not listed: a file in the wrong format can
-# give one error per row, and a roll has up to a million rows.
-ERREURS_LISTEES_MAX = 1000
 AGE_MINIMUM, AGE_MAXIMUM = 16, 80
 PAYS_FRANCE = "99100"
 
-ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}
 _OCTETS_INDEFINIS_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CIVILITES = {
     "mme": Civilite.MADAME,
@@ -91,81 +75,7 @@ _valider_email = EmailValidator()
 
 
 @dataclass(frozen=True)
-class ErreurImport:
-    ligne: int  # physical line of the file, 1 being the header; 0 for the file as a whole
-    colonne: str  # empty when the error concerns the whole line
-    raison: str
-
-    def __str__(self) -> str:
-        lieu = f"ligne {self.ligne}" if self.ligne else "fichier"
-        if self.colonne:
-            lieu += f", colonne {self.colonne}"
-        return f"{lieu} : {self.raison}"
-
-
-@dataclass
-class RapportImport:
-    simulation: bool
-    encodage: str = ""
-    separateur: str = ""
-    lignes_lues: int = 0
-    erreurs: list[ErreurImport] = field(default_factory=list)
-    nombre_erreurs: int = 0
-    avertissements: list[str] = field(default_factory=list)
-    electeurs_crees: int = 0
-    electeurs_mis_a_jour: int = 0
-    electeurs_inchanges: int = 0
-    inscriptions_ajoutees: int = 0
-    inscriptions_retirees: int = 0
-
-    @property
-    def refuse(self) -> bool:
-        return self.nombre_erreurs > 0
-
-    @property
-    def libelle_encodage(self) -> str:
-        return ENCODAGES.get(self.encodage, "")
-
-    @property
-    def erreurs_non_listees(self) -> int:
-        return self.nombre_erreurs - len(self.erreurs)
-
-    def signaler(self, ligne: int, colonne: str, raison: str) -> None:
-        self.nombre_erreurs += 1
-        if len(self.erreurs) < ERREURS_LISTEES_MAX:
-            self.erreurs.append(ErreurImport(ligne, colonne, raison))
-
-    def resume(self) -> list[str]:
-        """The report in French sentences, errors excepted, for the command line."""
-        lignes: list[str] = []
-        if self.encodage:
-            lignes.append(
-                f"Fichier lu : {self.lignes_lues} ligne(s) d'électeurs, encodage "
-                f"{self.libelle_encodage}, séparateur « {self.separateur} »."
-            )
-        lignes += self.avertissements
-        if self.refuse:
-            lignes.append(
-                f"Import refusé : {self.nombre_erreurs} erreur(s). Rien n'a été enregistré."
-            )
-            return lignes
-        lignes.append(
-            "Simulation : rien n'a été enregistré. Voici ce que l'import ferait."
-            if self.simulation
-            else "Import enregistré."
-        )
-        lignes += [
-            f"Électeurs créés : {self.electeurs_crees}",
-            f"Électeurs mis à jour : {self.electeurs_mis_a_jour}",
-            f"Électeurs inchangés : {self.electeurs_inchanges}",
-            f"Inscriptions ajoutées : {self.inscriptions_ajoutees}",
-            f"Inscriptions retirées : {self.inscriptions_retirees}",
-        ]
-        return lignes
-
-
-@dataclass(frozen=True)
-class _Ligne:
+class Ligne:
     """A valid row, its NUMEN already replaced by its keyed hash."""
 
     numero: int
@@ -175,104 +85,8 @@ class _Ligne:
     identite: dict[str, object]
 
 
-def importer_liste_electorale(
-    *,
-    campagne: Campagne,
-    fichier: str | os.PathLike[str] | IO[bytes],
-    simulation: bool = False,
-    compte_id: int | None = None,
-    ip: str = "",
-) -> RapportImport:
-    """Check a roll file and, if every row is right, apply it to ``campagne``.
-
-    Each voter of the file, found by the hash of their NUMEN, is created or updated, and
-    their inscriptions to this campagne's scrutins become exactly the listed ones; voters
-    absent from the file and other campagnes are left as they are. With ``simulation`` the
-    counts are computed and nothing is written. ``compte_id`` and ``ip`` say who imports,
-    for the journal.
-    """
-    rapport = RapportImport(simulation=simulation)
-    with _flux_binaire(fichier) as flux:
-        debut = flux.tell()
-        encodage = _detecter_encodage(flux, rapport)
-        if encodage is None:
-            return rapport
-        rapport.encodage = encodage
-        rapport.avertissements += _avertissements(campagne=campagne, encodage=encodage)
-        codes = {
-            code.lower(): pk
-            for code, pk in Scrutin.objects.filter(campagne=campagne).values_list("code", "pk")
-        }
-        jour = timezone.localdate(campagne.ouverture)
-        lecteur = _Lecteur(codes=codes, jour=jour, rapport=rapport)
-        try:
-            with transaction.atomic(durable=True):
-                # Two imports of the same campagne run one after the other.
-                Campagne.objects.select_for_update().get(pk=campagne.pk)
-                with _texte(flux, debut, encodage) as texte:
-                    for lot in itertools.batched(lecteur.lignes(texte), TAILLE_LOT):
-                        _verifier_conflits(lot, rapport)
-                if rapport.refuse:
-                    # The database checks come by batches, after the rows' own errors.
-                    rapport.erreurs.sort(key=lambda erreur: erreur.ligne)
-                    return rapport
-                # The second reading meets the same rows, all valid, so it reports nothing.
-                # The first one's memory of NUMENs and e-mails is let go before.
-                del lecteur
-                relecture = _Lecteur(
-                    codes=codes, jour=jour, rapport=RapportImport(simulation=simulation)
-                )
-                with _texte(flux, debut, encodage) as texte:
-                    for lot in itertools.batched(relecture.lignes(texte), TAILLE_LOT):
-                        _appliquer(lot, campagne=campagne, rapport=rapport, ecrire=not simulation)
-                if not simulation:
-                    journaliser(
-                        "liste_electorale.importee",
-                        compte_id=compte_id,
-                        ip=ip,
-                        campagne=campagne.slug,
-                        lignes=rapport.lignes_lues,
-                        electeurs_crees=rapport.electeurs_crees,
-                        electeurs_mis_a_jour=rapport.electeurs_mis_a_jour,
-                        electeurs_inchanges=rapport.electeurs_inchanges,
-                        inscriptions_ajoutees=rapport.inscriptions_ajoutees,
-                        inscriptions_retirees=rapport.inscriptions_retirees,
-                    )
-        except IntegrityError:
-            # Someone changed an account between our checks and our writes: all was undone.
-            rapport = RapportImport(simulation=simulation, encodage=encodage)
-            rapport.signaler(
-                0,
-                "",
-                "La base a été modifiée pendant l'import ; rien n'a été enregistré. "
-                "Relancez l'import.",
-            )
-    return rapport
-
-
-def _avertissements(*, campagne: Campagne, encodage: str) -> list[str]:
-    avertissements = []
-    if encodage == "cp1252":
-        avertissements.append(
-            "Le fichier n'est pas en UTF-8 : il a été lu en Windows-1252. Vérifiez les "
-            "accents des noms, ou enregistrez le fichier en CSV UTF-8."
-        )
-    ouverture_propre = Scrutin.objects.filter(campagne=campagne).aggregate(
-        premiere=Min("ouverture")
-    )["premiere"]
-    if clock.now() >= min(campagne.ouverture, ouverture_propre or campagne.ouverture):
-        avertissements.append(
-            "Le vote de cette campagne a commencé : assurez-vous que cette modification de "
-            "la liste électorale est autorisée."
-        )
-    return avertissements
-
-
-# --- Reading the file --------------------------------------------------------------------
-
-
 @contextmanager
-def _flux_binaire(fichier: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
+def flux_binaire(fichier: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
     if isinstance(fichier, str | os.PathLike):
         with open(fichier, "rb") as flux:
             yield flux
@@ -286,7 +100,7 @@ def _flux_binaire(fichier: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[by
             yield copie
 
 
-def _detecter_encodage(flux: IO[bytes], rapport: RapportImport) -> str | None:
+def detecter_encodage(flux: IO[bytes], rapport: RapportImport) -> str | None:
     """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252."""
     debut = flux.tell()
     bom = flux.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
@@ -330,7 +144,7 @@ def _detecter_encodage(flux: IO[bytes], rapport: RapportImport) -> str | None:
 
 
 @contextmanager
-def _texte(flux: IO[bytes], debut: int, encodage: str) -> Iterator[io.TextIOWrapper]:
+def texte_du_flux(flux: IO[bytes], debut: int, encodage: str) -> Iterator[io.TextIOWrapper]:
     flux.seek(debut)
     texte = io.TextIOWrapper(flux, encoding=encodage, newline="")
     try:
@@ -373,7 +187,7 @@ def _age(naissance: date, jour: date) -> int:
     return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
 
 
-class _Lecteur:
+class Lecteur:
     """One reading of the file: yields the valid rows and reports the others.
 
     Remembers which line gave each NUMEN hash and each e-mail, to point at duplicates.
@@ -390,7 +204,7 @@ class _Lecteur:
             for champ in ("nom_naissance", "nom_usage", "prenoms", "etablissement")
         }
 
-    def lignes(self, texte: io.TextIOWrapper) -> Iterator[_Ligne]:
+    def lignes(self, texte: io.TextIOWrapper) -> Iterator[Ligne]:
         demesurees: set[int] = set()
         physiques = _lignes_physiques(texte, demesurees)
         premiere = next(physiques, "")
@@ -467,7 +281,7 @@ class _Lecteur:
                 self.rapport.signaler(1, nom, "Colonne présente plusieurs fois.")
         return None if self.rapport.nombre_erreurs > erreurs else noms
 
-    def _analyser(self, numero: int, cellules: dict[str, str]) -> _Ligne | None:
+    def _analyser(self, numero: int, cellules: dict[str, str]) -> Ligne | None:
         avant = self.rapport.nombre_erreurs
 
         def erreur(colonne: str, raison: str) -> None:
@@ -544,7 +358,7 @@ class _Lecteur:
 
         if self.rapport.nombre_erreurs > avant or civilite is None or naissance is None:
             return None
-        return _Ligne(
+        return Ligne(
             numero=numero,
             empreinte=empreinte,
             email=email,
@@ -586,118 +400,3 @@ class _Lecteur:
             )
             return None
         return naissance
-
-
-# --- Comparing with and writing to the database ------------------------------------------
-
-
-def _verifier_conflits(lot: Iterable[_Ligne], rapport: RapportImport) -> None:
-    """Report the e-mails that belong to another account in the database.
-
-    Checked against the database as it is before the import, so that the writes of the
-    second pass can come in any order without breaking the uniqueness of e-mails.
-    """
-    lignes = list(lot)
-    comptes_des_electeurs = dict(
-        Electeur.objects.filter(
-            numen_empreinte__in=[ligne.empreinte for ligne in lignes]
-        ).values_list("numen_empreinte", "compte_id")
-    )
-    proprietaires = {
-        email: (compte_id, electeur_id)
-        for email, compte_id, electeur_id in Compte.objects.filter(
-            email__in=[ligne.email for ligne in lignes]
-        ).values_list("email", "id", "electeur__id")
-    }
-    for ligne in lignes:
-        if ligne.email not in proprietaires:
-            continue
-        compte_id, electeur_id = proprietaires[ligne.email]
-        son_compte = comptes_des_electeurs.get(ligne.empreinte)
-        if son_compte == compte_id:
-            continue
-        if electeur_id is not None:
-            rapport.signaler(
-                ligne.numero,
-                "email_professionnel",
-                "Adresse déjà utilisée par un autre électeur (NUMEN différent).",
-            )
-        elif son_compte is not None:
-            rapport.signaler(
-                ligne.numero, "email_professionnel", "Adresse déjà utilisée par un autre compte."
-            )
-        # Otherwise the account has no voter yet (an administrator who also votes): the new
-        # voter will be attached to it.
-
-
-def _appliquer(
-    lot: Iterable[_Ligne], *, campagne: Campagne, rapport: RapportImport, ecrire: bool
-) -> None:
-    lignes = list(lot)
-    electeurs = {
-        e.numen_empreinte: e
-        for e in Electeur.objects.select_related("compte").filter(
-            numen_empreinte__in=[ligne.empreinte for ligne in lignes]
-        )
-    }
-    inscriptions: dict[int, dict[int, int]] = {e.pk: {} for e in electeurs.values()}
-    for pk, electeur_id, scrutin_id in Inscription.objects.filter(
-        electeur_id__in=inscriptions, scrutin__campagne=campagne
-    ).values_list("pk", "electeur_id", "scrutin_id"):
-        inscriptions[electeur_id][scrutin_id] = pk
-
-    nouveaux: list[_Ligne] = []
-    modifies: list[Electeur] = []
-    emails_modifies: list[Compte] = []
-    a_inscrire: list[Inscription] = []
-    a_retirer: list[int] = []
-    for ligne in lignes:
-        electeur = electeurs.get(ligne.empreinte)
-        if electeur is None:
-            nouveaux.append(ligne)
-            rapport.electeurs_crees += 1
-            rapport.inscriptions_ajoutees += len(ligne.scrutin_ids)
-            continue
-        actuelles = inscriptions[electeur.pk]
-        ajouts = ligne.scrutin_ids - actuelles.keys()
-        retraits = [
-            pk for scrutin_id, pk in actuelles.items() if scrutin_id not in ligne.scrutin_ids
-        ]
-        a_inscrire += [Inscription(electeur=electeur, scrutin_id=s) for s in ajouts]
-        a_retirer += retraits
-        rapport.inscriptions_ajoutees += len(ajouts)
-        rapport.inscriptions_retirees += len(retraits)
-        identite_changee = any(getattr(electeur, k) != val for k, val in ligne.identite.items())
-        if identite_changee:
-            for k, val in ligne.identite.items():
-                setattr(electeur, k, val)
-            modifies.append(electeur)
-        email_change = electeur.compte.email != ligne.email
-        if email_change:
-            electeur.compte.email = ligne.email
-            emails_modifies.append(electeur.compte)
-        if identite_changee or email_change or ajouts or retraits:
-            rapport.electeurs_mis_a_jour += 1
-        else:
-            rapport.electeurs_inchanges += 1
-    if not ecrire:
-        return
-
-    # Rows were checked field by field against the models' rules, which bulk writes skip.
-    Electeur.objects.bulk_update(modifies, CHAMPS_D_IDENTITE)
-    Compte.objects.bulk_update(emails_modifies, ["email"])
-    Inscription.objects.filter(pk__in=a_retirer).delete()
-    comptes = {
-        c.email: c for c in Compte.objects.filter(email__in=[ligne.email for ligne in nouveaux])
-    }
-    a_creer = [Compte(email=ligne.email) for ligne in nouveaux if ligne.email not in comptes]
-    for compte in a_creer:
-        compte.set_unusable_password()
-    comptes |= {c.email: c for c in Compte.objects.bulk_create(a_creer)}
-    crees = Electeur.objects.bulk_create(
-        Electeur(compte=comptes[ligne.email], numen_empreinte=ligne.empreinte, **ligne.identite)
-        for ligne in nouveaux
-    )
-    for electeur, ligne in zip(crees, nouveaux, strict=True):
-        a_inscrire += [Inscription(electeur=electeur, scrutin_id=s) for s in ligne.scrutin_ids]
-    Inscription.objects.bulk_create(a_inscrire)
