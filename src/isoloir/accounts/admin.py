@@ -81,13 +81,16 @@ class ElecteurAdmin(admin.ModelAdmin):
 
     @admin.action(description="Envoyer le courriel d'activation aux électeurs sélectionnés")
     def envoyer_activation(self, request: HttpRequest, queryset: QuerySet[Electeur]) -> None:
-        envoyes = sum(
-            services.envoyer_activation(electeur=e) for e in queryset.select_related("compte")
-        )
-        deja = queryset.count() - envoyes
-        self.message_user(
-            request,
-            f"{envoyes} courriel(s) d'activation programmé(s)"
-            + (f" ; {deja} compte(s) déjà activé(s), ignoré(s)." if deja else "."),
-            messages.SUCCESS,
-        )
+        programmes, ignores = services.envoyer_activations(electeurs=queryset)
+        message_activation(self, request, programmes, ignores)
+
+
+def message_activation(
+    modele_admin: admin.ModelAdmin, request: HttpRequest, programmes: int, ignores: int
+) -> None:
+    modele_admin.message_user(
+        request,
+        f"{programmes} courriel(s) d'activation programmé(s)"
+        + (f" ; {ignores} compte(s) déjà activé(s), ignoré(s)." if ignores else "."),
+        messages.SUCCESS,
+    )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from isoloir.accounts import question_defi
@@ -75,6 +76,20 @@ def envoyer_activation(*, electeur: Electeur) -> bool:
         )
         journaliser("activation.envoi_programme", compte_id=electeur.compte_id)
     return True
+
+
+def envoyer_activations(*, electeurs: QuerySet[Electeur]) -> tuple[int, int]:
+    """Queue the activation mail of each voter not yet activated among ``electeurs``.
+
+    Returns (mails queued, voters skipped because already active).
+    """
+    programmes = ignores = 0
+    for electeur in electeurs.select_related("compte").order_by("pk").iterator(chunk_size=500):
+        if envoyer_activation(electeur=electeur):
+            programmes += 1
+        else:
+            ignores += 1
+    return programmes, ignores
 
 
 def electeur_du_lien_activation(*, jeton: str) -> Electeur:

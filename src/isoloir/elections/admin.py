@@ -2,10 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from isoloir.accounts import services
+from isoloir.accounts.admin import message_activation
+from isoloir.accounts.models import Electeur
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.elections.roll_import import importer_liste_electorale
@@ -44,6 +48,15 @@ class CampagneAdmin(admin.ModelAdmin):
     list_display = ["nom", "ouverture", "cloture"]
     prepopulated_fields = {"slug": ["nom"]}
     inlines = [ScrutinInline]
+    actions = ["envoyer_activations"]
+
+    @admin.action(description="Envoyer le courriel d'activation aux électeurs non activés")
+    def envoyer_activations(self, request: HttpRequest, queryset: QuerySet[Campagne]) -> None:
+        electeurs = Electeur.objects.filter(
+            inscriptions__scrutin__campagne__in=queryset, active_le__isnull=True
+        ).distinct()
+        programmes, ignores = services.envoyer_activations(electeurs=electeurs)
+        message_activation(self, request, programmes, ignores)
 
     def get_urls(self) -> list[URLPattern]:
         # Before the default patterns, whose "<path:object_id>/" would catch this address.
