@@ -1,0 +1,156 @@
+"""``isoloir demo [--port 8000] [--opens-in DURATION] [--no-serve]``.
+
+One command from a bare checkout to a portal one can click through: migrate both
+databases, load the demo campaign, print the credentials of the showcase voters (also
+written to ``demo-credentials.json`` in the data folder), then serve like
+``isoloir serve``.
+"""
+
+import json
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from isoloir.core import clock
+from isoloir.core.management.commands.serve import adresse_url
+from isoloir.elections.demo import (
+    DUREE_LIEN_ACTIVATION,
+    ElecteurDemo,
+    IdentifiantsDemo,
+    charger_campagne_demo,
+    date_en_francais,
+)
+
+FICHIER_IDENTIFIANTS = "demo-credentials.json"
+HOTE = "127.0.0.1"
+UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
+DUREE = re.compile(r"(\d+)([smhdj])")
+
+
+def lire_duree(texte: str) -> timedelta:
+    """``0``, ``30m``, ``2h``, ``3d`` (or ``3j``), ``1h30m``: a duration from now."""
+    texte = texte.strip().lower()
+    if texte == "0":
+        return timedelta(0)
+    morceaux = DUREE.findall(texte)
+    if not morceaux or "".join(n + u for n, u in morceaux) != texte:
+        raise CommandError(
+            f"Durée « {texte} » illisible : écrivez par exemple 0, 30m, 2h, 3d ou 1h30m."
+        )
+    duree = timedelta(0)
+    for nombre, unite in morceaux:
+        duree += timedelta(**{UNITES[unite]: int(nombre)})
+    return duree
+
+
+def ecrire_secret(chemin: Path, contenu: str) -> None:
+    # Readable by its owner only: the file holds passwords and NUMEN.
+    descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descripteur, "w", encoding="utf-8") as fichier:
+        fichier.write(contenu)
+    chemin.chmod(0o600)
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare et lance une démonstration : bases migrées, campagne « Élections "
+        "professionnelles 2026 » chargée (200 électeurs, 6 scrutins), identifiants de "
+        "démonstration affichés, puis portail et exécuteur de tâches démarrés."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8000, help="Port du portail.")
+        parser.add_argument(
+            "--opens-in",
+            default="0",
+            metavar="DURÉE",
+            help=(
+                "Délai avant l'ouverture du vote (0, 30m, 2h, 3d…). Par défaut le vote est "
+                "ouvert dès maintenant et pour 8 jours ; un délai montre le compte à rebours."
+            ),
+        )
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Charger la démonstration sans lancer le serveur.",
+        )
+
+    def handle(self, *args: Any, port: int, opens_in: str, no_serve: bool, **options: Any) -> None:
+        ouverture_dans = lire_duree(opens_in)
+        url = adresse_url(HOTE, port)
+        # The links we print must point at the port we are about to serve on.
+        url_base = os.environ.get("ISOLOIR_BASE_URL") or url
+        for base in settings.DATABASES:
+            self.stdout.write(f"Migration de la base « {base} »…")
+            call_command("migrate", database=base, interactive=False, verbosity=0)
+        self.stdout.write("Chargement de la campagne de démonstration…")
+        identifiants = charger_campagne_demo(
+            maintenant=clock.now(), ouverture_dans=ouverture_dans, url_base=url_base
+        )
+        chemin = Path(settings.DATA_DIR) / FICHIER_IDENTIFIANTS
+        donnees = {
+            "portail": f"{url_base}/portail/",
+            "back_office": f"{url_base}/back-office/",
+            **identifiants.en_json(),
+        }
+        ecrire_secret(chemin, json.dumps(donnees, ensure_ascii=False, indent=2) + "\n")
+        self._afficher(identifiants, url_base, chemin)
+        if not no_serve:
+            call_command("serve", host=HOTE, port=port)
+
+    def _afficher(self, identifiants: IdentifiantsDemo, url: str, chemin: Path) -> None:
+        ecrire, titre = self.stdout.write, self.style.MIGRATE_HEADING
+        ecrire("")
+        ecrire(titre(f"Démonstration Isoloir — {identifiants.campagne}"))
+        ecrire(
+            f"Période de vote : du {date_en_francais(identifiants.ouverture)} au "
+            f"{date_en_francais(identifiants.cloture)} (heure de Paris)."
+        )
+        ecrire("")
+        ecrire(f"  Portail des électeurs : {url}/portail/")
+        ecrire(f"  Back-office           : {url}/back-office/")
+        ecrire(f"    identifiant         : {identifiants.admin_email}")
+        ecrire(f"    mot de passe        : {identifiants.admin_mot_de_passe}")
+        actives = [e for e in identifiants.electeurs if e.active]
+        a_activer = [e for e in identifiants.electeurs if not e.active]
+        ecrire("")
+        ecrire(titre("Électeurs aux comptes activés (connexion par e-mail et mot de passe)"))
+        for electeur in actives:
+            self._afficher_electeur(electeur)
+        ecrire("")
+        jours = DUREE_LIEN_ACTIVATION.days
+        ecrire(titre(f"Électeurs à activer (lien valable {jours} jours, à usage unique)"))
+        for electeur in a_activer:
+            self._afficher_electeur(electeur)
+        ecrire("")
+        ecrire("Code de vote : pas encore disponible dans cette version.")
+        boite = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
+        if boite:
+            ecrire(f"Courriels envoyés : fichiers .eml dans {boite}")
+        ecrire(f"Ces informations sont aussi dans {chemin}")
+        ecrire("")
+
+    def _afficher_electeur(self, e: ElecteurDemo) -> None:
+        lieu = f"commune INSEE {e.commune_naissance}" if e.commune_naissance else "à l'étranger"
+        lignes = [
+            ("e-mail", e.email),
+            ("mot de passe", e.mot_de_passe),
+            ("question défi", e.question_defi),
+            ("réponse secrète", e.reponse_defi),
+            ("NUMEN", e.numen),
+            ("naissance", f"{e.date_naissance:%d/%m/%Y}, {lieu}"),
+            ("lien d'activation", e.lien_activation),
+        ]
+        self.stdout.write("")
+        self.stdout.write(f"  {e.civilite} {e.prenoms} {e.nom.upper()} — {e.etablissement}")
+        lignes += [("scrutins" if rang == 0 else "", s) for rang, s in enumerate(e.scrutins)]
+        for libelle, valeur in lignes:
+            if valeur:
+                separateur = ":" if libelle else " "
+                self.stdout.write(f"    {libelle:<18}{separateur} {valeur}")

@@ -1,0 +1,374 @@
+"""The demo: its loader, the ``demo`` command, and ``isoloir serve`` as real processes."""
+
+import io
+import json
+import os
+import re
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count
+from pytest_django import Settings
+
+from isoloir.accounts import numen, question_defi
+from isoloir.accounts import services as comptes
+from isoloir.accounts.models import Compte, Electeur
+from isoloir.core import clock
+from isoloir.core.management.commands.demo import lire_duree
+from isoloir.core.management.commands.serve import verifier_port_libre
+from isoloir.elections.demo import (
+    ADMIN_EMAIL,
+    SLUG,
+    IdentifiantsDemo,
+    charger_campagne_demo,
+)
+from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.links import services as liens
+from isoloir.links.models import Usage
+
+
+def _charger(ouverture_dans: timedelta = timedelta(0)) -> IdentifiantsDemo:
+    return charger_campagne_demo(maintenant=clock.now(), ouverture_dans=ouverture_dans)
+
+
+def _jeton(lien: str) -> str:
+    return parse_qs(urlsplit(lien).query)["token"][0]
+
+
+@pytest.fixture
+def hachage_rapide(settings: Settings) -> None:
+    # A load hashes about ten secrets with Argon2 (0.1 to 0.2 s each); these tests are
+    # about the data, and the credentials test keeps the real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- The loader --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("hachage_rapide")
+def test_la_campagne_de_demonstration_est_complete() -> None:
+    avant = clock.now()
+    _charger(ouverture_dans=timedelta(hours=2))
+
+    campagne = Campagne.objects.get(slug=SLUG)
+    assert campagne.nom == "Élections professionnelles 2026"
+    attendu = (avant + timedelta(hours=2)).astimezone(UTC).replace(second=0, microsecond=0)
+    assert abs(campagne.ouverture - attendu) <= timedelta(minutes=1)
+    assert campagne.cloture - campagne.ouverture == timedelta(days=8)
+    campagne.full_clean()
+
+    scrutins = Scrutin.objects.filter(campagne=campagne)
+    assert scrutins.count() == 6
+    assert sorted(scrutins.values_list("type", flat=True)) == ["CAP"] * 3 + ["CSA"] * 3
+    for scrutin in scrutins:
+        listes = list(scrutin.listes.all())
+        assert 4 <= len(listes) <= 6
+        assert sorted(liste.ordre for liste in listes) == list(range(1, len(listes) + 1))
+        for liste in listes:
+            rangs = list(liste.candidats.values_list("rang", flat=True))
+            sieges = scrutin.sieges_titulaires + scrutin.sieges_suppleants
+            assert rangs == list(range(1, sieges + 1))
+            with liste.profession_de_foi.open("rb") as pdf:
+                assert pdf.read(5) == b"%PDF-"
+    assert ListeCandidats.objects.exclude(union="").exists()
+
+    assert Electeur.objects.count() == 200
+    assert Electeur.objects.filter(active_le__isnull=False).count() == 100
+    emails = list(Compte.objects.filter(electeur__isnull=False).values_list("email", flat=True))
+    assert all(re.fullmatch(r"[a-z0-9.-]+@ac-(lyon|bordeaux)\.fr", e) for e in emails)
+    # Each voter: the ministerial CSA, the CSA of their académie and one CAP.
+    par_electeur = Inscription.objects.values("electeur").annotate(n=Count("pk"))
+    assert {ligne["n"] for ligne in par_electeur} == {3}
+    assert Inscription.objects.filter(scrutin__code="csa-men").count() == 200
+    assert Inscription.objects.filter(scrutin__type="CAP").count() == 200
+    for electeur in Electeur.objects.prefetch_related("inscriptions__scrutin")[:50]:
+        codes = {i.scrutin.code for i in electeur.inscriptions.all()}
+        academie = electeur.compte.email.split("@ac-")[1].removesuffix(".fr")
+        assert {"csa-men", f"csa-ac-{academie}"} < codes
+        electeur.full_clean()
+
+    admin = Compte.objects.get(email=ADMIN_EMAIL)
+    assert admin.is_superuser and admin.is_staff
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("hachage_rapide")
+def test_recharger_ne_cree_aucun_doublon_et_remet_la_vitrine_en_etat() -> None:
+    premiere = _charger()
+    comptes_avant = Compte.objects.count()
+    fichiers = sorted(ListeCandidats.objects.values_list("profession_de_foi", flat=True))
+    # What a visitor of the first demo may have done: change a password, activate.
+    active, a_activer = premiere.electeurs[0], premiere.electeurs[-1]
+    compte = Compte.objects.get(email=active.email)
+    compte.set_password("Autre-mot-de-passe-2026")
+    compte.save()
+    Electeur.objects.filter(compte__email=a_activer.email).update(active_le=clock.now())
+
+    seconde = _charger(ouverture_dans=timedelta(days=3))
+
+    assert Campagne.objects.filter(slug=SLUG).count() == 1
+    assert Scrutin.objects.count() == 6
+    assert ListeCandidats.objects.count() == sum(
+        len(s.listes.all()) for s in Scrutin.objects.prefetch_related("listes")
+    )
+    assert Electeur.objects.count() == 200
+    assert Compte.objects.count() == comptes_avant
+    assert Inscription.objects.count() == 600
+    assert Candidat.objects.filter(liste__scrutin__code="csa-men").count() == 6 * 30
+    assert sorted(ListeCandidats.objects.values_list("profession_de_foi", flat=True)) == fichiers
+    assert seconde.ouverture - premiere.ouverture >= timedelta(days=3) - timedelta(minutes=1)
+    assert [e.numen for e in seconde.electeurs] == [e.numen for e in premiere.electeurs]
+    assert authenticate(username=active.email, password=active.mot_de_passe) is not None
+    assert not Electeur.objects.get(compte__email=a_activer.email).est_active
+
+
+@pytest.mark.django_db
+def test_les_identifiants_de_la_vitrine_fonctionnent(settings: Settings) -> None:
+    identifiants = _charger()
+
+    assert len(identifiants.electeurs) == 6
+    actives = [e for e in identifiants.electeurs if e.active]
+    a_activer = [e for e in identifiants.electeurs if not e.active]
+    assert (len(actives), len(a_activer)) == (4, 2)
+    for vitrine in identifiants.electeurs:
+        electeur = Electeur.objects.select_related("compte").get(compte__email=vitrine.email)
+        assert numen.valider(vitrine.numen) == vitrine.numen
+        assert numen.correspond(vitrine.numen, electeur.numen_empreinte)
+        assert len(vitrine.scrutins) == 3
+        assert vitrine.code_de_vote is None
+    for vitrine in actives:
+        electeur = Electeur.objects.select_related("compte").get(compte__email=vitrine.email)
+        assert vitrine.mot_de_passe and len(vitrine.mot_de_passe) >= 12
+        validate_password(vitrine.mot_de_passe, electeur.compte)
+        assert authenticate(username=vitrine.email, password=vitrine.mot_de_passe) is not None
+        assert vitrine.question_defi == question_defi.LIBELLES[electeur.question_defi]
+        assert question_defi.verifier(vitrine.reponse_defi or "", electeur.reponse_defi_empreinte)
+        assert vitrine.lien_activation is None
+    for vitrine in a_activer:
+        assert vitrine.mot_de_passe is None and vitrine.lien_activation
+        assert vitrine.lien_activation.startswith(
+            f"{settings.ISOLOIR_BASE_URL}/portail/activation?token="
+        )
+        lien = liens.consulter(usage=Usage.ACTIVATION, jeton=_jeton(vitrine.lien_activation))
+        assert lien.compte.email == vitrine.email
+        assert lien.expire_le - lien.cree_le == timedelta(days=7)
+
+    # The link does what it says: the account can be activated with it.
+    vitrine = a_activer[0]
+    comptes.activer_compte(
+        jeton=_jeton(vitrine.lien_activation or ""),
+        mot_de_passe="Parapluie-Violet-Sable-31",
+        question="metier",
+        reponse="Astronaute",
+    )
+    assert authenticate(username=vitrine.email, password="Parapluie-Violet-Sable-31")
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("0", timedelta(0)),
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("3d", timedelta(days=3)),
+        ("3j", timedelta(days=3)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+    ],
+)
+def test_lire_une_duree(texte: str, attendu: timedelta) -> None:
+    assert lire_duree(texte) == attendu
+
+
+@pytest.mark.parametrize("texte", ["", "2", "2x", "-1h", "h", "2 h 30"])
+def test_une_duree_illisible_est_refusee(texte: str) -> None:
+    with pytest.raises(CommandError, match="illisible"):
+        lire_duree(texte)
+
+
+@pytest.mark.django_db(databases=["default", "urne"])
+@pytest.mark.usefixtures("hachage_rapide")
+def test_la_commande_demo_ecrit_les_identifiants(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ISOLOIR_BASE_URL", raising=False)
+    settings.DATA_DIR = tmp_path
+    sortie = io.StringIO()
+
+    call_command("demo", "--no-serve", "--port", "8765", "--opens-in", "1h", stdout=sortie)
+
+    fichier = tmp_path / "demo-credentials.json"
+    assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
+    donnees = json.loads(fichier.read_text(encoding="utf-8"))
+    assert donnees["portail"] == "http://127.0.0.1:8765/portail/"
+    assert donnees["admin_email"] == ADMIN_EMAIL
+    assert len(donnees["electeurs"]) == 6
+    texte = sortie.getvalue()
+    assert "http://127.0.0.1:8765/portail/" in texte
+    assert donnees["admin_mot_de_passe"] in texte
+    for electeur in donnees["electeurs"]:
+        assert electeur["email"] in texte and electeur["numen"] in texte
+        assert "code_de_vote" in electeur
+        if electeur["lien_activation"]:
+            assert electeur["lien_activation"].startswith("http://127.0.0.1:8765/portail/")
+            assert electeur["lien_activation"] in texte
+
+
+# --- isoloir serve, as real processes ----------------------------------------------------
+
+# Variables the test run sets for itself (a shared database, an in-memory cache…) that
+# must not leak into a demo that stands on its own data folder.
+VARIABLES_DE_TEST = {
+    "DATABASE_URL",
+    "URNE_DATABASE_URL",
+    "CACHE_URL",
+    "ISOLOIR_TASKS_BACKEND",
+    "ISOLOIR_SMTP_URL",
+    "ISOLOIR_BASE_URL",
+    "ISOLOIR_TESTING",
+    "DJANGO_SETTINGS_MODULE",
+}
+ISOLOIR = [sys.executable, "-m", "isoloir.cli"]
+Serveur = tuple[subprocess.Popen[bytes], int, Path]
+
+
+def _port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _descendants(racine: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entree in Path("/proc").iterdir():
+        if entree.name.isdigit():
+            try:
+                etat = (entree / "stat").read_text()
+            except OSError:
+                continue
+            # The name between parentheses may hold spaces: fields start after the last ')'.
+            parents[int(entree.name)] = int(etat.rsplit(")", 1)[1].split()[1])
+    trouves: set[int] = set()
+    a_voir = [racine]
+    while a_voir:
+        pid = a_voir.pop()
+        enfants = {p for p, parent in parents.items() if parent == pid}
+        trouves |= enfants
+        a_voir += enfants
+    return trouves
+
+
+def _attendre_disparition(pids: set[int], delai: float = 15) -> set[int]:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        pids = {p for p in pids if Path(f"/proc/{p}").exists()}
+        if not pids:
+            break
+        time.sleep(0.1)
+    return pids
+
+
+def _lire(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=10) as reponse:  # noqa: S310 - loopback http
+        return reponse.status, reponse.headers.get("Content-Type", ""), reponse.read()
+
+
+@pytest.fixture(scope="module")
+def environnement_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A data folder migrated and loaded by ``isoloir demo --no-serve``, run for real."""
+    dossier = tmp_path_factory.mktemp("demo")
+    env = {k: v for k, v in os.environ.items() if k not in VARIABLES_DE_TEST}
+    env["ISOLOIR_DATA_DIR"] = str(dossier)
+    resultat = subprocess.run(
+        [*ISOLOIR, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    assert (dossier / "demo-credentials.json").exists()
+    return env
+
+
+@pytest.fixture
+def serveur(environnement_demo: dict[str, str], tmp_path: Path) -> Iterator[Serveur]:
+    port = _port_libre()
+    journal = tmp_path / "serve.log"
+    with journal.open("wb") as sortie:
+        processus = subprocess.Popen(
+            [*ISOLOIR, "serve", "--port", str(port), "--workers", "1"],
+            env=environnement_demo,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+        )
+    descendants: set[int] = set()
+    try:
+        fin = time.monotonic() + 60
+        while "Isoloir est prêt" not in journal.read_text(errors="replace"):
+            assert processus.poll() is None, journal.read_text(errors="replace")
+            assert time.monotonic() < fin, journal.read_text(errors="replace")
+            time.sleep(0.2)
+        descendants = _descendants(processus.pid)
+        yield processus, port, journal
+    finally:
+        if processus.poll() is None:
+            processus.kill()
+            processus.wait()
+        for pid in _attendre_disparition(descendants | _descendants(processus.pid), 5):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
+    serveur: Serveur,
+) -> None:
+    processus, port, journal = serveur
+    enfants = _descendants(processus.pid)
+    commandes = {p: Path(f"/proc/{p}/cmdline").read_bytes() for p in enfants}
+    assert any(b"granian" in c for c in commandes.values())
+    assert any(b"db_worker" in c for c in commandes.values())
+
+    statut, _, page = _lire(f"http://127.0.0.1:{port}/portail/connexion/")
+    assert statut == 200
+    html = page.decode()
+    assert "Connexion au portail Élections" in html
+    feuilles = re.findall(r'href="(/static/[^"]+\.css)"', html)
+    assert "/static/isoloir/css/isoloir.css" in feuilles
+    for feuille in feuilles:
+        statut, type_contenu, contenu = _lire(f"http://127.0.0.1:{port}{feuille}")
+        assert statut == 200 and type_contenu.startswith("text/css") and contenu
+
+    processus.send_signal(signal.SIGTERM)
+    assert processus.wait(timeout=30) == 0
+    assert not _attendre_disparition(enfants)
+    assert "Isoloir est arrêté." in journal.read_text(errors="replace")
+
+
+def test_serve_arrete_tout_si_un_enfant_meurt(serveur: Serveur) -> None:
+    processus, _, journal = serveur
+    enfants = _descendants(processus.pid)
+    executeur = next(p for p in enfants if b"db_worker" in Path(f"/proc/{p}/cmdline").read_bytes())
+
+    os.kill(executeur, signal.SIGKILL)
+
+    assert processus.wait(timeout=30) == 1
+    assert not _attendre_disparition(enfants)
+    assert "Arrêt inattendu : exécuteur de tâches" in journal.read_text(errors="replace")
+
+
+def test_serve_refuse_un_port_deja_pris() -> None:
+    with socket.socket() as occupe:
+        occupe.bind(("127.0.0.1", 0))
+        occupe.listen()
+        with pytest.raises(CommandError, match="déjà utilisé"):
+            verifier_port_libre("127.0.0.1", occupe.getsockname()[1])
