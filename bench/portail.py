@@ -1,0 +1,85 @@
+"""Cost of the portal's hot paths, as ratios against a baseline run in the same process.
+
+    .venv/bin/python bench/portail.py [--requetes 300]
+
+- password check (Argon2id, Django's parameters) against PBKDF2-SHA256 at Django's
+  default iterations: what a login costs the server's CPU;
+- portal home (login required, countdown, campaign lookup) and the "Mes scrutins" page
+  against the static login page, through Django's test client on a SQLite file.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoloir.settings")
+os.environ.setdefault("CACHE_URL", "locmemcache://")
+
+
+def mesurer(action: Callable[[], object], repetitions: int) -> float:
+    """Median seconds per call over ``repetitions`` calls, after two warm-up calls."""
+    action()
+    action()
+    durees = []
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        action()
+        durees.append(time.perf_counter() - debut)
+    return statistics.median(durees)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requetes", type=int, default=300)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    from datetime import timedelta
+
+    from isoloir.core import clock
+    from isoloir.elections.demo import charger_campagne_demo
+
+    identifiants = charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(0))
+    active = next(v for v in identifiants.electeurs if v.mot_de_passe)
+
+    argon, pbkdf2 = Argon2PasswordHasher(), PBKDF2PasswordHasher()
+    hache_argon = argon.encode("Une phrase de passe assez longue", argon.salt())
+    hache_pbkdf2 = pbkdf2.encode("Une phrase de passe assez longue", pbkdf2.salt())
+    t_argon = mesurer(lambda: argon.verify("Une phrase de passe assez longue", hache_argon), 30)
+    t_pbkdf2 = mesurer(lambda: pbkdf2.verify("Une phrase de passe assez longue", hache_pbkdf2), 30)
+
+    client = Client()
+    assert client.login(username=active.email, password=active.mot_de_passe)
+    t_base = mesurer(lambda: Client().get(reverse("accounts:connexion")), args.requetes)
+    t_accueil = mesurer(lambda: client.get(reverse("accounts:accueil")), args.requetes)
+    t_scrutins = mesurer(lambda: client.get(reverse("elections:mes_scrutins")), args.requetes)
+
+    print(
+        f"Vérification d'un mot de passe : Argon2id {t_argon * 1000:.1f} ms, "
+        f"PBKDF2 {t_pbkdf2 * 1000:.1f} ms — ratio {t_argon / t_pbkdf2:.2f}"
+    )
+    print(f"Page de connexion (référence) : {t_base * 1000:.2f} ms")
+    print(f"Accueil du portail : {t_accueil * 1000:.2f} ms — ratio {t_accueil / t_base:.2f}")
+    print(
+        f"Mes scrutins (6 listes max. par scrutin) : {t_scrutins * 1000:.2f} ms — "
+        f"ratio {t_scrutins / t_base:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
