@@ -1,5 +1,4 @@
-"""Shared fixtures: a real SMTP server on loopback, the task worker, domain factories.
-"""
+"""Shared fixtures: a real SMTP server on loopback, the task worker, domain factories."""
 
 from collections.abc import Iterator
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from isoloir.accounts import question_defi, services
@@ -32,6 +33,11 @@ def _lien_invalide(request: HttpRequest, erreur: LienInvalide, titre: str) -> Ht
     return rendre_page(request, "accounts/lien_invalide.html", titre, erreur=erreur.message)
 
 
+# Secrets posted to these views are masked in error reports (DEBUG pages, mailed 500s).
+SECRETS_POSTES = ("mot_de_passe", "confirmation", "reponse_defi", "token")
+
+
+@sensitive_post_parameters(*SECRETS_POSTES)
 @never_cache
 def connexion(request: HttpRequest) -> HttpResponse:
     suivant = request.GET.get("next") or request.POST.get("next") or ""
@@ -60,6 +66,7 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:connexion")
 
 
+@sensitive_post_parameters(*SECRETS_POSTES)
 @never_cache
 def activation(request: HttpRequest) -> HttpResponse:
     jeton = request.GET.get("token") or request.POST.get("token") or ""
@@ -112,6 +119,7 @@ def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters(*SECRETS_POSTES)
 @never_cache
 def reinitialisation(request: HttpRequest) -> HttpResponse:
     jeton = request.GET.get("token") or request.POST.get("token") or ""
