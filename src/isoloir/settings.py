@@ -173,8 +173,10 @@ ISOLOIR_PASSWORD_RESET_LINK_SECONDS = env.int(
 ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
 ISOLOIR_LOGIN_MAX_FAILURES_PER_IP = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_IP", 30)
 ISOLOIR_LOGIN_LOCKOUT_SECONDS = env.int("ISOLOIR_LOGIN_LOCKOUT_SECONDS", 15 * 60)
-# Header set by the reverse proxy with the client address; empty means REMOTE_ADDR.
+# Behind reverse proxies: the header they append the client address to (e.g.
+# HTTP_X_FORWARDED_FOR) and how many of them there are. Empty means REMOTE_ADDR.
 ISOLOIR_CLIENT_IP_HEADER = env.str("ISOLOIR_CLIENT_IP_HEADER", default="")
+ISOLOIR_TRUSTED_PROXIES = env.int("ISOLOIR_TRUSTED_PROXIES", default=1)
 
 ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
 ISOLOIR_PHONE_ASSISTANCE = env.str("ISOLOIR_PHONE_ASSISTANCE", default="0 800 000 000")

@@ -253,3 +253,70 @@ def test_aucun_secret_dans_les_journaux_ni_les_courriels(
     courriels = "".join(m.as_string() for m in boite.messages)
     for secret in (MOT_DE_PASSE, "Médor", "medorlechien"):
         assert secret not in courriels
+
+
+@pytest.mark.django_db
+def test_un_lien_d_activation_ne_sert_plus_une_fois_le_compte_active(client, electeur) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from isoloir.links.models import Usage
+
+    _, premier = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
+    )
+    services.activer_compte(
+        jeton=premier, mot_de_passe=MOT_DE_PASSE, question="animal", reponse="Médor"
+    )
+    # A second link, e.g. from a mail queued before the activation.
+    from isoloir.links.models import LienUsageUnique
+
+    _, second = liens.emettre(
+        usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
+    )
+    assert (
+        "Ce compte est déjà activé"
+        in client.get(reverse("accounts:activation") + f"?token={second}").content.decode()
+    )
+    with pytest.raises(services.CompteDejaActive):
+        services.activer_compte(
+            jeton=second,
+            mot_de_passe="Une autre phrase de passe 2026",
+            question="livre",
+            reponse="Candide",
+        )
+    electeur.refresh_from_db()
+    assert electeur.compte.check_password(MOT_DE_PASSE)
+    assert question_defi.verifier("Médor", electeur.reponse_defi_empreinte)
+    assert LienUsageUnique.objects.filter(utilise_le__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_courriel_d_activation_en_file_devient_sans_objet(
+    electeur, boite, executer_taches
+) -> None:  # type: ignore[no-untyped-def]
+    from isoloir.accounts.models import Electeur
+    from isoloir.core import clock
+    from isoloir.notify.models import Courriel, EtatCourriel
+
+    with transaction.atomic():
+        services.envoyer_activation(electeur=electeur)
+    Electeur.objects.filter(pk=electeur.pk).update(active_le=clock.now())
+    executer_taches()
+    assert Courriel.objects.get().etat == EtatCourriel.SANS_OBJET
+    assert not boite.messages
+    assert not LienUsageUnique.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_l_expiration_du_lien_est_en_heure_de_paris(electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from isoloir.core import clock
+
+    with clock.frozen_at(datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("UTC"))):
+        _recevoir_lien_activation(electeur, boite, executer_taches)
+    # 7 days later, 09:30 UTC = 10h30 in Paris (winter time).
+    assert "valable jusqu'au vendredi 27 novembre 2026 à 10h30 (heure de Paris)" in texte(
+        boite.messages[0]
+    )

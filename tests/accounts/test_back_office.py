@@ -71,3 +71,29 @@ def test_le_back_office_est_reserve_au_personnel(client, creer_electeur) -> None
     client.force_login(electeur.compte)
     reponse = client.get(reverse("admin:index"))
     assert reponse.status_code == 302
+
+
+@pytest.mark.django_db
+def test_personne_ne_fixe_le_mot_de_passe_d_un_electeur(admin_client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+    electeur = creer_electeur(active=True)
+    url = reverse("admin:auth_user_password_change", args=[electeur.compte_id])
+    assert admin_client.get(url).status_code == 403
+    reponse = admin_client.post(
+        url, {"password1": "Nouvelle phrase 2026 !", "password2": "Nouvelle phrase 2026 !"}
+    )
+    assert reponse.status_code == 403
+
+
+@pytest.mark.django_db
+def test_un_compte_cree_au_back_office_a_une_adresse_en_minuscules(admin_client) -> None:  # type: ignore[no-untyped-def]
+    reponse = admin_client.post(
+        reverse("admin:accounts_compte_add"),
+        {
+            "email": "Gestionnaire@Ac-Lyon.fr",
+            "usable_password": "true",
+            "password1": "Phrase de gestion 2026 !",
+            "password2": "Phrase de gestion 2026 !",
+        },
+    )
+    assert reponse.status_code == 302, reponse.content.decode()[:2000]
+    assert Compte.objects.filter(email="gestionnaire@ac-lyon.fr").exists()

@@ -136,3 +136,68 @@ def test_formulaire_incomplet(client, donnees) -> None:  # type: ignore[no-untyp
     reponse = client.post(reverse("accounts:connexion"), donnees)
     assert reponse.status_code == 200
     assert "Le formulaire contient des erreurs" in reponse.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_des_essais_simultanes_ne_depassent_pas_la_limite(
+    creer_scrutin, creer_electeur, settings
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connection
+
+    from isoloir.accounts import services
+
+    creer_electeur(creer_scrutin(), active=True, email="cible@ac-lyon.fr")
+    limite = settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT
+    depart = threading.Barrier(12)
+    issues: list[str] = []
+
+    def essayer(n: int) -> None:
+        try:
+            depart.wait()
+            services.authentifier(
+                email="cible@ac-lyon.fr", mot_de_passe=f"essai {n}", ip=f"198.51.100.{n}"
+            )
+        except services.ConnexionBloquee:
+            issues.append("bloquee")
+        except services.ConnexionRefusee:
+            issues.append("refusee")
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=essayer, args=(n,)) for n in range(12)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    # Only ``limite`` passwords were actually checked; the others were refused unchecked.
+    assert Evenement.objects.filter(type="connexion.echec").count() == limite
+    assert issues.count("bloquee") >= 12 - limite
+    with pytest.raises(services.ConnexionBloquee):
+        services.authentifier(email="cible@ac-lyon.fr", mot_de_passe=MOT_DE_PASSE, ip="192.0.2.1")
+
+
+@pytest.mark.django_db
+def test_le_back_office_est_soumis_au_meme_blocage(client, settings) -> None:  # type: ignore[no-untyped-def]
+    from isoloir.accounts.models import Compte
+
+    Compte.objects.create_superuser("admin@isoloir.localhost", "Phrase admin solide 2026")
+    url = reverse("admin:login")
+    for n in range(settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT):
+        client.post(url, {"username": "admin@isoloir.localhost", "password": f"faux {n}"})
+    reponse = client.post(
+        url, {"username": "admin@isoloir.localhost", "password": "Phrase admin solide 2026"}
+    )
+    assert BLOCAGE in reponse.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert Evenement.objects.filter(type="connexion.echec").count() == 5
+
+
+@pytest.mark.django_db
+def test_un_electeur_ne_peut_pas_entrer_au_back_office(client, electeur) -> None:  # type: ignore[no-untyped-def]
+    reponse = client.post(
+        reverse("admin:login"), {"username": "sophie.martin@ac-lyon.fr", "password": MOT_DE_PASSE}
+    )
+    assert reponse.status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -1,19 +1,75 @@
-from datetime import timedelta
+import threading
+
+import pytest
 
 from isoloir.core import throttle
+from isoloir.core.requests import client_ip
 
 
 def test_bloque_a_la_limite_et_se_remet_a_zero() -> None:
     limite = throttle.Limit("essai", limit=3, window=60)
-    assert not throttle.is_blocked(limite, "Agent@ac-lyon.fr")
-    assert [throttle.record_failure(limite, "agent@ac-lyon.fr") for _ in range(3)] == [1, 2, 3]
+    assert not throttle.est_bloque(limite, "Agent@ac-lyon.fr")
+    assert [throttle.compter(limite, "agent@ac-lyon.fr") for _ in range(4)] == [1, 2, 3, 4]
+    assert throttle.depasse(limite, 4) and not throttle.depasse(limite, 3)
     # The subject is normalised: the same address in capitals is the same counter.
-    assert throttle.is_blocked(limite, "AGENT@ac-lyon.fr ")
-    assert not throttle.is_blocked(limite, "autre@ac-lyon.fr")
-    throttle.reset(limite, "agent@ac-lyon.fr")
-    assert not throttle.is_blocked(limite, "agent@ac-lyon.fr")
+    assert throttle.est_bloque(limite, "AGENT@ac-lyon.fr ")
+    assert not throttle.est_bloque(limite, "autre@ac-lyon.fr")
+    throttle.effacer(limite, "agent@ac-lyon.fr")
+    assert not throttle.est_bloque(limite, "agent@ac-lyon.fr")
+
+
+def test_rendre_une_tentative_reussie() -> None:
+    limite = throttle.Limit("essai", limit=3, window=60)
+    throttle.compter(limite, "192.0.2.1")
+    throttle.compter(limite, "192.0.2.1")
+    throttle.rendre(limite, "192.0.2.1")
+    assert throttle.compter(limite, "192.0.2.1") == 2
+    throttle.rendre(limite, "198.51.100.1")  # nothing counted: no error
+
+
+def test_comptage_simultane_sans_perte() -> None:
+    limite = throttle.Limit("essai", limit=1000, window=60)
+    depart = threading.Barrier(8)
+    vus: list[int] = []
+
+    def compter() -> None:
+        depart.wait()
+        for _ in range(25):
+            vus.append(throttle.compter(limite, "cible"))
+
+    fils = [threading.Thread(target=compter) for _ in range(8)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert sorted(vus) == list(range(1, 201))
 
 
 def test_la_cle_ne_contient_pas_l_adresse() -> None:
-    limite = throttle.Limit("essai", limit=3, window=int(timedelta(minutes=1).total_seconds()))
-    assert "agent" not in limite.key("agent@ac-lyon.fr")
+    assert "agent" not in throttle.Limit("essai", 3, 60).key("agent@ac-lyon.fr")
+
+
+@pytest.mark.parametrize(
+    ("entete", "mandataires", "attendue"),
+    [
+        ("", 1, "10.0.0.9"),  # no header: the proxy itself
+        ("203.0.113.5", 1, "203.0.113.5"),
+        # The client forged the leftmost entry; our one proxy appended the real address.
+        ("1.2.3.4, 203.0.113.5", 1, "203.0.113.5"),
+        ("1.2.3.4, 203.0.113.5, 10.0.0.2", 2, "203.0.113.5"),
+        ("203.0.113.5", 2, "10.0.0.9"),  # fewer entries than proxies: not trusted
+    ],
+)
+def test_adresse_du_client_derriere_des_mandataires(
+    rf, settings, entete: str, mandataires: int, attendue: str
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ISOLOIR_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.ISOLOIR_TRUSTED_PROXIES = mandataires
+    requete = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=entete)
+    assert client_ip(requete) == attendue
+
+
+def test_sans_mandataire_l_entete_est_ignoree(rf, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ISOLOIR_CLIENT_IP_HEADER = ""
+    requete = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(requete) == "192.0.2.7"

@@ -125,3 +125,54 @@ def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> 
     sortie = capsys.readouterr().out
     assert "Courriel pour b@ac-lyon.fr : Objet é" in sortie
     assert "Corps du message" in sortie
+
+
+@pytest.mark.django_db(transaction=True)
+def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from django_tasks_db.backend import DatabaseBackend
+
+    from isoloir.core import clock
+
+    def panne(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("file de tâches injoignable")
+
+    with monkeypatch.context() as m:
+        m.setattr(DatabaseBackend, "enqueue", panne)
+        courriel = _programmer(compte)  # no error reaches the caller
+    assert not DBTaskResult.objects.exists()
+    call_command("relancer_courriels", verbosity=0)
+    assert not DBTaskResult.objects.exists()  # too recent: may still be on its way
+    with clock.shifted_by(timedelta(minutes=11)):
+        call_command("relancer_courriels")
+    executer_taches()
+    courriel.refresh_from_db()
+    assert courriel.etat == EtatCourriel.ENVOYE
+    assert len(boite.attendre(1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_une_tache_livree_deux_fois_en_meme_temps_envoie_un_courriel(compte, boite) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connection
+
+    courriel = _programmer(compte)
+    depart = threading.Barrier(2)
+
+    def livrer() -> None:
+        depart.wait()
+        try:
+            services.livrer(courriel.pk)
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=livrer) for _ in range(2)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    assert len(boite.attendre(1)) == 1
+    courriel.refresh_from_db()
+    assert (courriel.etat, courriel.tentatives) == (EtatCourriel.ENVOYE, 1)

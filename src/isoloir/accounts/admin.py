@@ -1,14 +1,30 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from isoloir.accounts import services
+from isoloir.accounts.forms import ConnexionBackOfficeForm
 from isoloir.accounts.models import Compte, Electeur
+
+admin.site.login_form = ConnexionBackOfficeForm
+
+
+class AjoutCompteForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = Compte
+        fields = ("email",)
+
+    def clean_email(self) -> str:
+        # Logins compare lowercase addresses: store them so.
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 @admin.register(Compte)
 class CompteAdmin(UserAdmin):
+    add_form = AjoutCompteForm
     ordering = ["email"]
     list_display = ["email", "nom_affiche", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
@@ -23,6 +39,15 @@ class CompteAdmin(UserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["date_joined"]
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # A voter's password is theirs alone (décret 2011-595 art. 12-II): nobody in the
+        # back-office sets it; the voter uses « mot de passe oublié ».
+        if Electeur.objects.filter(compte_id=id).exists():
+            raise PermissionDenied("Le mot de passe d'un électeur ne se modifie pas ici.")
+        return super().user_change_password(request, id, form_url)
 
 
 class ActiveFilter(admin.SimpleListFilter):

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 
 from isoloir.accounts import question_defi
@@ -85,8 +86,7 @@ class ActivationForm(NouveauMotDePasseMixin):
 
     def clean_reponse_defi(self) -> str:
         reponse: str = self.cleaned_data["reponse_defi"]
-        if len(question_defi.normaliser(reponse)) < question_defi.LONGUEUR_MINIMALE:
-            raise forms.ValidationError("La réponse secrète doit comporter au moins 3 caractères.")
+        question_defi.verifier_recevable(reponse)
         return reponse
 
 
@@ -100,3 +100,22 @@ class MotDePasseOublieForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
+
+
+class ConnexionBackOfficeForm(AdminAuthenticationForm):
+    """The back-office login, under the same throttling and journal as the portal's."""
+
+    def clean(self) -> dict[str, Any]:
+        from isoloir.accounts import services
+        from isoloir.core.requests import client_ip
+
+        email, mot_de_passe = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email and mot_de_passe and self.request is not None:
+            try:
+                self.user_cache = services.authentifier(
+                    email=email, mot_de_passe=mot_de_passe, ip=client_ip(self.request)
+                )
+            except services.ConnexionRefusee as refus:
+                raise forms.ValidationError(refus.message, code="invalid_login") from refus
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -2,14 +2,14 @@
 token exists only in the mail."""
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.services import duree_lien
 from isoloir.elections.selectors import campagne_de
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
-from isoloir.notify.composition import Contenu, composeur, lien_absolu
+from isoloir.notify.composition import Contenu, CourrielSansObjet, composeur, lien_absolu
 from isoloir.notify.models import Courriel
 
 
@@ -26,12 +26,14 @@ def _contexte_personne(courriel: Courriel) -> dict[str, object]:
 def _lien(courriel: Courriel, usage: Usage, route: str) -> tuple[str, str]:
     duree = duree_lien(usage)
     lien, jeton = liens.emettre(usage=usage, compte_id=courriel.compte_id, duree=duree)
-    expiration = formats.date_format(lien.expire_le, "l j F Y à H\\hi")
+    expiration = formats.date_format(timezone.localtime(lien.expire_le), "l j F Y à H\\hi")
     return lien_absolu(f"{reverse(route)}?token={jeton}"), expiration
 
 
 @composeur("activation")
 def activation(courriel: Courriel) -> Contenu:
+    if Electeur.objects.filter(compte_id=courriel.compte_id, active_le__isnull=False).exists():
+        raise CourrielSansObjet  # activated since the mail was queued
     url, expiration = _lien(courriel, Usage.ACTIVATION, "accounts:activation")
     contexte = _contexte_personne(courriel)
     return Contenu(

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 
 QUESTIONS: list[tuple[str, str]] = [
     ("bac", "En quelle année avez-vous obtenu votre baccalauréat ?"),
@@ -30,6 +31,15 @@ def normaliser(reponse: str) -> str:
     sans_accents = "".join(c for c in decomposee if not unicodedata.combining(c))
     sans_apostrophes = re.sub(r"[’'`´‘]", "'", sans_accents)
     return re.sub(r"\s+", "", sans_apostrophes).casefold()
+
+
+def verifier_recevable(reponse: str) -> None:
+    if len(normaliser(reponse)) < LONGUEUR_MINIMALE:
+        raise ValidationError(
+            f"La réponse secrète doit comporter au moins {LONGUEUR_MINIMALE} caractères "
+            "(hors espaces).",
+            code="reponse_trop_courte",
+        )
 
 
 def hacher(reponse: str) -> str:

@@ -4,7 +4,6 @@ Each write runs in one durable transaction that consumes its single-use link, so
 used twice at once gives one success, and a refused input leaves the link usable.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,18 +11,15 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from isoloir.accounts import question_defi
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
-from isoloir.core.requests import client_ip
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
+from isoloir.links.services import LienInvalide
 from isoloir.notify import services as courriels
-
-journal = logging.getLogger(__name__)
 
 
 class ConnexionRefusee(Exception):
@@ -56,6 +52,13 @@ def _limite_par_ip() -> throttle.Limit:
 def _limite_demandes_lien() -> throttle.Limit:
     # Caps the mails one address can be sent, so the form cannot be used to flood a mailbox.
     return throttle.Limit("lien-par-compte", 5, 3600)
+
+
+class CompteDejaActive(LienInvalide):
+    message = (
+        "Ce compte est déjà activé. Connectez-vous, ou utilisez « Mot de passe oublié » "
+        "si vous ne connaissez plus votre mot de passe."
+    )
 
 
 # --- Activation --------------------------------------------------------------------------
@@ -94,7 +97,10 @@ def envoyer_activations(*, electeurs: QuerySet[Electeur]) -> tuple[int, int]:
 
 def electeur_du_lien_activation(*, jeton: str) -> Electeur:
     lien = liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
-    return Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+    electeur = Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+    if electeur.est_active:
+        raise CompteDejaActive
+    return electeur
 
 
 @transaction.atomic(durable=True)
@@ -105,13 +111,17 @@ def activer_compte(
     electeur = (
         Electeur.objects.select_for_update().select_related("compte").get(compte_id=lien.compte_id)
     )
+    if electeur.est_active:
+        # A link mailed before the activation must not reset the password and the
+        # question défi (a factor of the réassort) of an active account.
+        raise CompteDejaActive
     compte = electeur.compte
     if question not in question_defi.LIBELLES:
         raise ValidationError({"question_defi": "Choisissez une question dans la liste."})
-    if len(question_defi.normaliser(reponse)) < question_defi.LONGUEUR_MINIMALE:
-        raise ValidationError(
-            {"reponse_defi": "La réponse secrète doit comporter au moins 3 caractères."}
-        )
+    try:
+        question_defi.verifier_recevable(reponse)
+    except ValidationError as erreur:
+        raise ValidationError({"reponse_defi": erreur.messages}) from erreur
     password_validation.validate_password(mot_de_passe, compte)
     compte.set_password(mot_de_passe)
     compte.save(update_fields=["password"])
@@ -126,30 +136,31 @@ def activer_compte(
 # --- Login -------------------------------------------------------------------------------
 
 
-def authentifier(*, request: HttpRequest, email: str, mot_de_passe: str) -> Compte:
-    """Check e-mail and password, counting failures per account and per IP.
+def authentifier(*, email: str, mot_de_passe: str, ip: str) -> Compte:
+    """Check e-mail and password, counting attempts per account and per IP.
 
     An unknown address and a wrong password get the same answer and the same work
     (Django's backend hashes a dummy password), so the form does not reveal who is on
-    the roll. A blocked account is refused even with the right password.
+    the roll. A blocked account is refused even with the right password. Used by the
+    portal and the back-office alike.
     """
     email = email.strip().lower()
-    ip = client_ip(request)
     par_compte, par_ip = _limite_par_compte(), _limite_par_ip()
-    if throttle.is_blocked(par_compte, email) or throttle.is_blocked(par_ip, ip):
+    # Counted before the password is checked (see isoloir.core.throttle).
+    tentatives = throttle.compter(par_compte, email)
+    tentatives_ip = throttle.compter(par_ip, ip)
+    if throttle.depasse(par_compte, tentatives) or throttle.depasse(par_ip, tentatives_ip):
         journaliser("connexion.bloquee", ip=ip)
         raise ConnexionBloquee
-    compte = authenticate(request, username=email, password=mot_de_passe)
-    if compte is None:
-        echecs = throttle.record_failure(par_compte, email)
-        echecs_ip = throttle.record_failure(par_ip, ip)
+    compte = authenticate(None, username=email, password=mot_de_passe)
+    if not isinstance(compte, Compte):
         journaliser("connexion.echec", ip=ip)
-        if echecs >= par_compte.limit or echecs_ip >= par_ip.limit:
+        if tentatives >= par_compte.limit or tentatives_ip >= par_ip.limit:
             raise ConnexionBloquee
         raise ConnexionRefusee
-    throttle.reset(par_compte, email)
+    throttle.effacer(par_compte, email)
+    throttle.rendre(par_ip, ip)
     journaliser("connexion.reussie", compte_id=compte.pk, ip=ip)
-    assert isinstance(compte, Compte)
     return compte
 
 
@@ -165,7 +176,7 @@ def demander_reinitialisation(*, email: str, ip: str = "") -> None:
     email = email.strip().lower()
     compte = Compte.objects.filter(email=email, is_active=True).select_related("electeur").first()
     limite = _limite_demandes_lien()
-    if compte is None or throttle.record_failure(limite, email) > limite.limit:
+    if compte is None or throttle.depasse(limite, throttle.compter(limite, email)):
         journaliser("mot_de_passe.demande_ignoree", ip=ip)
         return
     electeur = getattr(compte, "electeur", None)
@@ -189,7 +200,7 @@ def reinitialiser_mot_de_passe(*, jeton: str, mot_de_passe: str, ip: str = "") -
     compte.set_password(mot_de_passe)
     compte.save(update_fields=["password"])
     # Other sessions end by themselves: Django checks a hash of the password on each request.
-    throttle.reset(_limite_par_compte(), compte.email)
+    throttle.effacer(_limite_par_compte(), compte.email)
     courriels.programmer(
         type_courriel="mot_de_passe_modifie", compte_id=compte.pk, destinataire=compte.email
     )

@@ -47,7 +47,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             compte = services.authentifier(
-                request=request,
+                ip=client_ip(request),
                 email=form.cleaned_data["email"],
                 mot_de_passe=form.cleaned_data["mot_de_passe"],
             )

@@ -5,14 +5,18 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: the configured proxy header when set, else REMOTE_ADDR.
+    """The client's address as seen by the outermost trusted proxy, else REMOTE_ADDR.
 
-    The header is trusted only when configured: otherwise anyone could pick the address
-    that throttling counts against.
+    Each proxy appends the address it received the request from, so only the last
+    ``ISOLOIR_TRUSTED_PROXIES`` entries of the header were written by our own proxies;
+    anything to their left was written by the client, who could pick the address that
+    throttling counts against.
     """
-    header = settings.ISOLOIR_CLIENT_IP_HEADER
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
+    header, proxies = settings.ISOLOIR_CLIENT_IP_HEADER, settings.ISOLOIR_TRUSTED_PROXIES
+    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
+    if not header or proxies < 1:
+        return remote
+    chaine = [a.strip() for a in request.META.get(header, "").split(",") if a.strip()]
+    if len(chaine) < proxies:
+        return remote
+    return chaine[-proxies]

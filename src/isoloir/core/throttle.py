@@ -1,8 +1,10 @@
-"""Counting failures and refusing further attempts, on the shared cache.
+"""Counting attempts and refusing further ones, on the shared cache.
 
-A counter is a cache key that expires ``window`` seconds after its first failure; once
-it reaches ``limit`` every attempt is refused until it expires. The cache is the
-database or Redis, never process memory, so every web process sees the same counts.
+A counter is a cache key that lives ``window`` seconds after the latest attempt counted;
+while it is at or above ``limit`` every attempt is refused. Attempts are counted *before*
+the secret is checked, so that a burst of simultaneous requests cannot all pass the check
+before any failure is recorded; a success gives its count back. The cache is the database
+or Redis (required in production, where ``incr`` is atomic), never process memory.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.core.cache import cache
 
 @dataclass(frozen=True)
 class Limit:
-    scope: str  # e.g. "login-account", "login-ip"
+    scope: str  # e.g. "connexion-compte", "connexion-ip"
     limit: int
     window: int  # seconds
 
@@ -24,22 +26,39 @@ class Limit:
         return f"throttle:{self.scope}:{digest}"
 
 
-def is_blocked(limit: Limit, subject: str) -> bool:
-    return int(cache.get(limit.key(subject), 0)) >= limit.limit
-
-
-def record_failure(limit: Limit, subject: str) -> int:
+def compter(limit: Limit, subject: str) -> int:
+    """Count one attempt and return the count, this attempt included."""
     key = limit.key(subject)
-    # add() only sets a missing key, so the window starts at the first failure and is not
-    # pushed back by later ones; incr() is atomic on Redis.
     if cache.add(key, 1, timeout=limit.window):
         return 1
     try:
-        return int(cache.incr(key))
+        count = int(cache.incr(key))
     except ValueError:  # expired between add() and incr()
         cache.add(key, 1, timeout=limit.window)
         return 1
+    # Each attempt pushes the expiry back: a lock lasts until ``window`` seconds pass
+    # without any attempt, on every cache backend alike.
+    cache.touch(key, limit.window)
+    return count
 
 
-def reset(limit: Limit, subject: str) -> None:
+def depasse(limit: Limit, count: int) -> bool:
+    return count > limit.limit
+
+
+def est_bloque(limit: Limit, subject: str) -> bool:
+    return int(cache.get(limit.key(subject), 0)) >= limit.limit
+
+
+def rendre(limit: Limit, subject: str) -> None:
+    """Give back one counted attempt (it succeeded)."""
+    key = limit.key(subject)
+    try:
+        if int(cache.decr(key)) <= 0:
+            cache.delete(key)
+    except ValueError:  # nothing counted any more
+        pass
+
+
+def effacer(limit: Limit, subject: str) -> None:
     cache.delete(limit.key(subject))

@@ -23,6 +23,11 @@ class Contenu:
     contexte: dict[str, Any]
 
 
+class CourrielSansObjet(Exception):
+    """Raised by a composer when, at sending time, the mail has no reason to leave any more
+    (e.g. an activation mail for an account activated since it was queued)."""
+
+
 Composeur = Callable[[Courriel], Contenu]
 _composeurs: dict[str, Composeur] = {}
 

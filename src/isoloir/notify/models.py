@@ -7,6 +7,7 @@ class EtatCourriel(models.TextChoices):
     A_REESSAYER = "a_reessayer", "Nouvel essai programmé"
     ENVOYE = "envoye", "Envoyé"
     EN_ECHEC = "en_echec", "En échec"
+    SANS_OBJET = "sans_objet", "Annulé, sans objet"
 
 
 class Courriel(models.Model):

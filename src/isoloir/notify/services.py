@@ -10,7 +10,7 @@ from django.core.mail import mailers
 from django.db import transaction
 
 from isoloir.core import clock
-from isoloir.notify.composition import composer
+from isoloir.notify.composition import CourrielSansObjet, composer
 from isoloir.notify.models import Courriel, EtatCourriel
 
 journal = logging.getLogger(__name__)
@@ -18,17 +18,38 @@ journal = logging.getLogger(__name__)
 
 def programmer(*, type_courriel: str, compte_id: int, destinataire: str) -> Courriel:
     """Record a mail to send and hand it to the task queue once the caller commits."""
-    from isoloir.notify.tasks import envoyer_courriel
-
     courriel = Courriel.objects.create(
         type=type_courriel, compte_id=compte_id, destinataire=destinataire, cree_le=clock.now()
     )
-    transaction.on_commit(lambda: envoyer_courriel.enqueue(courriel.pk))
+    transaction.on_commit(lambda: _mettre_en_file(courriel.pk))
     return courriel
 
 
-class ErreurTransitoire(Exception):
-    pass
+def _mettre_en_file(courriel_id: int) -> None:
+    from isoloir.notify.tasks import envoyer_courriel
+
+    try:
+        envoyer_courriel.enqueue(courriel_id)
+    except Exception:
+        # The queue is down (Redis unreachable): the mail is recorded, and
+        # ``isoloir relancer_courriels`` hands it to the queue once it is back.
+        journal.exception("courriel %s non mis en file", courriel_id)
+
+
+def relancer_en_attente(*, depuis: timedelta) -> int:
+    """Hand back to the queue the mails still waiting ``depuis`` after their creation."""
+    from isoloir.notify.tasks import envoyer_courriel
+
+    limite = clock.now() - depuis
+    relances = 0
+    for courriel_id in (
+        Courriel.objects.filter(etat=EtatCourriel.EN_ATTENTE, tentatives=0, cree_le__lt=limite)
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
+        envoyer_courriel.enqueue(courriel_id)
+        relances += 1
+    return relances
 
 
 def _est_transitoire(erreur: Exception) -> bool:
@@ -45,16 +66,28 @@ def delai_avant_essai(tentatives: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(tentatives - 1, 0), 3600))
 
 
+ETATS_FINAUX = (EtatCourriel.ENVOYE, EtatCourriel.EN_ECHEC, EtatCourriel.SANS_OBJET)
+
+
+@transaction.atomic
 def livrer(courriel_id: int) -> Courriel:
-    """Compose and send one mail. Returns it with its new state; raises
-    :class:`ErreurTransitoire` when another attempt should be scheduled."""
-    courriel = Courriel.objects.get(pk=courriel_id)
-    if courriel.etat in (EtatCourriel.ENVOYE, EtatCourriel.EN_ECHEC):
-        return courriel  # a task delivered twice by the queue sends once
+    """Compose and send one mail. Returns it with its new state, ``A_REESSAYER`` when
+    another attempt should be scheduled.
+
+    The row stays locked while the mail is composed and sent, so a task that the queue
+    delivers twice at once sends one mail: the second waits, then finds it sent.
+    """
+    courriel = Courriel.objects.select_for_update().get(pk=courriel_id)
+    if courriel.etat in ETATS_FINAUX:
+        return courriel
     courriel.tentatives += 1
     try:
         message = composer(courriel)
         mailers.default.send_messages([message])
+    except CourrielSansObjet:
+        courriel.etat = EtatCourriel.SANS_OBJET
+        courriel.save(update_fields=["etat", "tentatives"])
+        return courriel
     except Exception as erreur:
         transitoire = _est_transitoire(erreur)
         derniere = courriel.tentatives >= settings.ISOLOIR_MAIL_MAX_ATTEMPTS
@@ -71,8 +104,6 @@ def livrer(courriel_id: int) -> Courriel:
             courriel.tentatives,
             courriel.derniere_erreur,
         )
-        if courriel.etat == EtatCourriel.A_REESSAYER:
-            raise ErreurTransitoire(courriel.derniere_erreur) from erreur
         return courriel
     courriel.etat = EtatCourriel.ENVOYE
     courriel.envoye_le = clock.now()
