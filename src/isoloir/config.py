@@ -128,7 +128,7 @@ def content_security_policy() -> dict[str, Any]:
     }
 
 
-def logging_config(debug: bool) -> dict[str, Any]:
+def logging_config() -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -146,9 +146,11 @@ def check_production(
     secret_key: str,
     numen_key: str,
     databases: dict[str, dict[str, Any]],
-    captcha_test_mode: bool,
     tasks_backend: str,
     mailer: dict[str, Any],
+    cache: dict[str, Any],
+    base_url: str,
+    allowed_hosts: list[str],
     testing: bool,
 ) -> None:
     """Refuse to start a production instance on a setting that is only safe for a demo."""
@@ -164,12 +166,17 @@ def check_production(
     for alias, db in databases.items():
         if db["ENGINE"].endswith("sqlite3"):
             problems.append(f"la base « {alias} » est SQLite (PostgreSQL requis)")
-    if captcha_test_mode:
-        problems.append("ISOLOIR_CAPTCHA_TEST_MODE est activé")
     if tasks_backend == "immediate":
         problems.append("ISOLOIR_TASKS_BACKEND=immediate est réservé aux tests")
     if not mailer["BACKEND"].endswith("smtp.EmailBackend"):
         problems.append("ISOLOIR_SMTP_URL n'est pas défini")
+    if not cache["BACKEND"].endswith("RedisCache"):
+        # Login counters must be shared by every web process and counted atomically.
+        problems.append("CACHE_URL doit désigner Redis")
+    if not base_url.startswith("https://"):
+        problems.append("ISOLOIR_BASE_URL doit être l'adresse publique en https://")
+    if "testserver" in allowed_hosts or "*" in allowed_hosts:
+        problems.append("ALLOWED_HOSTS doit ne nommer que les noms publics du portail")
     if testing:
         problems.append("le mode test est actif (ISOLOIR_TESTING)")
     if problems:

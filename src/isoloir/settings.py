@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Base of every absolute link we send (activation, reset): mails are built in the worker,
 # outside any request, so the public address must be configured.
 ISOLOIR_BASE_URL = env.str("ISOLOIR_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Keyed hash of the NUMEN: 30 bits of entropy at most, so an unkeyed hash would be
+# Keyed hash of the NUMEN: about 31 bits of entropy, so an unkeyed hash would be
 # brute-forced in seconds; the key lives outside the database.
 ISOLOIR_NUMEN_KEY = env.str("ISOLOIR_NUMEN_KEY", default=SECRET_KEY)
 
@@ -132,6 +132,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -178,10 +180,15 @@ ISOLOIR_LOGIN_LOCKOUT_SECONDS = env.int("ISOLOIR_LOGIN_LOCKOUT_SECONDS", 15 * 60
 ISOLOIR_CLIENT_IP_HEADER = env.str("ISOLOIR_CLIENT_IP_HEADER", default="")
 ISOLOIR_TRUSTED_PROXIES = env.int("ISOLOIR_TRUSTED_PROXIES", default=1)
 
-ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
-ISOLOIR_PHONE_ASSISTANCE = env.str("ISOLOIR_PHONE_ASSISTANCE", default="0 800 000 000")
+# What the portal shows of the administration that runs it: one deployment, one
+# administration. The brand block of the DSFR header, lines separated by "|".
+ISOLOIR_MARQUE = env.str("ISOLOIR_MARQUE", default="République|française")
+ISOLOIR_PHONE_ASSISTANCE = env.str("ISOLOIR_PHONE_ASSISTANCE", default="")
+ISOLOIR_HORAIRES_ASSISTANCE = env.str(
+    "ISOLOIR_HORAIRES_ASSISTANCE", default="du lundi au vendredi, de 8h00 à 20h00 (heure de Paris)"
+)
 
-LOGGING = config.logging_config(DEBUG)
+LOGGING = config.logging_config()
 
 config.check_production(
     production=PRODUCTION,
@@ -189,8 +196,10 @@ config.check_production(
     secret_key=SECRET_KEY,
     numen_key=ISOLOIR_NUMEN_KEY,
     databases=DATABASES,
-    captcha_test_mode=ISOLOIR_CAPTCHA_TEST_MODE,
     tasks_backend=ISOLOIR_TASKS_BACKEND,
     mailer=MAILERS["default"],
+    cache=CACHES["default"],
+    base_url=ISOLOIR_BASE_URL,
+    allowed_hosts=ALLOWED_HOSTS,
     testing=TESTING,
 )

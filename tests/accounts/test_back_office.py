@@ -36,7 +36,10 @@ def test_envoi_des_activations_d_une_campagne(
             {"action": "envoyer_activations", "_selected_action": [scrutin.campagne_id]},
             follow=True,
         )
-    assert "3 courriel(s) d&#x27;activation programmé(s)." in reponse.content.decode()
+    assert (
+        "3 courriel(s) d&#x27;activation programmé(s) ; 1 compte(s) déjà activé(s), ignoré(s)."
+        in reponse.content.decode()
+    )
     assert sorted(Courriel.objects.values_list("compte_id", flat=True)) == sorted(
         e.compte_id for e in a_activer
     )

@@ -17,6 +17,10 @@ def test_reponse_hachee_et_salee() -> None:
     assert not question_defi.verifier("Médor", "")
 
 
-def test_aucune_question_triviale() -> None:
-    interdits = ("naissance", "code postal", "département")
-    assert not [q for _, q in question_defi.QUESTIONS if any(m in q for m in interdits)]
+def test_aucune_question_ne_se_deduit_de_la_liste_electorale() -> None:
+    # Birth date and place are on the roll; an age (a year of exam, of first job) is as
+    # good as the birth date.
+    interdits = ("naissance", "code postal", "département", "année", "quel âge", "né")
+    questions = [q.lower() for _, q in question_defi.QUESTIONS]
+    assert not [q for q in questions if any(m in q for m in interdits)]
+    assert len(questions) >= 6

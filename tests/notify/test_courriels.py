@@ -130,7 +130,6 @@ def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> 
 @pytest.mark.django_db(transaction=True)
 def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django.core.management import call_command
-
     from django_tasks_db.backend import DatabaseBackend
 
     from isoloir.core import clock

@@ -9,8 +9,12 @@ from isoloir.elections.models import Campagne
 
 
 def electeur_et_campagne(request: HttpRequest) -> tuple[Electeur | None, Campagne | None]:
-    electeur: Electeur | None = getattr(request.user, "electeur", None)
-    return electeur, selectors.campagne_de(electeur) if electeur else None
+    """The logged-in voter and their campaign, looked up once per request."""
+    if not hasattr(request, "_isoloir_electeur_et_campagne"):
+        electeur: Electeur | None = getattr(request.user, "electeur", None)
+        campagne = selectors.campagne_de(electeur) if electeur else None
+        request._isoloir_electeur_et_campagne = (electeur, campagne)  # type: ignore[attr-defined]
+    return request._isoloir_electeur_et_campagne  # type: ignore[attr-defined]
 
 
 def rendre_page(request: HttpRequest, gabarit: str, titre: str, **contexte: object) -> HttpResponse:

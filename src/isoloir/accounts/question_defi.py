@@ -2,18 +2,19 @@
 
 The answer is compared after normalisation (case, accents, spaces, apostrophes), so that
 "Élodie", "elodie " and "É L O D I E" match; it is then hashed like a password (Argon2id,
-salted). The CNIL asks for non-trivial questions: none asks for a birth date, a postcode
-or a département.
+salted). The CNIL asks for non-trivial questions (objective 2-04): none asks for, or can be
+worked out from, what the roll holds (birth date, place, postcode, département). That rules
+out the reference screens' "year of the baccalauréat", about the birth year plus 18.
 """
 
 import re
-import unicodedata
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 
+from isoloir.core.texte import sans_accents
+
 QUESTIONS: list[tuple[str, str]] = [
-    ("bac", "En quelle année avez-vous obtenu votre baccalauréat ?"),
     ("animal", "Quel était le nom de votre premier animal de compagnie ?"),
     ("ami", "Quel est le prénom de votre meilleur ami ou amie d'enfance ?"),
     ("ecole", "Quel est le nom de l'école où vous avez appris à lire ?"),
@@ -27,9 +28,7 @@ LONGUEUR_MINIMALE = 3
 
 
 def normaliser(reponse: str) -> str:
-    decomposee = unicodedata.normalize("NFKD", reponse or "")
-    sans_accents = "".join(c for c in decomposee if not unicodedata.combining(c))
-    sans_apostrophes = re.sub(r"[’'`´‘]", "'", sans_accents)
+    sans_apostrophes = re.sub(r"[’'`´‘]", "'", sans_accents(reponse or ""))
     return re.sub(r"\s+", "", sans_apostrophes).casefold()
 
 

@@ -1,11 +1,10 @@
-import unicodedata
-
 from django.core.exceptions import ValidationError
+
+from isoloir.core.texte import sans_accents
 
 
 def _plier(texte: str) -> str:
-    decompose = unicodedata.normalize("NFKD", texte)
-    return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
+    return sans_accents(texte).casefold()
 
 
 class NePasContenirSonNomValidator:

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +20,9 @@ def _empreinte(precedente: str, contenu: dict[str, Any]) -> str:
 
 def _contenu(evenement: Evenement) -> dict[str, Any]:
     return {
-        "horodatage": evenement.horodatage.isoformat(),
+        # In UTC whatever the clock's zone, so that the hash computed at writing is the one
+        # recomputed from what the database gives back.
+        "horodatage": evenement.horodatage.astimezone(UTC).isoformat(),
         "type": evenement.type,
         "compte_id": evenement.compte_id,
         "ip": evenement.ip,
@@ -51,7 +54,6 @@ def verifier_chaine() -> int | None:
     """Return the id of the first event whose hash does not follow, or None if intact."""
     precedente = GENESE
     for evenement in Evenement.objects.order_by("id").iterator(chunk_size=2000):
-        # Reload through JSON so that the comparison sees what the database returned.
         attendue = _empreinte(precedente, _contenu(evenement))
         if evenement.empreinte_precedente != precedente or evenement.empreinte != attendue:
             return evenement.id

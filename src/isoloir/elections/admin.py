@@ -52,9 +52,7 @@ class CampagneAdmin(admin.ModelAdmin):
 
     @admin.action(description="Envoyer le courriel d'activation aux électeurs non activés")
     def envoyer_activations(self, request: HttpRequest, queryset: QuerySet[Campagne]) -> None:
-        electeurs = Electeur.objects.filter(
-            inscriptions__scrutin__campagne__in=queryset, active_le__isnull=True
-        ).distinct()
+        electeurs = Electeur.objects.filter(inscriptions__scrutin__campagne__in=queryset).distinct()
         programmes, ignores = services.envoyer_activations(electeurs=electeurs)
         message_activation(self, request, programmes, ignores)
 

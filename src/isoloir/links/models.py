@@ -23,8 +23,8 @@ class LienUsageUnique(models.Model):
         verbose_name="compte",
     )
     empreinte_jeton = models.CharField("empreinte du jeton", max_length=64, unique=True)
-    # Binds the link to the request it answers (e.g. one réassort request): the consumer
-    # checks it, so a link cannot be replayed against another request.
+    # What the link was issued for (e.g. the réassort request it answers), for the
+    # consumer that must check a link against its request.
     contexte = models.JSONField("contexte", default=dict, blank=True)
     cree_le = models.DateTimeField("créé le")
     expire_le = models.DateTimeField("expire le")

@@ -3,14 +3,14 @@ generation of its voters."""
 
 import random
 import re
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from faker import Faker
 
 from isoloir.accounts import numen
 from isoloir.accounts.models import Civilite
+from isoloir.core.texte import sans_accents
 
 NOMBRE_ELECTEURS = 200
 
@@ -198,8 +198,7 @@ class Vitrine:
 
 
 VITRINE = (
-    # The year of the bac is worked out from the birth date drawn for this voter.
-    Vitrine("lyon", "certifie", "Tilleul-Orage-Ardoise-26", "bac"),
+    Vitrine("lyon", "certifie", "Tilleul-Orage-Ardoise-26", "rencontre", "Clermont-Ferrand"),
     Vitrine("bordeaux", "certifie", "Boussole-Cerise-Piano-48", "animal", "Caramel"),
     Vitrine("lyon", "pe", "Comete-Gravier-Sirop-15", "ecole", "École des Marronniers"),
     Vitrine("bordeaux", "perdir", "Lanterne-Fougere-Kayak-93", "livre", "Le Petit Prince"),
@@ -233,9 +232,7 @@ def generateur_seme(graine: int, domaine: str) -> random.Random:
 
 
 def ascii_seul(texte: str) -> str:
-    decompose = unicodedata.normalize("NFKD", texte)
-    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c)).lower()
-    sans_apostrophes = re.sub(r"['’]", "", sans_accents)
+    sans_apostrophes = re.sub(r"['’]", "", sans_accents(texte).lower())
     return re.sub(r"[^a-z0-9]+", "-", sans_apostrophes).strip("-")
 
 
@@ -280,8 +277,6 @@ def generer_electeurs(graine: int) -> list[ModeleElecteur]:
         # Personnels de direction come to the post after years of teaching.
         fin = date(1985, 12, 31) if corps == "perdir" else date(2000, 12, 31)
         naissance = fake.date_between_dates(date(1960, 1, 1), fin)
-        if vitrine and vitrine.question == "bac":
-            vitrine = replace(vitrine, reponse=str(naissance.year + 18))
         tirage = rng.random()
         if tirage < 0.05:
             commune, pays = "", rng.choice(PAYS_ETRANGERS)

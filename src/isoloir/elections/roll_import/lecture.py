@@ -24,6 +24,7 @@ from django.core.validators import EmailValidator
 
 from isoloir.accounts import numen
 from isoloir.accounts.models import Civilite, Electeur
+from isoloir.core.texte import sans_accents
 from isoloir.elections.roll_import.rapport import RapportImport
 
 COLONNES = (
@@ -170,9 +171,8 @@ def _lignes_physiques(texte: io.TextIOWrapper, demesurees: set[int]) -> Iterator
 
 
 def _nom_de_colonne(entete: str) -> str:
-    decompose = unicodedata.normalize("NFKD", entete.strip().strip("\ufeff").strip())
-    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
-    return re.sub(r"[\s\-]+", "_", sans_accents.casefold())
+    nom = sans_accents(entete.strip().strip("\ufeff").strip())
+    return re.sub(r"[\s\-]+", "_", nom.casefold())
 
 
 def _citer(valeur: str) -> str:

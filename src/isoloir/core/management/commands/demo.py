@@ -28,6 +28,7 @@ from isoloir.elections.demo import (
 )
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
+MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
 HOTE = "127.0.0.1"
 UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
 DUREE = re.compile(r"(\d+)([smhdj])")
@@ -82,6 +83,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, port: int, opens_in: str, no_serve: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # It creates a superuser whose password is in the source code.
+            raise CommandError("isoloir demo est refusé avec ISOLOIR_ENV=production.")
         ouverture_dans = lire_duree(opens_in)
         url = adresse_url(HOTE, port)
         # The links we print must point at the port we are about to serve on.
@@ -102,6 +106,9 @@ class Command(BaseCommand):
         ecrire_secret(chemin, json.dumps(donnees, ensure_ascii=False, indent=2) + "\n")
         self._afficher(identifiants, url_base, chemin)
         if not no_serve:
+            # The demo campaign is the Education ministry's: its processes say so, unless
+            # the environment names another administration.
+            os.environ.setdefault("ISOLOIR_MARQUE", MARQUE_DEMO)
             call_command("serve", host=HOTE, port=port)
 
     def _afficher(self, identifiants: IdentifiantsDemo, url: str, chemin: Path) -> None:
