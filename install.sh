@@ -7,10 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-SYSTEM_PACKAGES=(chromium nodejs npm libsodium23 fonts-dejavu-core)
-
+# What is needed, and the Debian package that brings it when it is missing. Checked by
+# what it provides rather than by package name: Node.js from another source (NodeSource)
+# ships npm itself and conflicts with Debian's npm package.
 missing=()
-for package in "${SYSTEM_PACKAGES[@]}"; do
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+for package in libsodium23 fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
