@@ -114,8 +114,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     _tabuler_vers(page, "#id_confirmation")
     page.keyboard.type(MOT_DE_PASSE)
     _tabuler_vers(page, "#id_question_defi")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")  # the 2nd question: first pet's name
+    page.keyboard.press("ArrowDown")  # the first question: first pet's name
     expect(page.locator("#id_question_defi")).to_have_value("animal")
     _tabuler_vers(page, "#id_reponse_defi")
     page.keyboard.type(REPONSE_SECRETE)

@@ -45,6 +45,7 @@ class CompteARebours:
     """What the "Je vote" countdown shows: time to the next deadline, in whole minutes."""
 
     phase: Phase
+    maintenant: datetime
     echeance: datetime | None
     jours: int = 0
     heures: int = 0
@@ -56,10 +57,11 @@ def compte_a_rebours(fenetre: Fenetre, maintenant: datetime | None = None) -> Co
     phase = fenetre.phase(maintenant)
     echeance = fenetre.prochaine_echeance(maintenant)
     if echeance is None:
-        return CompteARebours(phase=phase, echeance=None)
+        return CompteARebours(phase=phase, maintenant=maintenant, echeance=None)
     reste = max(0, int((echeance - maintenant).total_seconds() // 60))
     return CompteARebours(
         phase=phase,
+        maintenant=maintenant,
         echeance=echeance,
         jours=reste // 1440,
         heures=reste % 1440 // 60,

@@ -1,5 +1,7 @@
 from django import forms, template
-from django.utils.safestring import SafeString
+from django.conf import settings
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -27,3 +29,11 @@ def champ(champ: forms.BoundField) -> dict[str, object]:
         groupe += f" {groupe}--error"
     widget: SafeString = champ.as_widget(attrs=attributs)
     return {"champ": champ, "widget": widget, "groupe": groupe, "identifiant": identifiant}
+
+
+@register.simple_tag
+def marque() -> SafeString:
+    """The DSFR brand block, from the settings, so that pages rendered without a request
+    (the 500 and CSRF error pages) show it too."""
+    lignes = ((ligne,) for ligne in settings.ISOLOIR_MARQUE.split("|"))
+    return format_html_join(mark_safe("<br>"), "{}", lignes)
