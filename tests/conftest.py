@@ -27,7 +27,7 @@ def serveur_smtp() -> Iterator[ServeurSMTP]:
 
 
 @pytest.fixture
-def boite(serveur_smtp: ServeurSMTP, settings) -> ServeurSMTP:  # type: ignore[no-untyped-def]
+def boite(serveur_smtp: ServeurSMTP, settings) -> ServeurSMTP:
     """Mail of this test goes through the loopback SMTP server and lands here."""
     settings.MAILERS = {
         "default": {
@@ -40,7 +40,7 @@ def boite(serveur_smtp: ServeurSMTP, settings) -> ServeurSMTP:  # type: ignore[n
 
 
 @pytest.fixture
-def executer_taches():  # type: ignore[no-untyped-def]
+def executer_taches():
     """Runs the task worker until the queue holds nothing due, as ``db_worker`` would."""
 
     def executer() -> None:

@@ -21,7 +21,7 @@ def numen_de(n: int) -> str:
 
 
 @pytest.fixture
-def creer_campagne():  # type: ignore[no-untyped-def]
+def creer_campagne():
     def creer(
         *, ouverture: datetime | None = None, duree: timedelta = timedelta(days=8), **champs: object
     ) -> Campagne:
@@ -39,7 +39,7 @@ def creer_campagne():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def creer_scrutin(creer_campagne):  # type: ignore[no-untyped-def]
+def creer_scrutin(creer_campagne):
     def creer(campagne: Campagne | None = None, **champs: object) -> Scrutin:
         n = next(_sequence)
         return Scrutin.objects.create(
@@ -57,7 +57,7 @@ def creer_scrutin(creer_campagne):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def creer_liste():  # type: ignore[no-untyped-def]
+def creer_liste():
     def creer(scrutin: Scrutin, **champs: object) -> ListeCandidats:
         n = next(_sequence)
         return ListeCandidats.objects.create(
@@ -72,7 +72,7 @@ def creer_liste():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def creer_electeur():  # type: ignore[no-untyped-def]
+def creer_electeur():
     """A voter on the given scrutins; ``active=True`` also sets password and question."""
 
     def creer(*scrutins: Scrutin, active: bool = False, **champs: object) -> Electeur:

@@ -43,7 +43,7 @@ class _Gestionnaire:
     def __init__(self, serveur: "ServeurSMTP | None" = None) -> None:
         self.serveur = serveur
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         assert self.serveur is not None
         with self.serveur.verrou:
             if self.serveur.refus:
@@ -51,11 +51,11 @@ class _Gestionnaire:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         assert self.serveur is not None
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.serveur.verrou:
-            self.serveur.messages.append(message)  # type: ignore[arg-type]
+            self.serveur.messages.append(message)
         return "250 Message accepted for delivery"
 
 

@@ -8,14 +8,14 @@ from isoloir.notify.models import Courriel
 
 
 @pytest.fixture
-def admin_client(client):  # type: ignore[no-untyped-def]
+def admin_client(client):
     compte = Compte.objects.create_superuser("admin@isoloir.localhost", "Phrase admin solide 2026")
     client.force_login(compte)
     return client
 
 
 @pytest.mark.django_db
-def test_le_back_office_est_en_francais(admin_client) -> None:  # type: ignore[no-untyped-def]
+def test_le_back_office_est_en_francais(admin_client) -> None:
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Administration des élections" in page
     for modele in ("Campagnes", "Scrutins", "Listes de candidats", "Électeurs", "Courriels"):
@@ -25,7 +25,7 @@ def test_le_back_office_est_en_francais(admin_client) -> None:  # type: ignore[n
 @pytest.mark.django_db
 def test_envoi_des_activations_d_une_campagne(
     admin_client, creer_scrutin, creer_electeur, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     scrutin = creer_scrutin()
     a_activer = [creer_electeur(scrutin) for _ in range(3)]
     creer_electeur(scrutin, active=True)
@@ -46,7 +46,7 @@ def test_envoi_des_activations_d_une_campagne(
 
 
 @pytest.mark.django_db
-def test_envoi_aux_electeurs_selectionnes(admin_client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_envoi_aux_electeurs_selectionnes(admin_client, creer_electeur) -> None:
     nouveau, deja = creer_electeur(), creer_electeur(active=True)
     reponse = admin_client.post(
         reverse("admin:accounts_electeur_changelist"),
@@ -59,7 +59,7 @@ def test_envoi_aux_electeurs_selectionnes(admin_client, creer_electeur) -> None:
 
 
 @pytest.mark.django_db
-def test_la_fiche_electeur_ne_montre_aucun_secret(admin_client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_la_fiche_electeur_ne_montre_aucun_secret(admin_client, creer_electeur) -> None:
     electeur = creer_electeur(active=True)
     page = admin_client.get(reverse("admin:accounts_electeur_change", args=[electeur.pk]))
     contenu = page.content.decode()
@@ -69,7 +69,7 @@ def test_la_fiche_electeur_ne_montre_aucun_secret(admin_client, creer_electeur) 
 
 
 @pytest.mark.django_db
-def test_le_back_office_est_reserve_au_personnel(client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_le_back_office_est_reserve_au_personnel(client, creer_electeur) -> None:
     electeur = creer_electeur(active=True)
     client.force_login(electeur.compte)
     reponse = client.get(reverse("admin:index"))
@@ -77,7 +77,7 @@ def test_le_back_office_est_reserve_au_personnel(client, creer_electeur) -> None
 
 
 @pytest.mark.django_db
-def test_personne_ne_fixe_le_mot_de_passe_d_un_electeur(admin_client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_personne_ne_fixe_le_mot_de_passe_d_un_electeur(admin_client, creer_electeur) -> None:
     electeur = creer_electeur(active=True)
     url = reverse("admin:auth_user_password_change", args=[electeur.compte_id])
     assert admin_client.get(url).status_code == 403
@@ -88,7 +88,7 @@ def test_personne_ne_fixe_le_mot_de_passe_d_un_electeur(admin_client, creer_elec
 
 
 @pytest.mark.django_db
-def test_un_compte_cree_au_back_office_a_une_adresse_en_minuscules(admin_client) -> None:  # type: ignore[no-untyped-def]
+def test_un_compte_cree_au_back_office_a_une_adresse_en_minuscules(admin_client) -> None:
     reponse = admin_client.post(
         reverse("admin:accounts_compte_add"),
         {

@@ -10,7 +10,7 @@ REFUS = "Adresse électronique ou mot de passe incorrect."
 BLOCAGE = "Trop de tentatives de connexion ont échoué"
 
 
-def _connexion(client, email: str, mot_de_passe: str, ip: str = "192.0.2.10"):  # type: ignore[no-untyped-def]
+def _connexion(client, email: str, mot_de_passe: str, ip: str = "192.0.2.10"):
     return client.post(
         reverse("accounts:connexion"),
         {"email": email, "mot_de_passe": mot_de_passe},
@@ -19,12 +19,12 @@ def _connexion(client, email: str, mot_de_passe: str, ip: str = "192.0.2.10"):  
 
 
 @pytest.fixture
-def electeur(creer_scrutin, creer_electeur):  # type: ignore[no-untyped-def]
+def electeur(creer_scrutin, creer_electeur):
     return creer_electeur(creer_scrutin(), active=True, email="sophie.martin@ac-lyon.fr")
 
 
 @pytest.mark.django_db
-def test_connexion_reussie_change_la_cle_de_session(client, electeur) -> None:  # type: ignore[no-untyped-def]
+def test_connexion_reussie_change_la_cle_de_session(client, electeur) -> None:
     client.get(reverse("accounts:connexion"))
     session = client.session
     session["avant"] = "connexion"
@@ -37,7 +37,7 @@ def test_connexion_reussie_change_la_cle_de_session(client, electeur) -> None:  
 
 
 @pytest.mark.django_db
-def test_adresse_inconnue_et_mauvais_mot_de_passe_meme_reponse(client, electeur) -> None:  # type: ignore[no-untyped-def]
+def test_adresse_inconnue_et_mauvais_mot_de_passe_meme_reponse(client, electeur) -> None:
     inconnue = _connexion(client, "personne@ac-lyon.fr", MOT_DE_PASSE)
     mauvais = _connexion(client, "sophie.martin@ac-lyon.fr", "pas le bon mot de passe")
     assert inconnue.status_code == mauvais.status_code == 200
@@ -49,13 +49,13 @@ def test_adresse_inconnue_et_mauvais_mot_de_passe_meme_reponse(client, electeur)
 
 
 @pytest.mark.django_db
-def test_un_compte_non_active_ne_peut_pas_se_connecter(client, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_un_compte_non_active_ne_peut_pas_se_connecter(client, creer_electeur) -> None:
     creer_electeur(email="jamais@ac-lyon.fr")
     assert REFUS in _connexion(client, "jamais@ac-lyon.fr", "!").content.decode()
 
 
 @pytest.mark.django_db
-def test_blocage_par_compte_meme_depuis_de_nombreuses_adresses(client, electeur, settings) -> None:  # type: ignore[no-untyped-def]
+def test_blocage_par_compte_meme_depuis_de_nombreuses_adresses(client, electeur, settings) -> None:
     limite = settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT
     for n in range(limite):
         _connexion(client, "sophie.martin@ac-lyon.fr", f"essai {n}", ip=f"198.51.100.{n + 1}")
@@ -69,7 +69,7 @@ def test_blocage_par_compte_meme_depuis_de_nombreuses_adresses(client, electeur,
 @pytest.mark.django_db
 def test_le_blocage_prend_fin(
     client, electeur, settings, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.core.cache import cache
 
     for n in range(settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT):
@@ -80,7 +80,7 @@ def test_le_blocage_prend_fin(
 
 
 @pytest.mark.django_db
-def test_blocage_par_adresse_ip_sur_de_nombreux_comptes(client, electeur, settings) -> None:  # type: ignore[no-untyped-def]
+def test_blocage_par_adresse_ip_sur_de_nombreux_comptes(client, electeur, settings) -> None:
     settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_IP = 8
     for n in range(8):
         _connexion(client, f"inconnu{n}@ac-lyon.fr", "nimporte", ip="192.0.2.66")
@@ -94,7 +94,7 @@ def test_blocage_par_adresse_ip_sur_de_nombreux_comptes(client, electeur, settin
 
 
 @pytest.mark.django_db
-def test_une_reussite_remet_le_compteur_du_compte_a_zero(client, electeur, settings) -> None:  # type: ignore[no-untyped-def]
+def test_une_reussite_remet_le_compteur_du_compte_a_zero(client, electeur, settings) -> None:
     limite = settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT
     for _ in range(limite - 1):
         _connexion(client, "sophie.martin@ac-lyon.fr", "faux")
@@ -106,7 +106,7 @@ def test_une_reussite_remet_le_compteur_du_compte_a_zero(client, electeur, setti
 
 
 @pytest.mark.django_db
-def test_deconnexion_en_post_seulement(client, electeur) -> None:  # type: ignore[no-untyped-def]
+def test_deconnexion_en_post_seulement(client, electeur) -> None:
     _connexion(client, "sophie.martin@ac-lyon.fr", MOT_DE_PASSE)
     assert client.get(reverse("accounts:deconnexion")).status_code == 405
     assert client.get(reverse("accounts:accueil")).status_code == 200
@@ -115,7 +115,7 @@ def test_deconnexion_en_post_seulement(client, electeur) -> None:  # type: ignor
 
 
 @pytest.mark.django_db
-def test_redirection_apres_connexion_reste_sur_le_site(client, electeur) -> None:  # type: ignore[no-untyped-def]
+def test_redirection_apres_connexion_reste_sur_le_site(client, electeur) -> None:
     page = reverse("elections:mes_scrutins")
     reponse = client.post(
         reverse("accounts:connexion") + f"?next={page}",
@@ -132,7 +132,7 @@ def test_redirection_apres_connexion_reste_sur_le_site(client, electeur) -> None
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("donnees", [{}, {"email": "pas-une-adresse"}, {"email": "a@b.fr"}])
-def test_formulaire_incomplet(client, donnees) -> None:  # type: ignore[no-untyped-def]
+def test_formulaire_incomplet(client, donnees) -> None:
     reponse = client.post(reverse("accounts:connexion"), donnees)
     assert reponse.status_code == 200
     assert "Le formulaire contient des erreurs" in reponse.content.decode()
@@ -141,7 +141,7 @@ def test_formulaire_incomplet(client, donnees) -> None:  # type: ignore[no-untyp
 @pytest.mark.django_db(transaction=True)
 def test_des_essais_simultanes_ne_depassent_pas_la_limite(
     creer_scrutin, creer_electeur, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import threading
 
     from django.db import connection
@@ -179,7 +179,7 @@ def test_des_essais_simultanes_ne_depassent_pas_la_limite(
 
 
 @pytest.mark.django_db
-def test_le_back_office_est_soumis_au_meme_blocage(client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_le_back_office_est_soumis_au_meme_blocage(client, settings) -> None:
     from isoloir.accounts.models import Compte
 
     Compte.objects.create_superuser("admin@isoloir.localhost", "Phrase admin solide 2026")
@@ -195,7 +195,7 @@ def test_le_back_office_est_soumis_au_meme_blocage(client, settings) -> None:  #
 
 
 @pytest.mark.django_db
-def test_un_electeur_ne_peut_pas_entrer_au_back_office(client, electeur) -> None:  # type: ignore[no-untyped-def]
+def test_un_electeur_ne_peut_pas_entrer_au_back_office(client, electeur) -> None:
     reponse = client.post(
         reverse("admin:login"), {"username": "sophie.martin@ac-lyon.fr", "password": MOT_DE_PASSE}
     )

@@ -12,13 +12,13 @@ from tests.smtp import lien, texte
 NOUVEAU = "Nouvelle phrase de passe pour 2026"
 
 
-def _contenu(reponse) -> str:  # type: ignore[no-untyped-def]
+def _contenu(reponse) -> str:
     page = reponse.content.decode()
     return page[page.index("<main") : page.index("</main>")]
 
 
 @pytest.fixture
-def electeur(creer_scrutin, creer_electeur, settings):  # type: ignore[no-untyped-def]
+def electeur(creer_scrutin, creer_electeur, settings):
     settings.ISOLOIR_BASE_URL = "http://testserver"
     return creer_electeur(
         creer_scrutin(),
@@ -30,7 +30,7 @@ def electeur(creer_scrutin, creer_electeur, settings):  # type: ignore[no-untype
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reinitialisation_complete(client, electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_reinitialisation_complete(client, electeur, boite, executer_taches) -> None:
     # Another session, opened before the reset, must end with it.
     autre = client.__class__()
     autre.post(
@@ -74,7 +74,7 @@ def test_reinitialisation_complete(client, electeur, boite, executer_taches) -> 
 @pytest.mark.django_db(transaction=True)
 def test_adresse_inconnue_meme_reponse_et_aucun_courriel(
     client, electeur, boite, executer_taches
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     connue = client.post(
         reverse("accounts:mot_de_passe_oublie"), {"email": "paul.durand@ac-lyon.fr"}
     )
@@ -88,7 +88,7 @@ def test_adresse_inconnue_meme_reponse_et_aucun_courriel(
 @pytest.mark.django_db(transaction=True)
 def test_un_compte_non_active_recoit_son_lien_d_activation(
     client, creer_electeur, boite, executer_taches, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.ISOLOIR_BASE_URL = "http://testserver"
     creer_electeur(email="nouveau@ac-lyon.fr")
     client.post(reverse("accounts:mot_de_passe_oublie"), {"email": "nouveau@ac-lyon.fr"})
@@ -99,7 +99,7 @@ def test_un_compte_non_active_recoit_son_lien_d_activation(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_les_demandes_sont_limitees_par_compte(electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_les_demandes_sont_limitees_par_compte(electeur, boite, executer_taches) -> None:
     for _ in range(8):
         services.demander_reinitialisation(email="paul.durand@ac-lyon.fr")
     executer_taches()
@@ -107,7 +107,7 @@ def test_les_demandes_sont_limitees_par_compte(electeur, boite, executer_taches)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seul_le_dernier_lien_fonctionne(client, electeur, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_seul_le_dernier_lien_fonctionne(client, electeur, boite, executer_taches) -> None:
     for _ in range(2):
         with transaction.atomic():
             services.demander_reinitialisation(email="paul.durand@ac-lyon.fr")

@@ -15,7 +15,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def scrutin(creer_campagne, creer_scrutin):  # type: ignore[no-untyped-def]
+def scrutin(creer_campagne, creer_scrutin):
     campagne = creer_campagne(
         nom="Élections professionnelles 2026",
         ouverture=datetime(2026, 12, 6, 16, 0, tzinfo=PARIS),
@@ -24,7 +24,7 @@ def scrutin(creer_campagne, creer_scrutin):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def connecte(client, scrutin, creer_electeur):  # type: ignore[no-untyped-def]
+def connecte(client, scrutin, creer_electeur):
     electeur = creer_electeur(
         scrutin, active=True, civilite="Mme", prenoms="Sophie", nom_naissance="Martin"
     )
@@ -34,7 +34,7 @@ def connecte(client, scrutin, creer_electeur):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_accueil_avant_l_ouverture(connecte) -> None:  # type: ignore[no-untyped-def]
+def test_accueil_avant_l_ouverture(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 1, 17, 2, tzinfo=PARIS)):
         page = connecte.get(reverse("accounts:accueil")).content.decode()
     for rubrique in (
@@ -59,7 +59,7 @@ def test_accueil_avant_l_ouverture(connecte) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.django_db
-def test_accueil_pendant_et_apres_le_vote(connecte) -> None:  # type: ignore[no-untyped-def]
+def test_accueil_pendant_et_apres_le_vote(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("accounts:accueil")).content.decode()
     assert "Clôture du vote dans" in page
@@ -70,7 +70,7 @@ def test_accueil_pendant_et_apres_le_vote(connecte) -> None:  # type: ignore[no-
 
 
 @pytest.mark.django_db
-def test_mes_scrutins_listes_et_profession_de_foi(connecte, scrutin, creer_liste) -> None:  # type: ignore[no-untyped-def]
+def test_mes_scrutins_listes_et_profession_de_foi(connecte, scrutin, creer_liste) -> None:
     liste = creer_liste(scrutin, sigle="FSU", denomination="Fédération syndicale unitaire")
     liste.profession_de_foi.save("pdf.pdf", ContentFile(PDF))
     Candidat.objects.create(liste=liste, rang=1, civilite="Mme", nom="Durand", prenoms="Alice")
@@ -88,7 +88,7 @@ def test_mes_scrutins_listes_et_profession_de_foi(connecte, scrutin, creer_liste
 @pytest.mark.django_db
 def test_profession_de_foi_d_un_scrutin_ou_l_on_n_est_pas_inscrit(
     connecte, creer_scrutin, creer_liste
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ailleurs = creer_liste(creer_scrutin())
     ailleurs.profession_de_foi.save("pdf.pdf", ContentFile(PDF))
     assert (
@@ -97,7 +97,7 @@ def test_profession_de_foi_d_un_scrutin_ou_l_on_n_est_pas_inscrit(
 
 
 @pytest.mark.django_db
-def test_listes_electorales_compte_les_inscrits(connecte, scrutin, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_listes_electorales_compte_les_inscrits(connecte, scrutin, creer_electeur) -> None:
     for _ in range(3):
         creer_electeur(scrutin)
     page = connecte.get(reverse("elections:listes_electorales")).content.decode()
@@ -121,7 +121,7 @@ def test_listes_electorales_compte_les_inscrits(connecte, scrutin, creer_electeu
         "accounts:donnees_personnelles",
     ],
 )
-def test_chaque_page_du_portail_repond(connecte, route: str) -> None:  # type: ignore[no-untyped-def]
+def test_chaque_page_du_portail_repond(connecte, route: str) -> None:
     reponse = connecte.get(reverse(route))
     assert reponse.status_code == 200
     assert "<h1>" in reponse.content.decode()
@@ -138,14 +138,14 @@ def test_chaque_page_du_portail_repond(connecte, route: str) -> None:  # type: i
         "elections:je_vote",
     ],
 )
-def test_les_pages_personnelles_demandent_une_connexion(client, route: str) -> None:  # type: ignore[no-untyped-def]
+def test_les_pages_personnelles_demandent_une_connexion(client, route: str) -> None:
     reponse = client.get(reverse(route))
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("accounts:connexion"))
 
 
 @pytest.mark.django_db
-def test_je_vote_montre_l_etat_de_chaque_scrutin(connecte, scrutin, creer_scrutin) -> None:  # type: ignore[no-untyped-def]
+def test_je_vote_montre_l_etat_de_chaque_scrutin(connecte, scrutin, creer_scrutin) -> None:
     propre = creer_scrutin(
         scrutin.campagne,
         intitule="CAP des certifiés",

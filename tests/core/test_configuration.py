@@ -27,7 +27,7 @@ SURS = {
 
 
 def test_une_production_bien_reglee_demarre() -> None:
-    config.check_production(**SURS)  # type: ignore[arg-type]
+    config.check_production(**SURS)
 
 
 @pytest.mark.parametrize(
@@ -47,11 +47,11 @@ def test_une_production_bien_reglee_demarre() -> None:
 )
 def test_la_production_refuse(reglage: str, valeur: object, motif: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=motif):
-        config.check_production(**{**SURS, reglage: valeur})  # type: ignore[arg-type]
+        config.check_production(**{**SURS, reglage: valeur})
 
 
 def test_hors_production_rien_n_est_refuse() -> None:
-    config.check_production(**{**SURS, "production": False, "debug": True, "testing": True})  # type: ignore[arg-type]
+    config.check_production(**{**SURS, "production": False, "debug": True, "testing": True})
 
 
 def test_lancer_en_production_avec_les_defauts_echoue(tmp_path: Path) -> None:

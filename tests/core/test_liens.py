@@ -12,12 +12,12 @@ from isoloir.links.models import LienUsageUnique, Usage
 
 
 @pytest.fixture
-def compte(creer_electeur):  # type: ignore[no-untyped-def]
+def compte(creer_electeur):
     return creer_electeur().compte
 
 
 @pytest.mark.django_db
-def test_le_jeton_fait_au_moins_128_bits_et_n_est_stocke_que_hache(compte) -> None:  # type: ignore[no-untyped-def]
+def test_le_jeton_fait_au_moins_128_bits_et_n_est_stocke_que_hache(compte) -> None:
     lien, jeton = liens.emettre(
         usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1)
     )
@@ -28,7 +28,7 @@ def test_le_jeton_fait_au_moins_128_bits_et_n_est_stocke_que_hache(compte) -> No
 
 
 @pytest.mark.django_db
-def test_consulter_ne_consomme_pas_et_consommer_une_seule_fois(compte) -> None:  # type: ignore[no-untyped-def]
+def test_consulter_ne_consomme_pas_et_consommer_une_seule_fois(compte) -> None:
     _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
     assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton).compte == compte
     assert liens.consulter(usage=Usage.ACTIVATION, jeton=jeton).utilise_le is None
@@ -41,7 +41,7 @@ def test_consulter_ne_consomme_pas_et_consommer_une_seule_fois(compte) -> None: 
 
 
 @pytest.mark.django_db
-def test_un_lien_expire(compte) -> None:  # type: ignore[no-untyped-def]
+def test_un_lien_expire(compte) -> None:
     _, jeton = liens.emettre(
         usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(minutes=10)
     )
@@ -50,7 +50,7 @@ def test_un_lien_expire(compte) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_un_nouveau_lien_remplace_les_anciens_du_meme_usage(compte) -> None:  # type: ignore[no-untyped-def]
+def test_un_nouveau_lien_remplace_les_anciens_du_meme_usage(compte) -> None:
     _, ancien = liens.emettre(
         usage=Usage.MOT_DE_PASSE, compte_id=compte.pk, duree=timedelta(hours=1)
     )
@@ -68,20 +68,20 @@ def test_un_nouveau_lien_remplace_les_anciens_du_meme_usage(compte) -> None:  # 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("jeton", ["", "x", "a" * 5000, "../../etc/passwd"])
-def test_jetons_inconnus_ou_absurdes(compte, jeton: str) -> None:  # type: ignore[no-untyped-def]
+def test_jetons_inconnus_ou_absurdes(compte, jeton: str) -> None:
     with pytest.raises(liens.LienInconnu):
         liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
 
 
 @pytest.mark.django_db
-def test_un_jeton_ne_sert_pas_pour_un_autre_usage(compte) -> None:  # type: ignore[no-untyped-def]
+def test_un_jeton_ne_sert_pas_pour_un_autre_usage(compte) -> None:
     _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
     with pytest.raises(liens.LienInconnu):
         liens.consulter(usage=Usage.MOT_DE_PASSE, jeton=jeton)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_consommer_hors_transaction_est_refuse(creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_consommer_hors_transaction_est_refuse(creer_electeur) -> None:
     compte = creer_electeur().compte
     _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
     with pytest.raises(RuntimeError):
@@ -90,7 +90,7 @@ def test_consommer_hors_transaction_est_refuse(creer_electeur) -> None:  # type:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_deux_utilisations_simultanees_un_seul_succes(creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_deux_utilisations_simultanees_un_seul_succes(creer_electeur) -> None:
     compte = creer_electeur().compte
     _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
     depart = threading.Barrier(2)

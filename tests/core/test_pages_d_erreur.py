@@ -6,7 +6,7 @@ from django.test import Client
 
 
 @pytest.mark.django_db
-def test_page_introuvable(client) -> None:  # type: ignore[no-untyped-def]
+def test_page_introuvable(client) -> None:
     reponse = client.get("/portail/nulle-part/")
     assert reponse.status_code == 404
     contenu = reponse.content.decode()
@@ -14,7 +14,7 @@ def test_page_introuvable(client) -> None:  # type: ignore[no-untyped-def]
     assert "République<br>française" in contenu
 
 
-def test_erreur_du_service_sans_requete(settings) -> None:  # type: ignore[no-untyped-def]
+def test_erreur_du_service_sans_requete(settings) -> None:
     settings.ISOLOIR_MARQUE = "Ministère|de l'Éducation|nationale"
     page = render_to_string("500.html")
     assert "<h1>Erreur du service</h1>" in page

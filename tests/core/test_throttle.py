@@ -62,14 +62,14 @@ def test_la_cle_ne_contient_pas_l_adresse() -> None:
 )
 def test_adresse_du_client_derriere_des_mandataires(
     rf, settings, entete: str, mandataires: int, attendue: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.ISOLOIR_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     settings.ISOLOIR_TRUSTED_PROXIES = mandataires
     requete = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=entete)
     assert client_ip(requete) == attendue
 
 
-def test_sans_mandataire_l_entete_est_ignoree(rf, settings) -> None:  # type: ignore[no-untyped-def]
+def test_sans_mandataire_l_entete_est_ignoree(rf, settings) -> None:
     settings.ISOLOIR_CLIENT_IP_HEADER = ""
     requete = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(requete) == "192.0.2.7"

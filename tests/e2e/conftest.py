@@ -197,7 +197,7 @@ ECRAN_TELEPHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server):  # type: ignore[no-untyped-def]
+def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server):
     """Opens a tab in a fresh French browser profile; ``ecran`` sets the window size."""
     contextes: list[BrowserContext] = []
 
@@ -222,5 +222,5 @@ def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server): 
 
 
 @pytest.fixture
-def visite(ouvrir_visite) -> Visite:  # type: ignore[no-untyped-def]
+def visite(ouvrir_visite) -> Visite:
     return ouvrir_visite()

@@ -48,7 +48,7 @@ LIENS_ACCUEIL = [
 
 
 @pytest.fixture
-def electeur(creer_campagne, creer_scrutin, creer_liste, creer_electeur) -> Electeur:  # type: ignore[no-untyped-def]
+def electeur(creer_campagne, creer_scrutin, creer_liste, creer_electeur) -> Electeur:
     campagne = creer_campagne(nom="Élections professionnelles 2026")
     scrutin = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
     liste = creer_liste(scrutin, sigle="SNE", denomination="Syndicat national de l'exemple")
@@ -57,7 +57,7 @@ def electeur(creer_campagne, creer_scrutin, creer_liste, creer_electeur) -> Elec
 
 
 @pytest.fixture
-def lien_activation(electeur, boite, executer_taches, live_server, settings) -> str:  # type: ignore[no-untyped-def]
+def lien_activation(electeur, boite, executer_taches, live_server, settings) -> str:
     """The link of the activation mail, really sent: queue, worker, SMTP, mailbox."""
     settings.ISOLOIR_BASE_URL = live_server.url
     with transaction.atomic():
@@ -178,7 +178,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
 
 
-def test_menu_sur_telephone(ouvrir_visite, creer_scrutin, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_menu_sur_telephone(ouvrir_visite, creer_scrutin, creer_electeur) -> None:
     """On a phone the header's tools only show in the menu: log in and out through it."""
     electeur = creer_electeur(creer_scrutin(), active=True)
     visite = ouvrir_visite(ECRAN_TELEPHONE)

@@ -35,7 +35,7 @@ def test_la_periode_de_vote_dure_de_24_heures_a_8_jours(duree: timedelta, valide
 
 
 @pytest.mark.django_db
-def test_les_heures_sont_stockees_en_utc(creer_campagne) -> None:  # type: ignore[no-untyped-def]
+def test_les_heures_sont_stockees_en_utc(creer_campagne) -> None:
     campagne = creer_campagne(ouverture=datetime(2026, 12, 6, 16, tzinfo=PARIS))
     campagne.refresh_from_db()
     assert campagne.ouverture.utcoffset() == timedelta(0)
@@ -43,7 +43,7 @@ def test_les_heures_sont_stockees_en_utc(creer_campagne) -> None:  # type: ignor
 
 
 @pytest.mark.django_db
-def test_fenetre_propre_d_un_scrutin(creer_scrutin) -> None:  # type: ignore[no-untyped-def]
+def test_fenetre_propre_d_un_scrutin(creer_scrutin) -> None:
     scrutin = creer_scrutin()
     assert scrutin.fenetre == (scrutin.campagne.ouverture, scrutin.campagne.cloture)
     scrutin.ouverture = scrutin.campagne.ouverture
@@ -66,7 +66,7 @@ def test_numen_invalide(saisie: str) -> None:
         numen.valider(saisie)
 
 
-def test_le_numen_n_est_garde_qu_en_empreinte_a_cle(settings) -> None:  # type: ignore[no-untyped-def]
+def test_le_numen_n_est_garde_qu_en_empreinte_a_cle(settings) -> None:
     empreinte = numen.empreinte("01E9501234ABC")
     assert "01E9501234ABC" not in empreinte
     assert numen.correspond("01 e 9501234abc", empreinte)
@@ -75,7 +75,7 @@ def test_le_numen_n_est_garde_qu_en_empreinte_a_cle(settings) -> None:  # type: 
 
 
 @pytest.mark.django_db
-def test_la_profession_de_foi_doit_etre_un_pdf(creer_scrutin, creer_liste) -> None:  # type: ignore[no-untyped-def]
+def test_la_profession_de_foi_doit_etre_un_pdf(creer_scrutin, creer_liste) -> None:
     liste = creer_liste(creer_scrutin())
     liste.profession_de_foi.save("x.pdf", ContentFile(b"<html>pas un pdf</html>"), save=False)
     with pytest.raises(ValidationError, match="PDF"):
@@ -83,7 +83,7 @@ def test_la_profession_de_foi_doit_etre_un_pdf(creer_scrutin, creer_liste) -> No
 
 
 @pytest.mark.django_db
-def test_une_seule_inscription_par_electeur_et_scrutin(creer_scrutin, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_une_seule_inscription_par_electeur_et_scrutin(creer_scrutin, creer_electeur) -> None:
     scrutin = creer_scrutin()
     electeur = creer_electeur(scrutin)
     with pytest.raises(IntegrityError):

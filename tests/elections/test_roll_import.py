@@ -36,7 +36,7 @@ NUMEN_B = numen_de(102)
 
 
 @pytest.fixture
-def campagne(creer_campagne, creer_scrutin) -> Campagne:  # type: ignore[no-untyped-def]
+def campagne(creer_campagne, creer_scrutin) -> Campagne:
     campagne = creer_campagne(slug="elections-2026")
     for code in CODES:
         creer_scrutin(campagne, code=code)
@@ -115,7 +115,7 @@ def sans_numen(texte: str, *numens: str) -> bool:
 
 
 @pytest.mark.django_db
-def test_import_cree_comptes_electeurs_et_inscriptions(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_import_cree_comptes_electeurs_et_inscriptions(campagne) -> None:
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne(), ligne_b()))
 
     assert not rapport.refuse, rapport.erreurs
@@ -149,7 +149,7 @@ def test_import_cree_comptes_electeurs_et_inscriptions(campagne) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_un_seul_evenement_au_journal_sans_donnee_personnelle(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_un_seul_evenement_au_journal_sans_donnee_personnelle(campagne) -> None:
     avant = Evenement.objects.count()
     importer_liste_electorale(
         campagne=campagne, fichier=csv(ligne(), ligne_b()), compte_id=7, ip="10.0.0.1"
@@ -167,7 +167,7 @@ def test_un_seul_evenement_au_journal_sans_donnee_personnelle(campagne) -> None:
 
 
 @pytest.mark.django_db
-def test_reimport_met_a_jour_sans_doublon_et_synchronise_les_inscriptions(  # type: ignore[no-untyped-def]
+def test_reimport_met_a_jour_sans_doublon_et_synchronise_les_inscriptions(
     campagne, creer_campagne, creer_scrutin
 ) -> None:
     importer_liste_electorale(campagne=campagne, fichier=csv(ligne(), ligne_b()))
@@ -240,14 +240,14 @@ def test_reimport_met_a_jour_sans_doublon_et_synchronise_les_inscriptions(  # ty
 
 
 @pytest.mark.django_db
-def test_electeurs_absents_du_fichier_inchanges(campagne, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_electeurs_absents_du_fichier_inchanges(campagne, creer_electeur) -> None:
     absent = creer_electeur(scrutin(campagne, "csa-men"))
     importer_liste_electorale(campagne=campagne, fichier=csv(ligne()))
     assert absent.inscriptions.count() == 1
 
 
 @pytest.mark.django_db
-def test_electeur_rattache_au_compte_existant_sans_electeur(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_electeur_rattache_au_compte_existant_sans_electeur(campagne) -> None:
     admin = Compte.objects.create_user("sophie.campodifiori@ac-lyon.fr", None, is_staff=True)
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne()))
     assert not rapport.refuse
@@ -256,14 +256,14 @@ def test_electeur_rattache_au_compte_existant_sans_electeur(campagne) -> None:  
 
 
 @pytest.mark.django_db
-def test_exemple_de_la_documentation(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_exemple_de_la_documentation(campagne) -> None:
     rapport = importer_liste_electorale(campagne=campagne, fichier=EXEMPLE)
     assert not rapport.refuse, rapport.erreurs
     assert rapport.electeurs_crees == rapport.lignes_lues == 10
 
 
 @pytest.mark.django_db
-def test_bom_utf8(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_bom_utf8(campagne) -> None:
     rapport = importer_liste_electorale(
         campagne=campagne, fichier=csv(ligne(prenoms="Élodie"), encodage="utf-8-sig")
     )
@@ -273,7 +273,7 @@ def test_bom_utf8(campagne) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db
-def test_separateur_virgule_et_champs_entre_guillemets(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_separateur_virgule_et_champs_entre_guillemets(campagne) -> None:
     contenu = texte_csv(ligne(etablissement='"Lycée Ampère, Lyon"'), separateur=",")
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
     assert not rapport.refuse, rapport.erreurs
@@ -282,7 +282,7 @@ def test_separateur_virgule_et_champs_entre_guillemets(campagne) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_windows_1252_detecte_et_signale(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_windows_1252_detecte_et_signale(campagne) -> None:
     fichier = csv(ligne(nom_naissance="Lefèvre", prenoms="Élodie Françoise"), encodage="cp1252")
     rapport = importer_liste_electorale(campagne=campagne, fichier=fichier)
     assert not rapport.refuse, rapport.erreurs
@@ -293,7 +293,7 @@ def test_windows_1252_detecte_et_signale(campagne) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.django_db
-def test_entete_tolerant_casse_accents_ordre_et_civilites(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_entete_tolerant_casse_accents_ordre_et_civilites(campagne) -> None:
     entete = [
         "Scrutins",
         "NUMEN",
@@ -331,7 +331,7 @@ def test_entete_tolerant_casse_accents_ordre_et_civilites(campagne) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_simulation_n_ecrit_rien_et_compte_comme_l_import(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_simulation_n_ecrit_rien_et_compte_comme_l_import(campagne) -> None:
     importer_liste_electorale(campagne=campagne, fichier=csv(ligne()))
     avant = etat()
     fichier = [ligne(nom_usage="Roussel", scrutins="csa-men"), ligne_b()]
@@ -354,7 +354,7 @@ def test_simulation_n_ecrit_rien_et_compte_comme_l_import(campagne) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_flux_non_rembobinable(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_flux_non_rembobinable(campagne) -> None:
     class Flux(io.RawIOBase):
         def __init__(self, contenu: bytes) -> None:
             self.source = io.BytesIO(contenu)
@@ -362,7 +362,7 @@ def test_flux_non_rembobinable(campagne) -> None:  # type: ignore[no-untyped-def
         def readable(self) -> bool:
             return True
 
-        def readinto(self, tampon) -> int:  # type: ignore[no-untyped-def]
+        def readinto(self, tampon) -> int:
             return self.source.readinto(tampon)
 
     rapport = importer_liste_electorale(campagne=campagne, fichier=Flux(csv(ligne()).getvalue()))
@@ -371,7 +371,7 @@ def test_flux_non_rembobinable(campagne) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.django_db
-def test_avertit_quand_le_vote_a_commence(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_avertit_quand_le_vote_a_commence(campagne) -> None:
     with clock.shifted_by(timedelta(days=4)):
         rapport = importer_liste_electorale(
             campagne=campagne, fichier=csv(ligne()), simulation=True
@@ -416,7 +416,7 @@ MAUVAISES_LIGNES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("champs", "colonne", "raison"), MAUVAISES_LIGNES)
-def test_ligne_refusee_et_rien_n_est_ecrit(campagne, champs, colonne, raison) -> None:  # type: ignore[no-untyped-def]
+def test_ligne_refusee_et_rien_n_est_ecrit(campagne, champs, colonne, raison) -> None:
     avant = etat()
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b(), ligne(**champs)))
 
@@ -428,7 +428,7 @@ def test_ligne_refusee_et_rien_n_est_ecrit(campagne, champs, colonne, raison) ->
 
 
 @pytest.mark.django_db
-def test_toutes_les_erreurs_sont_rapportees(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_toutes_les_erreurs_sont_rapportees(campagne) -> None:
     rapport = importer_liste_electorale(
         campagne=campagne,
         fichier=csv(
@@ -448,7 +448,7 @@ def test_toutes_les_erreurs_sont_rapportees(campagne) -> None:  # type: ignore[n
 
 
 @pytest.mark.django_db
-def test_doublons_dans_le_fichier(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_doublons_dans_le_fichier(campagne) -> None:
     avant = etat()
     meme_numen_autrement_ecrit = f"{NUMEN_A[:2]} {NUMEN_A[2]} {NUMEN_A[3:5]}-{NUMEN_A[5:]}".lower()
     rapport = importer_liste_electorale(
@@ -469,7 +469,7 @@ def test_doublons_dans_le_fichier(campagne) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.mark.django_db
-def test_adresse_d_un_autre_electeur_en_base(campagne, creer_electeur) -> None:  # type: ignore[no-untyped-def]
+def test_adresse_d_un_autre_electeur_en_base(campagne, creer_electeur) -> None:
     creer_electeur(email="sophie.campodifiori@ac-lyon.fr", numen=numen_de(200))
     creer_electeur(email="deja.pris@ac-lyon.fr", numen=numen_de(201))
     importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b()))
@@ -490,7 +490,7 @@ def test_adresse_d_un_autre_electeur_en_base(campagne, creer_electeur) -> None: 
 
 
 @pytest.mark.django_db
-def test_electeur_connu_prenant_l_adresse_d_un_compte_d_administration(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_electeur_connu_prenant_l_adresse_d_un_compte_d_administration(campagne) -> None:
     importer_liste_electorale(campagne=campagne, fichier=csv(ligne()))
     Compte.objects.create_user("admin@ac-lyon.fr", None, is_staff=True)
     rapport = importer_liste_electorale(
@@ -504,7 +504,7 @@ def test_electeur_connu_prenant_l_adresse_d_un_compte_d_administration(campagne)
 @pytest.mark.django_db
 def test_conflit_apparu_entre_verification_et_ecriture(
     campagne, creer_electeur, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     creer_electeur(email="sophie.campodifiori@ac-lyon.fr", numen=numen_de(200))
     # As if another process had taken the address after the checks.
     monkeypatch.setattr(roll_import.service, "_verifier_conflits", lambda lot, rapport: None)
@@ -535,7 +535,7 @@ def test_conflit_apparu_entre_verification_et_ecriture(
         ),
     ],
 )
-def test_colonnes_absentes_inconnues_ou_doublees(campagne, entete, attendu) -> None:  # type: ignore[no-untyped-def]
+def test_colonnes_absentes_inconnues_ou_doublees(campagne, entete, attendu) -> None:
     contenu = ";".join(entete) + "\n" + ";".join(ligne()[c] for c in COLONNES) + "\n"
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
     assert [(e.ligne, e.colonne, e.raison) for e in rapport.erreurs] == attendu
@@ -543,7 +543,7 @@ def test_colonnes_absentes_inconnues_ou_doublees(campagne, entete, attendu) -> N
 
 
 @pytest.mark.django_db
-def test_fichier_sans_entete_ne_montre_pas_le_numen(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_fichier_sans_entete_ne_montre_pas_le_numen(campagne) -> None:
     contenu = texte_csv(ligne(), ligne_b()).split("\r\n", 1)[1]
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
     assert [e.ligne for e in rapport.erreurs] == [1]
@@ -552,7 +552,7 @@ def test_fichier_sans_entete_ne_montre_pas_le_numen(campagne) -> None:  # type: 
 
 
 @pytest.mark.django_db
-def test_numen_dans_une_mauvaise_colonne_est_masque(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_numen_dans_une_mauvaise_colonne_est_masque(campagne) -> None:
     rapport = importer_liste_electorale(
         campagne=campagne,
         fichier=csv(ligne(civilite=NUMEN_A, scrutins=f"csa-men|{NUMEN_B.lower()}")),
@@ -578,14 +578,14 @@ def test_numen_dans_une_mauvaise_colonne_est_masque(campagne) -> None:  # type: 
         (b"numen;\x81\xff", "ni en UTF-8 ni en Windows-1252"),
     ],
 )
-def test_fichiers_vides_ou_illisibles(campagne, contenu, raison) -> None:  # type: ignore[no-untyped-def]
+def test_fichiers_vides_ou_illisibles(campagne, contenu, raison) -> None:
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu))
     assert rapport.nombre_erreurs == 1
     assert raison in rapport.erreurs[0].raison
 
 
 @pytest.mark.django_db
-def test_nombre_de_champs_incorrect(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_nombre_de_champs_incorrect(campagne) -> None:
     contenu = texte_csv(ligne()) + ";".join(ligne_b()[c] for c in COLONNES[:-2]) + "\n"
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(3, "")]
@@ -594,7 +594,7 @@ def test_nombre_de_champs_incorrect(campagne) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.django_db
-def test_lignes_et_champs_demesures(campagne) -> None:  # type: ignore[no-untyped-def]
+def test_lignes_et_champs_demesures(campagne) -> None:
     champ_multiligne = '"' + ("x" * 5000 + "\n") * 30 + '"'
     contenu = (
         texte_csv(ligne())
@@ -620,7 +620,7 @@ def test_lignes_et_champs_demesures(campagne) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.django_db
-def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:
     monkeypatch.setattr(roll_import.rapport, "ERREURS_LISTEES_MAX", 3)
     lignes = [
         ligne(numen=numen_de(300 + i), email_professionnel=f"a{i}@ac.fr", civilite="?")
@@ -631,7 +631,7 @@ def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:
     monkeypatch.setattr(roll_import.service, "TAILLE_LOT", 2)
     lignes = [
         ligne(numen=numen_de(400 + i), email_professionnel=f"agent{i}@ac-lyon.fr") for i in range(5)
@@ -651,7 +651,7 @@ def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:  # type: ignore[
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(contenu=st.binary(max_size=2000))
-def test_octets_quelconques(campagne, contenu: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_octets_quelconques(campagne, contenu: bytes) -> None:
     avant = etat()
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu))
     assert rapport.refuse
@@ -672,7 +672,7 @@ def test_octets_quelconques(campagne, contenu: bytes) -> None:  # type: ignore[n
     ),
     separateur=st.sampled_from([";", ","]),
 )
-def test_csv_quelconque_apres_un_entete_valide(campagne, lignes, separateur) -> None:  # type: ignore[no-untyped-def]
+def test_csv_quelconque_apres_un_entete_valide(campagne, lignes, separateur) -> None:
     avant = etat()
     contenu = separateur.join(COLONNES) + "\n" + "".join(separateur.join(c) + "\n" for c in lignes)
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
@@ -684,7 +684,7 @@ def test_csv_quelconque_apres_un_entete_valide(campagne, lignes, separateur) -> 
 
 
 @pytest.mark.django_db
-def test_commande_importe_et_affiche_le_rapport(campagne, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_commande_importe_et_affiche_le_rapport(campagne, tmp_path) -> None:
     chemin = tmp_path / "liste.csv"
     chemin.write_bytes(csv(ligne(), ligne_b()).getvalue())
     sortie = io.StringIO()
@@ -701,7 +701,7 @@ def test_commande_importe_et_affiche_le_rapport(campagne, tmp_path) -> None:  # 
 
 
 @pytest.mark.django_db
-def test_commande_simulation(campagne, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_commande_simulation(campagne, tmp_path) -> None:
     chemin = tmp_path / "liste.csv"
     chemin.write_bytes(csv(ligne()).getvalue())
     sortie = io.StringIO()
@@ -719,7 +719,7 @@ def test_commande_simulation(campagne, tmp_path) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.django_db
-def test_commande_refuse_avec_statut_non_nul(campagne, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_commande_refuse_avec_statut_non_nul(campagne, tmp_path) -> None:
     chemin = tmp_path / "liste.csv"
     chemin.write_bytes(
         csv(ligne(), ligne_b(numen="01E95ABC", date_naissance="30/02/1990")).getvalue()
@@ -740,7 +740,7 @@ def test_commande_refuse_avec_statut_non_nul(campagne, tmp_path) -> None:  # typ
 
 
 @pytest.mark.django_db
-def test_commande_campagne_ou_fichier_inconnu(campagne, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_commande_campagne_ou_fichier_inconnu(campagne, tmp_path) -> None:
     with pytest.raises(CommandError, match="Aucune campagne"):
         call_command("import_electeurs", "--campagne", "inconnue", str(EXEMPLE))
     with pytest.raises(CommandError, match="Fichier introuvable"):
@@ -763,7 +763,7 @@ def url_import(campagne: Campagne) -> str:
     return reverse("admin:elections_campagne_importer_liste", args=[campagne.pk])
 
 
-def envoyer(client: Client, campagne: Campagne, contenu: bytes, *, simulation: bool):  # type: ignore[no-untyped-def]
+def envoyer(client: Client, campagne: Campagne, contenu: bytes, *, simulation: bool):
     fichier = io.BytesIO(contenu)
     fichier.name = "liste.csv"
     donnees: dict[str, object] = {"fichier": fichier}
@@ -773,7 +773,7 @@ def envoyer(client: Client, campagne: Campagne, contenu: bytes, *, simulation: b
 
 
 @pytest.mark.django_db
-def test_page_d_import_depuis_la_fiche_campagne(client, campagne, administrateur) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_depuis_la_fiche_campagne(client, campagne, administrateur) -> None:
     assert client.login(email="admin@isoloir.localhost", password="Urne-Transparente-Scellee-2026")
     fiche = client.get(reverse("admin:elections_campagne_change", args=[campagne.pk]))
     assert url_import(campagne) in fiche.content.decode()
@@ -788,7 +788,7 @@ def test_page_d_import_depuis_la_fiche_campagne(client, campagne, administrateur
 
 
 @pytest.mark.django_db
-def test_page_d_import_simulation_puis_import(client, campagne, administrateur) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_simulation_puis_import(client, campagne, administrateur) -> None:
     client.force_login(administrateur)
     contenu = csv(ligne(), ligne_b()).getvalue()
 
@@ -811,7 +811,7 @@ def test_page_d_import_simulation_puis_import(client, campagne, administrateur) 
 
 
 @pytest.mark.django_db
-def test_page_d_import_montre_les_erreurs(client, campagne, administrateur) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_montre_les_erreurs(client, campagne, administrateur) -> None:
     client.force_login(administrateur)
     contenu = csv(ligne(), ligne_b(civilite=NUMEN_B, scrutins="csa-zzz")).getvalue()
 
@@ -825,7 +825,7 @@ def test_page_d_import_montre_les_erreurs(client, campagne, administrateur) -> N
 
 
 @pytest.mark.django_db
-def test_page_d_import_reservee(client, campagne) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_reservee(client, campagne) -> None:
     url = url_import(campagne)
     assert client.get(url).status_code == 302  # to the back-office login
 
@@ -839,7 +839,7 @@ def test_page_d_import_reservee(client, campagne) -> None:  # type: ignore[no-un
 
 
 @pytest.mark.django_db
-def test_page_d_import_pour_un_gestionnaire_habilite(client, campagne) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_pour_un_gestionnaire_habilite(client, campagne) -> None:
     gestionnaire = Compte.objects.create_user("gestionnaire@ac-lyon.fr", None, is_staff=True)
     gestionnaire.user_permissions.add(Permission.objects.get(codename="change_campagne"))
     client.force_login(gestionnaire)
@@ -849,7 +849,7 @@ def test_page_d_import_pour_un_gestionnaire_habilite(client, campagne) -> None: 
 
 
 @pytest.mark.django_db
-def test_page_d_import_protegee_par_csrf(campagne, administrateur) -> None:  # type: ignore[no-untyped-def]
+def test_page_d_import_protegee_par_csrf(campagne, administrateur) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(administrateur)
     assert envoyer(client, campagne, csv(ligne()).getvalue(), simulation=False).status_code == 403

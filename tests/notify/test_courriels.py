@@ -14,12 +14,12 @@ from isoloir.notify.models import Courriel, EtatCourriel
 
 
 @pytest.fixture
-def compte(creer_electeur, creer_scrutin, settings):  # type: ignore[no-untyped-def]
+def compte(creer_electeur, creer_scrutin, settings):
     settings.ISOLOIR_BASE_URL = "http://testserver"
     return creer_electeur(creer_scrutin(), active=True, email="lea.petit@ac-lyon.fr").compte
 
 
-def _programmer(compte) -> Courriel:  # type: ignore[no-untyped-def]
+def _programmer(compte) -> Courriel:
     with transaction.atomic():
         return services.programmer(
             type_courriel="mot_de_passe", compte_id=compte.pk, destinataire=compte.email
@@ -27,7 +27,7 @@ def _programmer(compte) -> Courriel:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_envoi_texte_et_html_avec_entetes(compte, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_envoi_texte_et_html_avec_entetes(compte, boite, executer_taches) -> None:
     courriel = _programmer(compte)
     executer_taches()
     (message,) = boite.attendre(1)
@@ -42,7 +42,7 @@ def test_envoi_texte_et_html_avec_entetes(compte, boite, executer_taches) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-def test_erreur_transitoire_puis_nouvel_essai(compte, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_erreur_transitoire_puis_nouvel_essai(compte, boite, executer_taches) -> None:
     boite.refus.append("451 4.3.0 Essayez plus tard")
     courriel = _programmer(compte)
     executer_taches()
@@ -61,7 +61,7 @@ def test_erreur_transitoire_puis_nouvel_essai(compte, boite, executer_taches) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_refus_definitif(compte, boite, executer_taches) -> None:  # type: ignore[no-untyped-def]
+def test_refus_definitif(compte, boite, executer_taches) -> None:
     boite.refus.append("550 5.1.1 Adresse inconnue")
     courriel = _programmer(compte)
     executer_taches()
@@ -74,7 +74,7 @@ def test_refus_definitif(compte, boite, executer_taches) -> None:  # type: ignor
 @pytest.mark.django_db(transaction=True)
 def test_serveur_injoignable_abandon_apres_le_nombre_maximal_d_essais(
     compte, settings, executer_taches
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -93,7 +93,7 @@ def test_serveur_injoignable_abandon_apres_le_nombre_maximal_d_essais(
 
 
 @pytest.mark.django_db
-def test_un_courriel_deja_envoye_ne_part_pas_deux_fois(compte, boite) -> None:  # type: ignore[no-untyped-def]
+def test_un_courriel_deja_envoye_ne_part_pas_deux_fois(compte, boite) -> None:
     courriel = _programmer(compte)
     services.livrer(courriel.pk)
     services.livrer(courriel.pk)
@@ -108,7 +108,7 @@ def test_delais_croissants_plafonnes() -> None:
     assert max(delais) == 3600
 
 
-def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> None:
     from django.core.mail import EmailMessage
 
     backend = FileAndConsoleBackend(file_path=str(tmp_path))
@@ -128,13 +128,13 @@ def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypatch) -> None:
     from django.core.management import call_command
     from django_tasks_db.backend import DatabaseBackend
 
     from isoloir.core import clock
 
-    def panne(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def panne(*args, **kwargs):
         raise ConnectionError("file de tâches injoignable")
 
     with monkeypatch.context() as m:
@@ -152,7 +152,7 @@ def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypa
 
 
 @pytest.mark.django_db(transaction=True)
-def test_une_tache_livree_deux_fois_en_meme_temps_envoie_un_courriel(compte, boite) -> None:  # type: ignore[no-untyped-def]
+def test_une_tache_livree_deux_fois_en_meme_temps_envoie_un_courriel(compte, boite) -> None:
     import threading
 
     from django.db import connection
