@@ -24,23 +24,11 @@ os.environ.setdefault("CACHE_URL", "locmemcache://")
 
 
 def ecrire_fichier(chemin: Path, lignes: int, codes: list[str]) -> None:
+    from isoloir.elections.roll_import import COLONNES
+
     with chemin.open("w", encoding="utf-8", newline="") as fichier:
         sortie = csv.writer(fichier, delimiter=";")
-        sortie.writerow(
-            [
-                "numen",
-                "civilite",
-                "nom_naissance",
-                "nom_usage",
-                "prenoms",
-                "date_naissance",
-                "commune_naissance",
-                "pays_naissance",
-                "email_professionnel",
-                "etablissement",
-                "scrutins",
-            ]
-        )
+        sortie.writerow(COLONNES)
         for n in range(lignes):
             lettres = "".join(chr(65 + (n // 26**i) % 26) for i in range(3))
             sortie.writerow(
