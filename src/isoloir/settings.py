@@ -173,7 +173,8 @@ ISOLOIR_PASSWORD_RESET_LINK_SECONDS = env.int(
 # Login throttling: failures counted per account (whatever the source address, so that
 # a botnet cannot spread its guesses) and per IP address, over a sliding quarter hour.
 ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
-ISOLOIR_LOGIN_MAX_FAILURES_PER_IP = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_IP", 30)
+# Generous: a school's staff often share one address behind its gateway.
+ISOLOIR_LOGIN_MAX_FAILURES_PER_IP = env.int("ISOLOIR_LOGIN_MAX_FAILURES_PER_IP", 100)
 ISOLOIR_LOGIN_LOCKOUT_SECONDS = env.int("ISOLOIR_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Behind reverse proxies: the header they append the client address to (e.g.
 # HTTP_X_FORWARDED_FOR) and how many of them there are. Empty means REMOTE_ADDR.

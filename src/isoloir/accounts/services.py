@@ -27,10 +27,14 @@ class ConnexionRefusee(Exception):
 
 
 class ConnexionBloquee(ConnexionRefusee):
-    message = (
-        "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est suspendue "
-        "pendant 15 minutes. Vous pouvez aussi utiliser « Mot de passe oublié »."
-    )
+    def __init__(self) -> None:
+        minutes = max(1, settings.ISOLOIR_LOGIN_LOCKOUT_SECONDS // 60)
+        self.message = (
+            "Trop de tentatives de connexion ont échoué. Par sécurité, la connexion est "
+            f"suspendue pendant {minutes} minutes. Vous pouvez aussi utiliser « Mot de passe "
+            "oublié »."
+        )
+        super().__init__(self.message)
 
 
 def _limite_par_compte() -> throttle.Limit:
