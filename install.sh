@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Isoloir needs on a Debian or Ubuntu machine:
-#   system packages (Chromium for the browser tests, Node.js for axe-core, libsodium),
+#   system packages (Chromium for the browser tests, Node.js for axe-core and the
+#   FranceConnect test peer, espeak-ng for the audio CAPTCHA, libsodium),
 #   a Python >= 3.12 virtual environment in .venv with the pinned dependencies
 #   (requirements.lock, checked by hash), Isoloir itself, and the npm test tools.
 # Re-running it is safe. Without root, it names the missing system packages and stops.
@@ -14,6 +15,7 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the CAPTCHA's French audio
 for package in libsodium23 fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
