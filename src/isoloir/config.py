@@ -147,6 +147,7 @@ def check_production(
     numen_key: str,
     databases: dict[str, dict[str, Any]],
     tasks_backend: str,
+    captcha_test_mode: bool,
     mailer: dict[str, Any],
     cache: dict[str, Any],
     base_url: str,
@@ -166,6 +167,8 @@ def check_production(
     for alias, db in databases.items():
         if db["ENGINE"].endswith("sqlite3"):
             problems.append(f"la base « {alias} » est SQLite (PostgreSQL requis)")
+    if captcha_test_mode:
+        problems.append("ISOLOIR_CAPTCHA_TEST_MODE est activé")
     if tasks_backend == "immediate":
         problems.append("ISOLOIR_TASKS_BACKEND=immediate est réservé aux tests")
     if not mailer["BACKEND"].endswith("smtp.EmailBackend"):

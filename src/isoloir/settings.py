@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "isoloir.elections",
     "isoloir.notify",
     "isoloir.ballotbox",
+    "isoloir.votecode",
+    "isoloir.franceconnect",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +192,32 @@ ISOLOIR_HORAIRES_ASSISTANCE = env.str(
     "ISOLOIR_HORAIRES_ASSISTANCE", default="du lundi au vendredi, de 8h00 à 20h00 (heure de Paris)"
 )
 
+# Code de vote: Argon2id cost, calibrated by bench/code_de_vote.py (see votecode/code.py).
+ISOLOIR_CODE_ARGON2_TIME_COST = env.int("ISOLOIR_CODE_ARGON2_TIME_COST", default=1)
+ISOLOIR_CODE_ARGON2_MEMORY_KIB = env.int("ISOLOIR_CODE_ARGON2_MEMORY_KIB", default=8192)
+# How long the voting space stays open after the code de vote was entered.
+ISOLOIR_ESPACE_DE_VOTE_SECONDS = env.int("ISOLOIR_ESPACE_DE_VOTE_SECONDS", default=20 * 60)
+# Réassort: lifetime of the link sent to the personal channel, tries per voter and day.
+ISOLOIR_REASSORT_LINK_SECONDS = env.int("ISOLOIR_REASSORT_LINK_SECONDS", default=10 * 60)
+ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR = env.int("ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR", default=5)
+ISOLOIR_CODE_AFFICHE_SECONDS = 120  # the reference screens' figure
+# Domains a "personal" address may not belong to (the académies' own), comma-separated.
+ISOLOIR_DOMAINES_ACADEMIQUES = env.list(
+    "ISOLOIR_DOMAINES_ACADEMIQUES",
+    default=["education.gouv.fr", "ac-*.fr", "academie-*.fr", "ac-*.gouv.fr"],
+)
+# SMS gateway, as a URL: console://, file://, ovh://…, brevo://… (see docs/sms.md).
+ISOLOIR_SMS_URL = env.str("ISOLOIR_SMS_URL", default="")
+
+# CAPTCHA of the code de vote (django-simple-captcha, French audio through espeak-ng).
+ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
+CAPTCHA_TEST_MODE = ISOLOIR_CAPTCHA_TEST_MODE  # then the fixed answer PASSED is accepted
+
+# FranceConnect v2 (see docs/franceconnect.md); empty issuer: the path is not offered.
+ISOLOIR_FC_ISSUER = env.str("ISOLOIR_FC_ISSUER", default="")
+ISOLOIR_FC_CLIENT_ID = env.str("ISOLOIR_FC_CLIENT_ID", default="")
+ISOLOIR_FC_CLIENT_SECRET = env.str("ISOLOIR_FC_CLIENT_SECRET", default="")
+
 LOGGING = config.logging_config()
 
 config.check_production(
@@ -198,6 +227,7 @@ config.check_production(
     numen_key=ISOLOIR_NUMEN_KEY,
     databases=DATABASES,
     tasks_backend=ISOLOIR_TASKS_BACKEND,
+    captcha_test_mode=ISOLOIR_CAPTCHA_TEST_MODE,
     mailer=MAILERS["default"],
     cache=CACHES["default"],
     base_url=ISOLOIR_BASE_URL,

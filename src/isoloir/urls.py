@@ -10,5 +10,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:accueil", permanent=False)),
     path("portail/", include("isoloir.accounts.urls")),
     path("portail/", include("isoloir.elections.urls")),
+    path("portail/", include("isoloir.votecode.urls")),
+    path("portail/franceconnect/", include("isoloir.franceconnect.urls")),
+    path("captcha/", include("captcha.urls")),
     path("back-office/", admin.site.urls),
 ]

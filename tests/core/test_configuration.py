@@ -21,6 +21,7 @@ SURS = {
     "base_url": "https://elections.education.gouv.fr",
     "allowed_hosts": ["elections.education.gouv.fr"],
     "tasks_backend": "redis",
+    "captcha_test_mode": False,
     "mailer": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"},
     "testing": False,
 }
@@ -41,6 +42,7 @@ def test_une_production_bien_reglee_demarre() -> None:
         ("base_url", "http://127.0.0.1:8000", "https://"),
         ("allowed_hosts", ["elections.education.gouv.fr", "testserver"], "ALLOWED_HOSTS"),
         ("tasks_backend", "immediate", "immediate"),
+        ("captcha_test_mode", True, "CAPTCHA"),
         ("mailer", {"BACKEND": "isoloir.notify.backends.FileAndConsoleBackend"}, "SMTP"),
         ("testing", True, "mode test"),
     ],
