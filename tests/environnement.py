@@ -12,3 +12,6 @@ import tempfile
 os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-tests-"))
 os.environ.setdefault("ISOLOIR_TESTING", "1")
 os.environ.setdefault("CACHE_URL", "locmemcache://")
+# The CAPTCHA accepts the fixed answer PASSED (django-simple-captcha reads this at import);
+# tests of the CAPTCHA itself switch it off.
+os.environ.setdefault("ISOLOIR_CAPTCHA_TEST_MODE", "1")

@@ -34,6 +34,18 @@ class Campagne(models.Model):
     edito = models.TextField(
         "édito", blank=True, help_text="Texte d'accueil affiché aux électeurs sur le portail."
     )
+    reassort_ouverture = models.DateTimeField(
+        "ouverture du réassort",
+        null=True,
+        blank=True,
+        help_text="Vide : 15 jours avant l'ouverture du vote (remise des notices).",
+    )
+    reassort_cloture = models.DateTimeField(
+        "clôture du réassort",
+        null=True,
+        blank=True,
+        help_text="Vide : à la clôture du vote.",
+    )
 
     class Meta:
         verbose_name = "campagne"
@@ -45,6 +57,18 @@ class Campagne(models.Model):
 
     def clean(self) -> None:
         verifier_fenetre(self.ouverture, self.cloture)
+        if (
+            self.reassort_ouverture
+            and self.reassort_cloture
+            and self.reassort_cloture <= self.reassort_ouverture
+        ):
+            raise ValidationError(
+                {"reassort_cloture": "La clôture du réassort doit suivre son ouverture."}
+            )
+        if self.reassort_cloture and self.cloture and self.reassort_cloture > self.cloture:
+            raise ValidationError(
+                {"reassort_cloture": "Le réassort ne peut pas durer après la clôture du vote."}
+            )
 
 
 class TypeScrutin(models.TextChoices):

@@ -26,6 +26,9 @@ class Courriel(models.Model):
     )
     destinataire = models.EmailField("destinataire")
     objet = models.CharField("objet", max_length=250, blank=True)
+    # What the composer needs beyond the account, never a secret: e.g. the masked channel
+    # a réassort link went to.
+    contexte = models.JSONField("contexte", default=dict, blank=True)
     etat = models.CharField(
         "état",
         max_length=16,

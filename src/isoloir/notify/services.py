@@ -16,10 +16,20 @@ from isoloir.notify.models import Courriel, EtatCourriel
 journal = logging.getLogger(__name__)
 
 
-def programmer(*, type_courriel: str, compte_id: int, destinataire: str) -> Courriel:
+def programmer(
+    *,
+    type_courriel: str,
+    compte_id: int,
+    destinataire: str,
+    contexte: dict[str, object] | None = None,
+) -> Courriel:
     """Record a mail to send and hand it to the task queue once the caller commits."""
     courriel = Courriel.objects.create(
-        type=type_courriel, compte_id=compte_id, destinataire=destinataire, cree_le=clock.now()
+        type=type_courriel,
+        compte_id=compte_id,
+        destinataire=destinataire,
+        contexte=contexte or {},
+        cree_le=clock.now(),
     )
     transaction.on_commit(lambda: _mettre_en_file(courriel.pk))
     return courriel

@@ -32,13 +32,9 @@ ALPHABET = LETTRES + CHIFFRES + SPECIAUX
 def _nombre_de_codes() -> int:
     """Codes of LONGUEUR symbols holding at least one letter, digit and special
     (inclusion-exclusion over the classes that may be missing)."""
-    l, c, s = len(LETTRES), len(CHIFFRES), len(SPECIAUX)
+    a, c, s = len(LETTRES), len(CHIFFRES), len(SPECIAUX)
     n = LONGUEUR
-    return (
-        (l + c + s) ** n
-        - (c + s) ** n - (l + s) ** n - (l + c) ** n
-        + l**n + c**n + s**n
-    )
+    return (a + c + s) ** n - (c + s) ** n - (a + s) ** n - (a + c) ** n + a**n + c**n + s**n
 
 
 ENTROPIE_BITS = math.log2(_nombre_de_codes())

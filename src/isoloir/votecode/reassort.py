@@ -1,0 +1,314 @@
+"""The réassort: a voter who lost their code de vote gets a new one, with no operator.
+
+Two ways to prove who one is, both for a voter logged in to the portal:
+- the question défi: secret answer + NUMEN, then a single-use link sent to a *personal*
+  address or mobile, which is used to send and then dropped (the journal keeps a masked
+  form); an information mail goes to the professional address;
+- FranceConnect, whose identity is matched to the voter (``isoloir.franceconnect``).
+Either way the voter ends on the page of the link, where one POST draws a new code, shown
+once; the old code dies in the same transaction.
+"""
+
+import hashlib
+import hmac
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from isoloir.accounts import numen, question_defi
+from isoloir.accounts.models import Electeur
+from isoloir.audit.services import journaliser
+from isoloir.core import clock, throttle
+from isoloir.core.requests import client_ip
+from isoloir.elections import selectors
+from isoloir.elections.models import Campagne
+from isoloir.links import services as liens
+from isoloir.links.models import Usage
+from isoloir.notify import services as courriels
+from isoloir.notify.composition import lien_absolu
+from isoloir.votecode.models import Origine
+from isoloir.votecode.services import emettre
+
+
+class Canal(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    FRANCECONNECT = "franceconnect"
+
+
+class ReassortRefuse(Exception):
+    """Base of the refusals; ``message`` is shown to the voter as is."""
+
+    message = "Votre demande de réassort n'a pas pu aboutir."
+
+
+class IdentificationRefusee(ReassortRefuse):
+    # One message for a wrong answer and a wrong NUMEN: the form must not say which.
+    message = "La réponse secrète ou le NUMEN est incorrect."
+
+
+class ReassortBloque(ReassortRefuse):
+    message = (
+        "Trop d'essais infructueux : le réassort de votre code de vote est bloqué pour "
+        "24 heures. Contactez l'assistance si vous n'êtes pas à l'origine de ces essais."
+    )
+
+
+class ReassortFerme(ReassortRefuse):
+    def __init__(self, fenetre: tuple[datetime, datetime]) -> None:
+        from django.utils import formats, timezone
+
+        debut, fin = (
+            formats.date_format(timezone.localtime(d), "l j F Y à H\\hi") for d in fenetre
+        )
+        self.message = (
+            f"Le réassort du code de vote est ouvert du {debut} au {fin} (heure de Paris)."
+        )
+        super().__init__(self.message)
+
+
+class EnvoiImpossible(ReassortRefuse):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _limite_par_electeur() -> throttle.Limit:
+    return throttle.Limit(
+        "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
+    )
+
+
+# --- Rules --------------------------------------------------------------------------------
+
+
+def fenetre_reassort(campagne: Campagne) -> tuple[datetime, datetime]:
+    """From the delivery of the notices (15 days before the vote, A04) to the close of the
+    vote, unless the campaign sets its own dates (B06)."""
+    return (
+        campagne.reassort_ouverture or campagne.ouverture - timedelta(days=15),
+        campagne.reassort_cloture or campagne.cloture,
+    )
+
+
+def verifier_fenetre(electeur: Electeur) -> None:
+    campagne = selectors.campagne_de(electeur)
+    if campagne is None:
+        raise ReassortRefuse
+    debut, fin = fenetre_reassort(campagne)
+    if not debut <= clock.now() < fin:
+        raise ReassortFerme((debut, fin))
+
+
+def identifiant_public(electeur: Electeur) -> str:
+    """The ``electeurId`` of the link: opaque (no row number to enumerate), stable, and
+    checked against the link's own account, so it adds a binding, not a secret."""
+    cle = settings.SECRET_KEY.encode()
+    return hmac.new(cle, f"electeur:{electeur.pk}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+# --- Request by question défi ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LienEnvoye:
+    canal: Canal
+    destination_masquee: str
+    expire_le: datetime
+
+
+def demander_par_question(
+    *, electeur: Electeur, reponse: str, numen_saisi: str, canal: Canal, destination: str, ip: str
+) -> LienEnvoye:
+    """Check the answer and the NUMEN, then send a single-use link to ``destination``.
+
+    ``destination`` (an already validated personal address or E.164 mobile) is used to
+    send and then forgotten: only its masked form is journaled and mailed.
+    """
+    verifier_fenetre(electeur)
+    limite = _limite_par_electeur()
+    if throttle.est_bloque(limite, str(electeur.pk)):
+        journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
+        raise ReassortBloque
+    # Both secrets are always checked, so that a wrong NUMEN and a wrong answer cost the
+    # same time.
+    reponse_juste = question_defi.verifier(reponse, electeur.reponse_defi_empreinte)
+    numen_juste = numen.correspond(numen_saisi, electeur.numen_empreinte)
+    if not (reponse_juste and numen_juste):
+        essais = throttle.compter(limite, str(electeur.pk))
+        journaliser("reassort.echec", compte_id=electeur.compte_id, ip=ip, essai=essais)
+        if essais >= limite.limit:
+            _informer(electeur, "reassort_bloque", {})
+            journaliser("reassort.verrouille", compte_id=electeur.compte_id, ip=ip)
+            raise ReassortBloque
+        raise IdentificationRefusee
+    masque = _masquer(canal, destination)
+    lien, url = _emettre_lien(electeur, canal)
+    try:
+        _envoyer_lien(
+            electeur=electeur, canal=canal, destination=destination, url=url, reference=str(lien.pk)
+        )
+    except EnvoiImpossible:
+        liens.revoquer_tout(compte_id=electeur.compte_id, usage=Usage.REASSORT)
+        journaliser(
+            "reassort.envoi_echoue",
+            compte_id=electeur.compte_id,
+            ip=ip,
+            canal=canal.value,
+            destination=masque,
+        )
+        raise
+    throttle.effacer(limite, str(electeur.pk))
+    _informer(electeur, "reassort_demande", {"canal": canal.value, "destination": masque})
+    journaliser(
+        "reassort.lien_envoye",
+        compte_id=electeur.compte_id,
+        ip=ip,
+        canal=canal.value,
+        destination=masque,
+    )
+    return LienEnvoye(canal, masque, lien.expire_le)
+
+
+def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> HttpResponse:
+    """After FranceConnect matched the logged-in voter: straight to the réassort page."""
+    ip = client_ip(request)
+    verifier_fenetre(electeur)
+    _, url = _emettre_lien(electeur, Canal.FRANCECONNECT)
+    _informer(
+        electeur,
+        "reassort_demande",
+        {"canal": Canal.FRANCECONNECT.value, "destination": "FranceConnect"},
+    )
+    journaliser("reassort.franceconnect", compte_id=electeur.compte_id, ip=ip)
+    return HttpResponseRedirect(url.removeprefix(settings.ISOLOIR_BASE_URL))
+
+
+def _masquer(canal: Canal, destination: str) -> str:
+    from isoloir.notify.masquage import masquer_email, masquer_mobile
+
+    return masquer_mobile(destination) if canal is Canal.SMS else masquer_email(destination)
+
+
+def _emettre_lien(electeur: Electeur, canal: Canal) -> tuple[liens.LienUsageUnique, str]:
+    # A new request voids the links of the older ones (emettre revokes them).
+    lien, jeton = liens.emettre(
+        usage=Usage.REASSORT,
+        compte_id=electeur.compte_id,
+        duree=timedelta(seconds=settings.ISOLOIR_REASSORT_LINK_SECONDS),
+        contexte={"demande": uuid.uuid4().hex, "canal": canal.value},
+    )
+    chemin = (
+        f"{reverse('votecode:reassort_code_vote')}?token={jeton}"
+        f"&electeurId={identifiant_public(electeur)}"
+    )
+    return lien, lien_absolu(chemin)
+
+
+def _informer(electeur: Electeur, type_courriel: str, contexte: dict[str, object]) -> None:
+    with transaction.atomic():
+        courriels.programmer(
+            type_courriel=type_courriel,
+            compte_id=electeur.compte_id,
+            destinataire=electeur.compte.email,
+            contexte=contexte,
+        )
+
+
+def _envoyer_lien(
+    *, electeur: Electeur, canal: Canal, destination: str, url: str, reference: str
+) -> None:
+    """Send now, from the request: the personal channel may not wait in a queue, where it
+    would be stored."""
+    minutes = settings.ISOLOIR_REASSORT_LINK_SECONDS // 60
+    if canal is Canal.SMS:
+        from isoloir.notify.sms import ErreurSmsDefinitive, ErreurSmsTransitoire, envoyer_sms
+
+        texte = (
+            f"Elections pro : lien pour votre nouveau code de vote, valable {minutes} min, "
+            f"a usage unique : {url}"
+        )
+        try:
+            envoyer_sms(numero=destination, texte=texte, reference=reference)
+        except (ErreurSmsDefinitive, ErreurSmsTransitoire) as erreur:
+            raise EnvoiImpossible(erreur.message) from erreur
+        return
+    contexte = {
+        "salutation": f"{electeur.premier_prenom} {electeur.nom.upper()}",
+        "url": url,
+        "minutes": minutes,
+        "objet": "Procéder au réassort de votre code de vote",
+    }
+    message = EmailMultiAlternatives(
+        subject=contexte["objet"],
+        body=render_to_string("votecode/mails/lien_reassort.txt", contexte),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[destination],
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"},
+    )
+    message.attach_alternative(
+        render_to_string("votecode/mails/lien_reassort.html", contexte), "text/html"
+    )
+    for essai in range(3):
+        try:
+            mailers.default.send_messages([message])
+            return
+        except smtplib.SMTPRecipientsRefused as erreur:
+            if all(400 <= code < 500 for code, _ in erreur.recipients.values()):
+                time.sleep(0.5 * (essai + 1))
+                continue
+            raise EnvoiImpossible(
+                "Cette adresse électronique a été refusée par sa messagerie. Vérifiez-la, ou "
+                "choisissez l'envoi par SMS."
+            ) from erreur
+        except (smtplib.SMTPException, OSError):
+            time.sleep(0.5 * (essai + 1))
+    raise EnvoiImpossible(
+        "Le message n'a pas pu être envoyé pour le moment ; réessayez dans quelques minutes "
+        "ou choisissez l'envoi par SMS."
+    )
+
+
+# --- The link and the new code ----------------------------------------------------------
+
+
+def electeur_du_lien(*, jeton: str, electeur_id: str) -> Electeur:
+    lien = liens.consulter(usage=Usage.REASSORT, jeton=jeton)
+    electeur = Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+    if not hmac.compare_digest(identifiant_public(electeur), electeur_id or ""):
+        raise liens.LienInconnu
+    return electeur
+
+
+@transaction.atomic(durable=True)
+def regenerer(*, jeton: str, electeur_id: str, ip: str) -> str:
+    """Consume the link and give the voter a new code, returned to be shown once."""
+    lien = liens.consommer(usage=Usage.REASSORT, jeton=jeton)
+    electeur = Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+    if not hmac.compare_digest(identifiant_public(electeur), electeur_id or ""):
+        raise liens.LienInconnu
+    verifier_fenetre(electeur)
+    nouveau = emettre(electeur=electeur, origine=Origine.REASSORT)
+    courriels.programmer(
+        type_courriel="reassort_effectue",
+        compte_id=electeur.compte_id,
+        destinataire=electeur.compte.email,
+        contexte={"canal": lien.contexte.get("canal", "")},
+    )
+    journaliser(
+        "reassort.code_regenere",
+        compte_id=electeur.compte_id,
+        ip=ip,
+        canal=lien.contexte.get("canal", ""),
+    )
+    return nouveau

@@ -1,0 +1,210 @@
+"""Screens of the code de vote and of the réassort, as in the reference document."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from isoloir.accounts.models import Electeur
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.accounts.question_defi import LIBELLES
+from isoloir.audit.services import journaliser
+from isoloir.core.requests import client_ip
+from isoloir.elections import selectors
+from isoloir.links.services import LienInvalide
+from isoloir.votecode import reassort, services
+from isoloir.votecode.forms import DemandeReassortForm, SaisieCodeForm
+
+SECRETS_POSTES = ("code_de_vote", "reponse_defi", "numen", "mobile", "email_personnel", "token")
+
+
+def _electeur_requis(request: HttpRequest) -> Electeur:
+    electeur, _ = electeur_et_campagne(request)
+    if electeur is None:
+        raise Http404("Ce compte n'est inscrit sur aucune liste électorale.")
+    return electeur
+
+
+def _ariane() -> list[dict[str, str]]:
+    return [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
+
+
+@sensitive_post_parameters(*SECRETS_POSTES)
+@never_cache
+@login_required
+def saisie_code(request: HttpRequest) -> HttpResponse:
+    electeur = _electeur_requis(request)
+    if services.espace_ouvert(session=request.session, electeur=electeur):
+        return redirect("votecode:espace_de_vote")
+    form = SaisieCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verifier_et_ouvrir(
+                session=request.session,
+                electeur=electeur,
+                saisie=form.cleaned_data["code_de_vote"],
+                ip=client_ip(request),
+            )
+        except services.CodeRefuse as refus:
+            form = SaisieCodeForm()  # a new CAPTCHA, and the code is not sent back
+            form.refus = refus.message  # type: ignore[attr-defined]
+        else:
+            return redirect("votecode:espace_de_vote")
+    elif request.method == "POST":
+        # Whatever was wrong, the CAPTCHA changes and the code is not sent back.
+        erreurs = form.errors
+        form = SaisieCodeForm()
+        form.refus = (  # type: ignore[attr-defined]
+            services.CodeRefuse.message
+            if "captcha" in erreurs or "code_de_vote" in erreurs
+            else None
+        )
+    return rendre_page(
+        request,
+        "votecode/saisie_code.html",
+        "Saisie du code de vote",
+        form=form,
+        rubrique="vote",
+        fil_ariane=_ariane(),
+    )
+
+
+@never_cache
+@login_required
+def espace_de_vote(request: HttpRequest) -> HttpResponse:
+    electeur = _electeur_requis(request)
+    espace = services.espace_ouvert(session=request.session, electeur=electeur)
+    if espace is None:
+        return redirect("votecode:saisie_code")
+    _, campagne = electeur_et_campagne(request)
+    scrutins = [
+        (scrutin, selectors.fenetre_du_scrutin(scrutin))
+        for scrutin in (selectors.scrutins_de(electeur, campagne) if campagne else [])
+    ]
+    return rendre_page(
+        request,
+        "votecode/espace_de_vote.html",
+        "Mon espace de vote",
+        espace=espace,
+        scrutins=scrutins,
+        rubrique="vote",
+        fil_ariane=_ariane(),
+    )
+
+
+@login_required
+def fermer_espace(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.fermer_espace(session=request.session)
+    return redirect("accounts:accueil")
+
+
+@login_required
+def choix_reassort(request: HttpRequest) -> HttpResponse:
+    _electeur_requis(request)
+    return rendre_page(
+        request,
+        "votecode/choix_reassort.html",
+        "Choix du réassort de votre code de vote",
+        franceconnect=bool(settings.ISOLOIR_FC_ISSUER),
+        rubrique="vote",
+        fil_ariane=_ariane(),
+    )
+
+
+@sensitive_post_parameters(*SECRETS_POSTES)
+@never_cache
+@login_required
+def demande_reassort(request: HttpRequest) -> HttpResponse:
+    electeur = _electeur_requis(request)
+    form = DemandeReassortForm(
+        request.POST if request.method == "POST" else None,
+        email_professionnel=electeur.compte.email,
+    )
+    refus = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            envoi = reassort.demander_par_question(
+                electeur=electeur,
+                reponse=form.cleaned_data["reponse_defi"],
+                numen_saisi=form.cleaned_data["numen"],
+                canal=reassort.Canal(form.cleaned_data["canal"]),
+                destination=form.cleaned_data["destination"],
+                ip=client_ip(request),
+            )
+        except reassort.ReassortRefuse as erreur:
+            refus = erreur.message
+        else:
+            return rendre_page(
+                request,
+                "votecode/lien_envoye.html",
+                "Demande de réassort du code de vote",
+                envoi=envoi,
+                rubrique="vote",
+                fil_ariane=_ariane(),
+            )
+    return rendre_page(
+        request,
+        "votecode/demande_reassort.html",
+        "Demande de réassort du code de vote",
+        form=form,
+        refus=refus,
+        question=LIBELLES.get(electeur.question_defi, ""),
+        rubrique="vote",
+        fil_ariane=_ariane(),
+    )
+
+
+def _lien_refuse(request: HttpRequest, erreur: LienInvalide) -> HttpResponse:
+    journaliser("reassort.lien_refuse", ip=client_ip(request), raison=type(erreur).__name__)
+    return rendre_page(
+        request, "votecode/lien_refuse.html", "Réassort du code de vote", erreur=erreur.message
+    )
+
+
+@sensitive_post_parameters(*SECRETS_POSTES)
+def reassort_code_vote(request: HttpRequest) -> HttpResponse:
+    """The page of the link. GET shows the button; POST draws the new code and shows it,
+    once: the response is never stored, and the link is spent."""
+    donnees = request.POST if request.method == "POST" else request.GET
+    jeton, electeur_id = donnees.get("token", ""), donnees.get("electeurId", "")
+    try:
+        if request.method == "POST":
+            nouveau = reassort.regenerer(
+                jeton=jeton, electeur_id=electeur_id, ip=client_ip(request)
+            )
+            reponse = rendre_page(
+                request,
+                "votecode/nouveau_code.html",
+                "Réassort du code de vote",
+                code=nouveau,
+                secondes=settings.ISOLOIR_CODE_AFFICHE_SECONDS,
+            )
+        else:
+            reassort.electeur_du_lien(jeton=jeton, electeur_id=electeur_id)
+            reponse = rendre_page(
+                request,
+                "votecode/reassort_code_vote.html",
+                "Réassort du code de vote",
+                token=jeton,
+                electeur_id=electeur_id,
+            )
+    except LienInvalide as erreur:
+        reponse = _lien_refuse(request, erreur)
+    except reassort.ReassortRefuse as erreur:
+        reponse = rendre_page(
+            request,
+            "votecode/lien_refuse.html",
+            "Réassort du code de vote",
+            erreur=erreur.message,
+        )
+    add_never_cache_headers(reponse)  # no-store: back, reload and history show nothing
+    return reponse
+
+
+def reassort_termine(request: HttpRequest) -> HttpResponse:
+    return rendre_page(request, "votecode/reassort_termine.html", "Réassort du code de vote")
