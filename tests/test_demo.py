@@ -39,6 +39,7 @@ from isoloir.elections.demo import (
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
+from isoloir.votecode import code
 
 
 def _charger(ouverture_dans: timedelta = timedelta(0)) -> IdentifiantsDemo:
@@ -150,7 +151,8 @@ def test_les_identifiants_de_la_vitrine_fonctionnent(settings: Settings) -> None
         assert numen.valider(vitrine.numen) == vitrine.numen
         assert numen.correspond(vitrine.numen, electeur.numen_empreinte)
         assert len(vitrine.scrutins) == 3
-        assert vitrine.code_de_vote is None
+        assert vitrine.code_de_vote is not None
+        assert code.verifier(vitrine.code_de_vote, electeur.code_de_vote.empreinte)
     for vitrine in actives:
         electeur = Electeur.objects.select_related("compte").get(compte__email=vitrine.email)
         assert vitrine.mot_de_passe and len(vitrine.mot_de_passe) >= 12

@@ -35,6 +35,8 @@ from isoloir.elections.demo.referentiel import (
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
+from isoloir.votecode.models import Origine
+from isoloir.votecode.services import emettre as emettre_code
 
 SLUG = "elections-professionnelles-2026"
 NOM = "Élections professionnelles 2026"
@@ -79,8 +81,6 @@ class ElecteurDemo:
     reponse_defi: str | None
     lien_activation: str | None
     scrutins: list[str]
-    # The code de vote arrives with its own issue; the key is kept so readers of the
-    # JSON file need not change then.
     code_de_vote: str | None = None
 
 
@@ -375,6 +375,8 @@ def charger_campagne_demo(
                     reponse_defi=modele.vitrine.reponse,
                     lien_activation=lien,
                     scrutins=[scrutins[code].intitule for code in modele.scrutins],
+                    # A new code on every run: the previous one cannot be read back.
+                    code_de_vote=emettre_code(electeur=electeur, origine=Origine.INITIAL),
                 )
             )
         Inscription.objects.bulk_create(inscriptions, ignore_conflicts=True)

@@ -136,7 +136,6 @@ class Command(BaseCommand):
         for electeur in a_activer:
             self._afficher_electeur(electeur)
         ecrire("")
-        ecrire("Code de vote : pas encore disponible dans cette version.")
         boite = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path")
         if boite:
             ecrire(f"Courriels envoyés : fichiers .eml dans {boite}")
@@ -151,6 +150,7 @@ class Command(BaseCommand):
             ("question défi", e.question_defi),
             ("réponse secrète", e.reponse_defi),
             ("NUMEN", e.numen),
+            ("code de vote", e.code_de_vote),
             ("naissance", f"{e.date_naissance:%d/%m/%Y}, {lieu}"),
             ("lien d'activation", e.lien_activation),
         ]
