@@ -47,3 +47,14 @@ def executer_taches():
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
     return executer
+
+
+@pytest.fixture
+def sms(settings):
+    """SMS of this test are kept in memory (``memoire://``), number included."""
+    from isoloir.notify.sms import boite_envoi
+
+    settings.ISOLOIR_SMS_URL = "memoire://"
+    boite_envoi.clear()
+    yield boite_envoi
+    boite_envoi.clear()

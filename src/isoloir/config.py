@@ -148,6 +148,7 @@ def check_production(
     databases: dict[str, dict[str, Any]],
     tasks_backend: str,
     captcha_test_mode: bool,
+    sms_url: str,
     mailer: dict[str, Any],
     cache: dict[str, Any],
     base_url: str,
@@ -169,6 +170,8 @@ def check_production(
             problems.append(f"la base « {alias} » est SQLite (PostgreSQL requis)")
     if captcha_test_mode:
         problems.append("ISOLOIR_CAPTCHA_TEST_MODE est activé")
+    if sms_url.split("://", 1)[0] not in ("ovh", "brevo"):
+        problems.append("ISOLOIR_SMS_URL doit désigner une passerelle SMS réelle (ovh, brevo)")
     if tasks_backend == "immediate":
         problems.append("ISOLOIR_TASKS_BACKEND=immediate est réservé aux tests")
     if not mailer["BACKEND"].endswith("smtp.EmailBackend"):

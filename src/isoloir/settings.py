@@ -228,6 +228,7 @@ config.check_production(
     databases=DATABASES,
     tasks_backend=ISOLOIR_TASKS_BACKEND,
     captcha_test_mode=ISOLOIR_CAPTCHA_TEST_MODE,
+    sms_url=ISOLOIR_SMS_URL,
     mailer=MAILERS["default"],
     cache=CACHES["default"],
     base_url=ISOLOIR_BASE_URL,

@@ -22,6 +22,7 @@ SURS = {
     "allowed_hosts": ["elections.education.gouv.fr"],
     "tasks_backend": "redis",
     "captcha_test_mode": False,
+    "sms_url": "brevo://cle@?sender=Elections",
     "mailer": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"},
     "testing": False,
 }
@@ -43,6 +44,7 @@ def test_une_production_bien_reglee_demarre() -> None:
         ("allowed_hosts", ["elections.education.gouv.fr", "testserver"], "ALLOWED_HOSTS"),
         ("tasks_backend", "immediate", "immediate"),
         ("captcha_test_mode", True, "CAPTCHA"),
+        ("sms_url", "console://", "ISOLOIR_SMS_URL"),
         ("mailer", {"BACKEND": "isoloir.notify.backends.FileAndConsoleBackend"}, "SMTP"),
         ("testing", True, "mode test"),
     ],

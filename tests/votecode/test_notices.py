@@ -62,7 +62,7 @@ def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll, tmp_path: 
 
 @pytest.mark.django_db
 def test_reprise_apres_une_panne_d_impression(roll, tmp_path: Path) -> None:
-    campagne, electeurs = roll
+    campagne, _ = roll
     with pytest.raises(RuntimeError):
         notices.generer_codes_initiaux(
             campagne=campagne, dossier=tmp_path, imprimer=Imprimeur(panne_apres=1)
@@ -80,7 +80,7 @@ def test_reprise_apres_une_panne_d_impression(roll, tmp_path: Path) -> None:
 
 @pytest.mark.django_db
 def test_reprise_quand_l_enregistrement_echoue_apres_l_impression(roll, tmp_path, monkeypatch):
-    campagne, electeurs = roll
+    campagne, _ = roll
     vrai = notices._enregistrer
 
     def panne(*args, **kwargs):
