@@ -235,3 +235,45 @@ def test_csrf_sur_chaque_post(electeur, code_actuel):
         "votecode:fermer_espace",
     ):
         assert client.post(reverse(route), {}).status_code == 403, route
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parcours_par_sms(connecte, electeur, code_actuel, sms, boite, executer_taches):
+    reponse = _demander(connecte, canal="sms", mobile="06 12 34 56 78", email_personnel="")
+    assert "par SMS au 06 •• •• •• 78" in reponse.content.decode()
+    (envoye,) = sms
+    assert envoye.numero == "+33612345678"
+    url = envoye.texte.split(" : ")[-1]
+    assert "/portail/reassort/code-vote?token=" in url
+    executer_taches()
+    (info,) = boite.attendre(1)
+    assert "06 •• •• •• 78" in texte(info)
+    assert "0612345678" not in info.as_string() and "+33612345678" not in info.as_string()
+    page = connecte.get(url.removeprefix("http://testserver"))
+    assert "REGENERER MON CODE DE VOTE" in page.content.decode()
+    assert not Evenement.objects.filter(details__icontains="12345678").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("panne", "message"),
+    [("definitive", "SMS"), ("transitoire", "ne répond pas")],
+)
+def test_echec_d_envoi_du_sms_montre_au_votant(
+    connecte, code_actuel, sms, settings, panne, message
+):
+    settings.ISOLOIR_SMS_URL = f"memoire://?panne={panne}"
+    reponse = _demander(connecte, canal="sms", mobile="0612345678", email_personnel="")
+    contenu = reponse.content.decode()
+    assert "Demande refusée" in contenu and message in contenu
+    assert not LienUsageUnique.objects.filter(
+        utilise_le__isnull=True, revoque_le__isnull=True
+    ).exists()
+    assert Evenement.objects.filter(type="reassort.envoi_echoue").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mobile", ["01 42 68 53 00", "+44 7700 900123", "06 12", "abc"])
+def test_mobile_refuse(connecte, code_actuel, mobile):
+    reponse = _demander(connecte, canal="sms", mobile=mobile, email_personnel="")
+    assert "numéro de téléphone mobile français" in reponse.content.decode()
