@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 
 from isoloir import config
+from isoloir.votecode.captcha import REGLAGES_CAPTCHA
 
 env = environ.Env()
 
@@ -212,6 +213,7 @@ ISOLOIR_SMS_URL = env.str("ISOLOIR_SMS_URL", default="")
 # CAPTCHA of the code de vote (django-simple-captcha, French audio through espeak-ng).
 ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
 CAPTCHA_TEST_MODE = ISOLOIR_CAPTCHA_TEST_MODE  # then the fixed answer PASSED is accepted
+globals().update(REGLAGES_CAPTCHA)
 
 # FranceConnect v2 (see docs/franceconnect.md); empty issuer: the path is not offered.
 ISOLOIR_FC_ISSUER = env.str("ISOLOIR_FC_ISSUER", default="")

@@ -1,10 +1,10 @@
 from fnmatch import fnmatch
 from typing import Any
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 
+from isoloir.votecode.champ_captcha import ChampCaptcha
 from isoloir.votecode.reassort import Canal
 
 
@@ -16,7 +16,7 @@ class SaisieCodeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text="16 caractères : lettres, chiffres et caractères spéciaux.",
     )
-    captcha = CaptchaField(label="CAPTCHA")
+    captcha = ChampCaptcha()
 
 
 class DemandeReassortForm(forms.Form):
