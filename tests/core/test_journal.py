@@ -23,3 +23,17 @@ def test_une_suppression_casse_la_chaine() -> None:
     dernier = journaliser("c")
     Evenement.objects.filter(pk=milieu.pk).delete()
     assert verifier_chaine() == dernier.pk
+
+
+@pytest.mark.django_db
+def test_commande_de_verification(capsys) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    journaliser("a")
+    altere = journaliser("b")
+    call_command("verifier_journal")
+    assert "Journal intact : 2 événement(s)" in capsys.readouterr().out
+    Evenement.objects.filter(pk=altere.pk).update(type="c")
+    with pytest.raises(CommandError, match=f"n° {altere.pk}"):
+        call_command("verifier_journal")
