@@ -301,3 +301,17 @@ def test_include_erreur_liee_au_champ() -> None:
     assert "Les chiffres saisis ne correspondent pas au CAPTCHA" in html
     # A new challenge, not the burnt one.
     assert store.hashkey not in html
+
+
+@pytest.mark.django_db
+def test_audio_et_nouvelle_image_limites_par_adresse(client, monkeypatch) -> None:
+    from isoloir.core import throttle
+    from isoloir.votecode import captcha_urls
+
+    monkeypatch.setattr(captcha_urls, "PAR_IP", throttle.Limit("captcha-ip", 2, 600))
+    entetes = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+    assert client.get("/captcha/refresh/", **entetes).status_code == 200
+    assert client.get("/captcha/refresh/", **entetes).status_code == 200
+    refus = client.get("/captcha/refresh/", **entetes)
+    assert refus.status_code == 429
+    assert "Trop de demandes de CAPTCHA" in refus.content.decode()
