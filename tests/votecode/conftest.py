@@ -25,7 +25,7 @@ def electeur(creer_campagne, creer_scrutin, creer_electeur, settings):
 @pytest.fixture
 def code_actuel(electeur) -> str:
     with transaction.atomic():
-        return services.emettre_pour_essai(electeur=electeur)
+        return services.emettre_code_initial(electeur=electeur)
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def test_l_espace_expire_et_suit_le_code(connecte, electeur, code_actuel, settin
         assert connecte.get(reverse("votecode:espace_de_vote")).status_code == 302
     _saisir(connecte, code_actuel)
     with transaction.atomic():
-        services.emettre_pour_essai(electeur=electeur)  # a réassort elsewhere
+        services.emettre_code_initial(electeur=electeur)  # a réassort elsewhere
     reponse = connecte.get(reverse("votecode:espace_de_vote"))
     assert reponse.status_code == 302
     assert _saisir(connecte, code_actuel).status_code == 200  # the old code is dead

@@ -155,6 +155,6 @@ _EMPREINTE_FACTICE = _EmpreinteFactice()
 
 
 @transaction.atomic
-def emettre_pour_essai(*, electeur: Electeur) -> str:
-    """Issue a code outside the notices run: tests, and the demo's showcase voters."""
+def emettre_code_initial(*, electeur: Electeur) -> str:
+    """One voter's first code, outside the notices run (which issues a whole roll)."""
     return emettre(electeur=electeur, origine=Origine.INITIAL)

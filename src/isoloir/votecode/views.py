@@ -41,33 +41,30 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
     if services.espace_ouvert(session=request.session, electeur=electeur):
         return redirect("votecode:espace_de_vote")
     form = SaisieCodeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.verifier_et_ouvrir(
-                session=request.session,
-                electeur=electeur,
-                saisie=form.cleaned_data["code_de_vote"],
-                ip=client_ip(request),
-            )
-        except services.CodeRefuse as refus:
-            form = SaisieCodeForm()  # a new CAPTCHA, and the code is not sent back
-            form.refus = refus.message  # type: ignore[attr-defined]
+    refus = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.verifier_et_ouvrir(
+                    session=request.session,
+                    electeur=electeur,
+                    saisie=form.cleaned_data["code_de_vote"],
+                    ip=client_ip(request),
+                )
+            except services.CodeRefuse as erreur:
+                refus = erreur.message
+            else:
+                return redirect("votecode:espace_de_vote")
         else:
-            return redirect("votecode:espace_de_vote")
-    elif request.method == "POST":
-        # Whatever was wrong, the CAPTCHA changes and the code is not sent back.
-        erreurs = form.errors
+            refus = services.CodeRefuse.message
+        # Whatever was wrong, one message, a new CAPTCHA, and the code is not sent back.
         form = SaisieCodeForm()
-        form.refus = (  # type: ignore[attr-defined]
-            services.CodeRefuse.message
-            if "captcha" in erreurs or "code_de_vote" in erreurs
-            else None
-        )
     return rendre_page(
         request,
         "votecode/saisie_code.html",
         "Saisie du code de vote",
         form=form,
+        refus=refus,
         rubrique="vote",
         fil_ariane=_ariane(),
     )
