@@ -70,5 +70,7 @@ fi
 if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The FranceConnect test peer (panva's oidc-provider, run by the tests on loopback).
+npm ci --prefix tools/oidc-provider --no-audit --no-fund --loglevel=error
 
 echo "Isoloir est installé. Démonstration : .venv/bin/isoloir demo — tests : ./run-tests"

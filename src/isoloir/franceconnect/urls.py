@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from isoloir.franceconnect import views
 
 app_name = "franceconnect"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("connexion/", views.connexion, name="connexion"),
+    path("retour/", views.retour, name="retour"),
+    path("deconnexion/", views.deconnexion, name="deconnexion"),
+    path("deconnexion/retour/", views.deconnexion_retour, name="deconnexion_retour"),
+]
