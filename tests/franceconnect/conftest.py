@@ -3,7 +3,7 @@
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from isoloir.accounts.models import Electeur
+from isoloir.core import clock
 from isoloir.votecode import reassort
 from tests.franceconnect.pair import CLIENT_ID, CLIENT_SECRET, PairOIDC, parcourir
 
@@ -74,8 +75,11 @@ def identite_de(electeur: Electeur, **surcharges: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def electeur(creer_electeur) -> Electeur:
+def electeur(creer_campagne, creer_scrutin, creer_electeur) -> Electeur:
+    # On the roll of a campaign whose réassort is open (it opens 15 days before the vote).
+    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=3))
     return creer_electeur(
+        creer_scrutin(campagne),
         active=True,
         civilite="Mme",
         nom_naissance="Le Guérec",

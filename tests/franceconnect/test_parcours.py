@@ -83,7 +83,8 @@ def test_reassort_ferme(parcours, creer_campagne, creer_scrutin) -> None:
 
     campagne = creer_campagne(ouverture=clock.now() + timedelta(days=60))
     Inscription.objects.create(electeur=parcours.electeur, scrutin=creer_scrutin(campagne))
-    reponse = parcours.complet()
+    # Checked before the trip to FranceConnect, not only on the way back.
+    reponse = parcours.client.get(reverse("franceconnect:connexion"))
     assert reponse.status_code == 200
     assert "Le réassort du code de vote est ouvert du" in _page(reponse)
 
@@ -133,10 +134,13 @@ def test_date_presumee_differente(parcours, ouverture) -> None:
     assert ouverture.electeurs == []
 
 
-def test_date_presumee_identique(client, fc, creer_electeur, ouverture) -> None:
+def test_date_presumee_identique(
+    client, fc, creer_campagne, creer_scrutin, creer_electeur, ouverture
+) -> None:
     from tests.franceconnect.conftest import Parcours
 
-    electeur = creer_electeur(active=True, date_naissance=date(1958, 1, 1))
+    scrutin = creer_scrutin(creer_campagne(ouverture=clock.now() + timedelta(days=3)))
+    electeur = creer_electeur(scrutin, active=True, date_naissance=date(1958, 1, 1))
     client.force_login(electeur.compte)
     reponse = Parcours(client, fc, electeur).complet(birthdate="1958-01-01")
     assert reponse.status_code == 302
@@ -346,3 +350,22 @@ def test_le_pair_refuse_ce_que_franceconnect_refuse(fc) -> None:
         reponse = httpx.get(url, params=demande)
         assert reponse.status_code == 400, variante
         assert reponse.json()["error"] == "invalid_request"
+
+
+@pytest.mark.django_db
+def test_hors_periode_de_reassort_on_ne_part_pas_vers_franceconnect(
+    client, creer_campagne, creer_scrutin, creer_electeur, settings
+):
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from isoloir.core import clock
+
+    settings.ISOLOIR_FC_ISSUER = "http://127.0.0.1:9/api/v2"  # never reached
+    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=30))
+    electeur = creer_electeur(creer_scrutin(campagne), active=True)
+    client.force_login(electeur.compte)
+    reponse = client.get(reverse("franceconnect:connexion"))
+    assert reponse.status_code == 200
+    assert "Le réassort du code de vote est ouvert du" in reponse.content.decode()

@@ -83,6 +83,11 @@ def _echec(
 def connexion(request: HttpRequest) -> HttpResponse:
     electeur = _electeur(request)
     try:
+        # Before the trip to FranceConnect, not only on the way back.
+        reassort.verifier_ouvert(electeur=electeur, ip=client_ip(request))
+    except reassort.ReassortRefuse as refus:
+        return _echec(request, erreur=refus.message)
+    try:
         url = services.demarrer(
             session=request.session, compte_id=electeur.compte_id, ip=client_ip(request)
         )
@@ -105,6 +110,11 @@ def retour(request: HttpRequest) -> HttpResponse:
             ip=client_ip(request),
         )
     except IdentiteDiscordante as discordance:
+        # A mismatch counts like a wrong answer to the question défi.
+        try:
+            reassort.compter_echec(electeur=electeur, ip=client_ip(request))
+        except reassort.ReassortBloque as blocage:
+            return _echec(request, erreur=blocage.message)
         return _echec(request, discordance=discordance)
     except ErreurFranceConnect as erreur:
         return _echec(request, erreur=erreur.message, statut=erreur.statut)

@@ -117,6 +117,26 @@ def identifiant_public(electeur: Electeur) -> str:
     return hmac.new(cle, f"electeur:{electeur.pk}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
+def verifier_ouvert(*, electeur: Electeur, ip: str) -> None:
+    """The réassort is open for this voter: within the campaign's dates, not locked."""
+    verifier_fenetre(electeur)
+    if throttle.est_bloque(_limite_par_electeur(), str(electeur.pk)):
+        journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
+        raise ReassortBloque
+
+
+def compter_echec(*, electeur: Electeur, ip: str) -> None:
+    """Count a failed proof of identity (question défi or FranceConnect); at the limit,
+    lock the réassort for the day, tell the professional address, and raise."""
+    limite = _limite_par_electeur()
+    essais = throttle.compter(limite, str(electeur.pk))
+    journaliser("reassort.echec", compte_id=electeur.compte_id, ip=ip, essai=essais)
+    if essais >= limite.limit:
+        _informer(electeur, "reassort_bloque", {})
+        journaliser("reassort.verrouille", compte_id=electeur.compte_id, ip=ip)
+        raise ReassortBloque
+
+
 # --- Request by question défi ---------------------------------------------------------------
 
 
@@ -135,22 +155,13 @@ def demander_par_question(
     ``destination`` (an already validated personal address or E.164 mobile) is used to
     send and then forgotten: only its masked form is journaled and mailed.
     """
-    verifier_fenetre(electeur)
-    limite = _limite_par_electeur()
-    if throttle.est_bloque(limite, str(electeur.pk)):
-        journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
-        raise ReassortBloque
+    verifier_ouvert(electeur=electeur, ip=ip)
     # Both secrets are always checked, so that a wrong NUMEN and a wrong answer cost the
     # same time.
     reponse_juste = question_defi.verifier(reponse, electeur.reponse_defi_empreinte)
     numen_juste = numen.correspond(numen_saisi, electeur.numen_empreinte)
     if not (reponse_juste and numen_juste):
-        essais = throttle.compter(limite, str(electeur.pk))
-        journaliser("reassort.echec", compte_id=electeur.compte_id, ip=ip, essai=essais)
-        if essais >= limite.limit:
-            _informer(electeur, "reassort_bloque", {})
-            journaliser("reassort.verrouille", compte_id=electeur.compte_id, ip=ip)
-            raise ReassortBloque
+        compter_echec(electeur=electeur, ip=ip)
         raise IdentificationRefusee
     masque = _masquer(canal, destination)
     lien, url = _emettre_lien(electeur, canal)
@@ -168,7 +179,7 @@ def demander_par_question(
             destination=masque,
         )
         raise
-    throttle.effacer(limite, str(electeur.pk))
+    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
     _informer(electeur, "reassort_demande", {"canal": canal.value, "destination": masque})
     journaliser(
         "reassort.lien_envoye",
@@ -183,7 +194,8 @@ def demander_par_question(
 def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> HttpResponse:
     """After FranceConnect matched the logged-in voter: straight to the réassort page."""
     ip = client_ip(request)
-    verifier_fenetre(electeur)
+    verifier_ouvert(electeur=electeur, ip=ip)
+    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
     _, url = _emettre_lien(electeur, Canal.FRANCECONNECT)
     _informer(
         electeur,
