@@ -204,4 +204,11 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
 
 
 def reassort_termine(request: HttpRequest) -> HttpResponse:
-    return rendre_page(request, "votecode/reassort_termine.html", "Réassort du code de vote")
+    from isoloir.franceconnect.services import connecte_a_franceconnect
+
+    return rendre_page(
+        request,
+        "votecode/reassort_termine.html",
+        "Réassort du code de vote",
+        connecte_fc=connecte_a_franceconnect(session=request.session),
+    )
