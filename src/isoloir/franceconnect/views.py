@@ -134,7 +134,12 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
         )
     except ErreurFranceConnect as erreur:
         return _echec(request, erreur=erreur.message, statut=erreur.statut)
-    return redirect(url)
+    if url.startswith("/"):  # no FranceConnect login in this session: back home
+        return redirect(url)
+    # Not a redirect: the portal's CSP (form-action 'self') also governs where a form's
+    # POST is redirected, and would stop the browser at FranceConnect's door. A page that
+    # moves on by itself starts a new navigation, which the policy allows.
+    return rendre_page(request, "franceconnect/deconnexion.html", TITRE, url=url)
 
 
 @never_cache
