@@ -39,11 +39,8 @@ LIENS_ACCUEIL = [
     ),
     ("Formuler une réclamation", "reclamation", "Formuler une réclamation"),
     ("Mes informations personnelles", "mes-informations", "Mes informations personnelles"),
-    (
-        "Consulter les scrutins, les candidatures et voter",
-        "je-vote",
-        "Consulter les scrutins, les candidatures et voter",
-    ),
+    # As in the reference screens, this line leads to the code de vote.
+    ("Consulter les scrutins, les candidatures et voter", "je-vote", "Saisie du code de vote"),
 ]
 
 

@@ -45,14 +45,14 @@ class DemandeReassortForm(forms.Form):
         widget=forms.RadioSelect,
     )
     mobile = forms.CharField(
-        label="Numéro de téléphone mobile personnel",
+        label="Numéro de téléphone mobile personnel (pour un envoi par SMS)",
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         help_text="Par exemple 06 12 34 56 78 (France métropolitaine et outre-mer).",
     )
     email_personnel = forms.EmailField(
-        label="Adresse mail personnelle",
+        label="Adresse mail personnelle (pour un envoi par e-mail)",
         max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
