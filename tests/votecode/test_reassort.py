@@ -279,3 +279,57 @@ def test_echec_d_envoi_du_sms_montre_au_votant(
 def test_mobile_refuse(connecte, code_actuel, mobile):
     reponse = _demander(connecte, canal="sms", mobile=mobile, email_personnel="")
     assert "numéro de téléphone mobile français" in reponse.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_des_demandes_simultanees_ne_depassent_pas_la_limite(
+    electeur, code_actuel, boite, settings
+):
+    import threading
+
+    from django.db import connection
+
+    depart = threading.Barrier(10)
+
+    def demander(n: int) -> None:
+        try:
+            depart.wait()
+            reassort.demander_par_question(
+                electeur=electeur,
+                reponse=f"Mauvaise {n}",
+                numen_saisi=NUMEN,
+                canal=reassort.Canal.EMAIL,
+                destination=PERSO,
+                ip=f"198.51.100.{n}",
+            )
+        except reassort.ReassortRefuse:
+            pass
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=demander, args=(n,)) for n in range(10)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    limite = settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR
+    assert Evenement.objects.filter(type="reassort.echec").count() == limite
+    with pytest.raises(reassort.ReassortBloque):
+        reassort.demander_par_question(
+            electeur=electeur,
+            reponse=REPONSE,
+            numen_saisi=NUMEN,
+            canal=reassort.Canal.EMAIL,
+            destination=PERSO,
+            ip="192.0.2.1",
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nombre_de_liens_par_jour_limite(connecte, code_actuel, boite):
+    for _ in range(reassort.LIENS_PAR_ELECTEUR.limit):
+        assert "Lien envoyé" in _demander(connecte).content.decode()
+    assert "plusieurs liens aujourd" in _demander(connecte).content.decode()
+    assert (
+        len(boite.attendre(reassort.LIENS_PAR_ELECTEUR.limit)) == reassort.LIENS_PAR_ELECTEUR.limit
+    )

@@ -68,7 +68,7 @@ def test_un_seul_message_d_echec_et_un_nouveau_captcha(
     page = connecte.get(reverse("votecode:saisie_code"))
     ancienne_cle = _cle_captcha(page)
     donnees = {
-        "mauvais_code": (code_actuel[:-1] + "x", "PASSED"),
+        "mauvais_code": (_autre_code(code_actuel), "PASSED"),
         "mauvais_captcha": (code_actuel, "FAUX"),
         "sans_code": ("", "PASSED"),
     }[cas]
@@ -131,7 +131,61 @@ def test_le_code_n_est_jamais_journalise(connecte, code_actuel, caplog) -> None:
     import logging
 
     caplog.set_level(logging.DEBUG)
-    _saisir(connecte, code_actuel[:-1] + "x")
+    _saisir(connecte, _autre_code(code_actuel))
     _saisir(connecte, code_actuel)
     assert code_actuel not in caplog.text
     assert code_actuel[:-1] not in str(list(Evenement.objects.values()))
+
+
+def _autre_code(code: str) -> str:
+    """The same code but its last character: a near miss, never the code itself."""
+    return code[:-1] + ("x" if code[-1] != "x" else "y")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_des_essais_simultanes_ne_depassent_pas_la_limite(electeur, code_actuel):
+    import threading
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+
+    depart = threading.Barrier(12)
+
+    def essayer(n: int) -> None:
+        try:
+            depart.wait()
+            services.verifier_et_ouvrir(
+                session=SessionStore(),
+                electeur=electeur,
+                saisie=f"Faux-code-{n:06d}",
+                ip=f"198.51.100.{n}",
+            )
+        except services.CodeRefuse:
+            pass
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=essayer, args=(n,)) for n in range(12)]
+    for f in fils:
+        f.start()
+    for f in fils:
+        f.join()
+    # Only as many codes as the limit were checked; the others were refused unchecked.
+    assert Evenement.objects.filter(type="code.echec").count() == services.PAR_ELECTEUR.limit
+    with pytest.raises(services.CodeBloque):
+        services.verifier_et_ouvrir(
+            session=SessionStore(), electeur=electeur, saisie=code_actuel, ip="192.0.2.1"
+        )
+
+
+@pytest.mark.django_db
+def test_blocage_par_adresse_ip(connecte, code_actuel, monkeypatch):
+    from isoloir.core import throttle
+
+    monkeypatch.setattr(services, "PAR_IP", throttle.Limit("code-ip", 3, 3600))
+    for _ in range(3):
+        _saisir(
+            connecte,
+            "Faux-code-1234ab",
+        )
+    assert "Trop d&#x27;essais infructueux" in _saisir(connecte, code_actuel).content.decode()

@@ -103,6 +103,10 @@ def connexion(request: HttpRequest) -> HttpResponse:
 def retour(request: HttpRequest) -> HttpResponse:
     electeur = _electeur(request)
     try:
+        essais = reassort.compter_tentative(electeur=electeur, ip=client_ip(request))
+    except reassort.ReassortRefuse as refus:
+        return _echec(request, erreur=refus.message)
+    try:
         services.conclure(
             session=request.session,
             parametres=request.GET,
@@ -112,7 +116,7 @@ def retour(request: HttpRequest) -> HttpResponse:
     except IdentiteDiscordante as discordance:
         # A mismatch counts like a wrong answer to the question défi.
         try:
-            reassort.compter_echec(electeur=electeur, ip=client_ip(request))
+            reassort.signaler_echec(electeur=electeur, ip=client_ip(request), essais=essais)
         except reassort.ReassortBloque as blocage:
             return _echec(request, erreur=blocage.message)
         return _echec(request, discordance=discordance)

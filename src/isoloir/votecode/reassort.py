@@ -83,6 +83,19 @@ class EnvoiImpossible(ReassortRefuse):
         super().__init__(message)
 
 
+class TropDeLiens(ReassortRefuse):
+    message = (
+        "Vous avez déjà demandé plusieurs liens aujourd'hui. Utilisez le dernier reçu, ou "
+        "réessayez demain."
+    )
+
+
+# Tries per address, whatever the voter: one machine cannot go through many accounts.
+PAR_IP = throttle.Limit("reassort-ip", 30, 3600)
+# Links sent per voter and day, successes included: each one costs an SMS or a mail.
+LIENS_PAR_ELECTEUR = throttle.Limit("reassort-liens", 5, 24 * 3600)
+
+
 def _limite_par_electeur() -> throttle.Limit:
     return throttle.Limit(
         "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
@@ -125,16 +138,38 @@ def verifier_ouvert(*, electeur: Electeur, ip: str) -> None:
         raise ReassortBloque
 
 
-def compter_echec(*, electeur: Electeur, ip: str) -> None:
-    """Count a failed proof of identity (question défi or FranceConnect); at the limit,
-    lock the réassort for the day, tell the professional address, and raise."""
+def compter_tentative(*, electeur: Electeur, ip: str) -> int:
+    """Count a proof of identity about to be checked (question défi or FranceConnect),
+    before checking it, so that simultaneous tries cannot all pass; refuse beyond the
+    day's limit or the address's. Returns the voter's count, this try included."""
     limite = _limite_par_electeur()
     essais = throttle.compter(limite, str(electeur.pk))
+    essais_ip = throttle.compter(PAR_IP, ip)
+    if throttle.depasse(limite, essais) or throttle.depasse(PAR_IP, essais_ip):
+        journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
+        raise ReassortBloque
+    return essais
+
+
+def signaler_echec(*, electeur: Electeur, ip: str, essais: int) -> None:
+    """A proof of identity failed; at the day's limit, lock, tell the professional
+    address, and raise."""
     journaliser("reassort.echec", compte_id=electeur.compte_id, ip=ip, essai=essais)
-    if essais >= limite.limit:
+    if essais >= _limite_par_electeur().limit:
         _informer(electeur, "reassort_bloque", {})
         journaliser("reassort.verrouille", compte_id=electeur.compte_id, ip=ip)
         raise ReassortBloque
+
+
+def reussite(*, electeur: Electeur, ip: str) -> None:
+    """A proof of identity succeeded: its try is given back. The links sent today are
+    counted apart, so that nobody can have SMS sent without end."""
+    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
+    throttle.rendre(PAR_IP, ip)
+    liens_du_jour = throttle.compter(LIENS_PAR_ELECTEUR, str(electeur.pk))
+    if throttle.depasse(LIENS_PAR_ELECTEUR, liens_du_jour):
+        journaliser("reassort.trop_de_liens", compte_id=electeur.compte_id, ip=ip)
+        raise TropDeLiens
 
 
 # --- Request by question défi ---------------------------------------------------------------
@@ -156,13 +191,15 @@ def demander_par_question(
     send and then forgotten: only its masked form is journaled and mailed.
     """
     verifier_ouvert(electeur=electeur, ip=ip)
+    essais = compter_tentative(electeur=electeur, ip=ip)
     # Both secrets are always checked, so that a wrong NUMEN and a wrong answer cost the
     # same time.
     reponse_juste = question_defi.verifier(reponse, electeur.reponse_defi_empreinte)
     numen_juste = numen.correspond(numen_saisi, electeur.numen_empreinte)
     if not (reponse_juste and numen_juste):
-        compter_echec(electeur=electeur, ip=ip)
+        signaler_echec(electeur=electeur, ip=ip, essais=essais)
         raise IdentificationRefusee
+    reussite(electeur=electeur, ip=ip)
     masque = _masquer(canal, destination)
     lien, url = _emettre_lien(electeur, canal)
     try:
@@ -179,7 +216,6 @@ def demander_par_question(
             destination=masque,
         )
         raise
-    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
     _informer(electeur, "reassort_demande", {"canal": canal.value, "destination": masque})
     journaliser(
         "reassort.lien_envoye",
@@ -195,7 +231,7 @@ def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> Htt
     """After FranceConnect matched the logged-in voter: straight to the réassort page."""
     ip = client_ip(request)
     verifier_ouvert(electeur=electeur, ip=ip)
-    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
+    reussite(electeur=electeur, ip=ip)
     _, url = _emettre_lien(electeur, Canal.FRANCECONNECT)
     _informer(
         electeur,

@@ -42,7 +42,7 @@ class ServiceSature(CodeRefuse):
     )
 
 
-# Failures, not attempts: a voter who types the right code is never slowed down.
+# Attempts, given back on success: a voter who types the right code is never slowed down.
 PAR_ELECTEUR = throttle.Limit("code-electeur", 5, 3600)
 PAR_IP = throttle.Limit("code-ip", 100, 3600)
 # A brake on a distributed attack spreading guesses over many accounts and addresses.
@@ -86,7 +86,11 @@ def verifier_et_ouvrir(
     Unknown code, wrong code or no code at all get the same answer. Failures are counted
     per voter, per IP and over the whole service.
     """
-    if throttle.est_bloque(PAR_ELECTEUR, str(electeur.pk)) or throttle.est_bloque(PAR_IP, ip):
+    # Each attempt is counted before the code is checked (see isoloir.core.throttle), so
+    # that simultaneous requests cannot all pass; a success gives its counts back.
+    essais = throttle.compter(PAR_ELECTEUR, str(electeur.pk))
+    essais_ip = throttle.compter(PAR_IP, ip)
+    if throttle.depasse(PAR_ELECTEUR, essais) or throttle.depasse(PAR_IP, essais_ip):
         journaliser("code.bloque", compte_id=electeur.compte_id, ip=ip)
         raise CodeBloque
     if throttle.est_bloque(GLOBAL, "*"):
@@ -96,13 +100,12 @@ def verifier_et_ouvrir(
     # With no code, a dummy hash is still checked, so that the answer takes as long.
     empreinte = actuel.empreinte if actuel else _EMPREINTE_FACTICE.valeur()
     if not code.verifier(saisie, empreinte) or actuel is None:
-        echecs = throttle.compter(PAR_ELECTEUR, str(electeur.pk))
-        throttle.compter(PAR_IP, ip)
         throttle.compter(GLOBAL, "*")
         journaliser("code.echec", compte_id=electeur.compte_id, ip=ip)
-        if echecs >= PAR_ELECTEUR.limit:
+        if essais >= PAR_ELECTEUR.limit:
             raise CodeBloque
         raise CodeRefuse
+    throttle.rendre(PAR_IP, ip)
     throttle.effacer(PAR_ELECTEUR, str(electeur.pk))
     espace = EspaceDeVote(
         electeur_id=electeur.pk,
