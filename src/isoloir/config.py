@@ -149,6 +149,9 @@ def check_production(
     tasks_backend: str,
     captcha_test_mode: bool,
     sms_url: str,
+    fc_issuer: str,
+    fc_secret: str,
+    code_memory_kib: int,
     mailer: dict[str, Any],
     cache: dict[str, Any],
     base_url: str,
@@ -172,6 +175,12 @@ def check_production(
         problems.append("ISOLOIR_CAPTCHA_TEST_MODE est activé")
     if sms_url.split("://", 1)[0] not in ("ovh", "brevo"):
         problems.append("ISOLOIR_SMS_URL doit désigner une passerelle SMS réelle (ovh, brevo)")
+    if "endpoint=http:" in sms_url.replace("%3A", ":"):
+        problems.append("la passerelle SMS doit être jointe en https")
+    if fc_issuer and (not fc_issuer.startswith("https://") or not fc_secret):
+        problems.append("FranceConnect exige un émetteur en https et un secret client")
+    if code_memory_kib < 8192:
+        problems.append("ISOLOIR_CODE_ARGON2_MEMORY_KIB doit valoir au moins 8192")
     if tasks_backend == "immediate":
         problems.append("ISOLOIR_TASKS_BACKEND=immediate est réservé aux tests")
     if not mailer["BACKEND"].endswith("smtp.EmailBackend"):

@@ -123,7 +123,8 @@ def test_le_courriel_de_demonstration_est_un_fichier(tmp_path: Path, capsys) -> 
         == "Objet é"
     )
     sortie = capsys.readouterr().out
-    assert "Courriel pour b@ac-lyon.fr : Objet é" in sortie
+    assert "Courriel pour b***@ac-lyon.fr : Objet é" in sortie
+    assert b"b@ac-lyon.fr" not in fichier.read_bytes()
     assert "Corps du message" in sortie
 
 

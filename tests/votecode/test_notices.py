@@ -52,6 +52,7 @@ def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll, tmp_path: 
     assert fichiers[0].startswith("college-ampere-lyon--")
     for fichier in tmp_path.iterdir():
         assert fichier.read_bytes().startswith(b"%PDF-")
+        assert fichier.stat().st_mode & 0o777 == 0o600  # codes in clear: the printer only
     for electeur in electeurs:
         empreinte = CodeDeVote.objects.get(electeur=electeur).empreinte
         assert code.verifier(imprimeur.codes[electeur.pk], empreinte)

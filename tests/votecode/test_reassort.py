@@ -180,6 +180,8 @@ def test_blocage_apres_trop_d_essais(
         ({"email_personnel": "marc.campodifiori@ac-lyon.fr"}, "différente de votre adresse"),
         ({"email_personnel": "marc@ac-bordeaux.fr"}, "adresse académique"),
         ({"email_personnel": "marc@education.gouv.fr"}, "adresse académique"),
+        ({"email_personnel": "marc@mail.education.gouv.fr"}, "adresse académique"),
+        ({"email_personnel": "marc.campodifiori+perso@ac-lyon.fr"}, "différente de votre adresse"),
         ({"email_personnel": ""}, "Saisissez l&#x27;adresse personnelle"),
         ({"email_personnel": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),
         ({"canal": "sms", "mobile": ""}, "Saisissez le numéro du mobile"),
@@ -332,4 +334,28 @@ def test_nombre_de_liens_par_jour_limite(connecte, code_actuel, boite):
     assert "plusieurs liens aujourd" in _demander(connecte).content.decode()
     assert (
         len(boite.attendre(reassort.LIENS_PAR_ELECTEUR.limit)) == reassort.LIENS_PAR_ELECTEUR.limit
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_un_lien_ne_sert_pas_depuis_la_session_d_un_autre_electeur(
+    client, connecte, code_actuel, boite, creer_electeur, creer_scrutin
+):
+    _demander(connecte)
+    url = lien(boite.attendre(1)[0], "/portail/reassort/code-vote")
+    jeton = url.split("token=")[1].split("&")[0]
+    electeur_id = url.split("electeurId=")[1]
+    autre = client.__class__()
+    autre.force_login(creer_electeur(creer_scrutin(), active=True).compte)
+    reponse = autre.post(
+        reverse("votecode:reassort_code_vote"), {"token": jeton, "electeurId": electeur_id}
+    )
+    assert "REGENERER" not in reponse.content.decode()
+    assert "Vous avez 120 secondes" not in reponse.content.decode()
+    # The link is not spent: its owner can still use it.
+    assert (
+        "Vous avez 120 secondes"
+        in connecte.post(
+            reverse("votecode:reassort_code_vote"), {"token": jeton, "electeurId": electeur_id}
+        ).content.decode()
     )

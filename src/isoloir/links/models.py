@@ -23,8 +23,8 @@ class LienUsageUnique(models.Model):
         verbose_name="compte",
     )
     empreinte_jeton = models.CharField("empreinte du jeton", max_length=64, unique=True)
-    # What the link was issued for (e.g. the réassort request it answers), for the
-    # consumer that must check a link against its request.
+    # What the link was issued for, never a secret: e.g. the channel a réassort link went
+    # to, which the confirmation mail names.
     contexte = models.JSONField("contexte", default=dict, blank=True)
     cree_le = models.DateTimeField("créé le")
     expire_le = models.DateTimeField("expire le")

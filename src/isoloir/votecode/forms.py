@@ -90,13 +90,14 @@ class DemandeReassortForm(forms.Form):
                     "email_personnel", "Saisissez l'adresse personnelle qui recevra le lien."
                 )
             return
-        domaine = adresse.rsplit("@", 1)[-1]
-        if adresse == self.email_professionnel:
+        locale, _, domaine = adresse.rpartition("@")
+        pro_locale, _, pro_domaine = self.email_professionnel.rpartition("@")
+        if locale.split("+")[0] == pro_locale.split("+")[0] and domaine == pro_domaine:
             self.add_error(
                 "email_personnel",
                 "Choisissez une adresse personnelle, différente de votre adresse professionnelle.",
             )
-        elif any(fnmatch(domaine, motif) for motif in settings.ISOLOIR_DOMAINES_ACADEMIQUES):
+        elif _domaine_professionnel(domaine, pro_domaine):
             self.add_error(
                 "email_personnel",
                 "Cette adresse est une adresse académique ou professionnelle : choisissez une "
@@ -104,3 +105,10 @@ class DemandeReassortForm(forms.Form):
             )
         else:
             donnees["destination"] = adresse
+
+
+def _domaine_professionnel(domaine: str, domaine_pro: str) -> bool:
+    """The voter's own professional domain, one of the configured academic ones, or a
+    subdomain of either (``mail.education.gouv.fr``)."""
+    motifs = [domaine_pro, *settings.ISOLOIR_DOMAINES_ACADEMIQUES]
+    return any(fnmatch(domaine, m) or fnmatch(domaine, f"*.{m}") for m in motifs)

@@ -61,10 +61,16 @@ def generer_codes_initiaux(
     pass one that keeps the codes to try them).
     """
     imprimer = imprimer or imprimer_pdf
-    dossier.mkdir(parents=True, exist_ok=True)
+    # Only the printing service reads these files: they hold codes in clear.
+    dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
     rapport = RapportNotices()
-    groupes = list(_electeurs_sans_code(campagne))
-    for rang, (etablissement, electeurs) in enumerate(groupes, start=1):
+    total = (
+        Electeur.objects.filter(inscriptions__scrutin__campagne=campagne, code_de_vote__isnull=True)
+        .values("etablissement")
+        .distinct()
+        .count()
+    )
+    for rang, (etablissement, electeurs) in enumerate(_electeurs_sans_code(campagne), start=1):
         codes = {e.pk: code.tirer() for e in electeurs}
         fichier = dossier / _nom_de_fichier(etablissement, electeurs)
         imprimer(
@@ -80,7 +86,7 @@ def generer_codes_initiaux(
         rapport.codes += len(electeurs)
         rapport.fichiers.append(fichier)
         if progression:
-            progression(rang, len(groupes), etablissement, len(electeurs))
+            progression(rang, total, etablissement, len(electeurs))
     return rapport
 
 
@@ -155,6 +161,7 @@ def imprimer_pdf(
     texte, mono = _polices()
     gras = "DejaVu-Gras" if texte == "DejaVu" else "Helvetica-Bold"
     provisoire = fichier.with_suffix(".pdf.partiel")
+    provisoire.touch(mode=0o600)
     feuille = Canvas(str(provisoire), pagesize=A4)
     feuille.setTitle(f"Notices de vote — {etablissement}")
     _, hauteur = A4

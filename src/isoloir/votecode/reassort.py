@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import smtplib
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -249,12 +248,13 @@ def _masquer(canal: Canal, destination: str) -> str:
 
 
 def _emettre_lien(electeur: Electeur, canal: Canal) -> tuple[liens.LienUsageUnique, str]:
-    # A new request voids the links of the older ones (emettre revokes them).
+    # One link per request: a new request voids the links of the older ones (emettre
+    # revokes them), so a link answers exactly the latest request.
     lien, jeton = liens.emettre(
         usage=Usage.REASSORT,
         compte_id=electeur.compte_id,
         duree=timedelta(seconds=settings.ISOLOIR_REASSORT_LINK_SECONDS),
-        contexte={"demande": uuid.uuid4().hex, "canal": canal.value},
+        contexte={"canal": canal.value},
     )
     chemin = (
         f"{reverse('votecode:reassort_code_vote')}?token={jeton}"
@@ -329,21 +329,37 @@ def _envoyer_lien(
 
 # --- The link and the new code ----------------------------------------------------------
 
+# Refused links journaled per address: beyond, they are refused without a journal line, so
+# that a flood of made-up tokens cannot fill the journal or hold its lock.
+LIENS_REFUSES_PAR_IP = throttle.Limit("reassort-lien-refuse-ip", 30, 600)
 
-def electeur_du_lien(*, jeton: str, electeur_id: str) -> Electeur:
-    lien = liens.consulter(usage=Usage.REASSORT, jeton=jeton)
-    electeur = Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
+
+def journaliser_lien_refuse(*, erreur: liens.LienInvalide, ip: str) -> None:
+    if not throttle.depasse(LIENS_REFUSES_PAR_IP, throttle.compter(LIENS_REFUSES_PAR_IP, ip)):
+        journaliser("reassort.lien_refuse", ip=ip, raison=type(erreur).__name__)
+
+
+def _electeur_verifie(compte_id: int, electeur_id: str) -> Electeur:
+    """The voter of the link, if ``electeurId`` is theirs."""
+    electeur = Electeur.objects.select_related("compte").get(compte_id=compte_id)
     if not hmac.compare_digest(identifiant_public(electeur), electeur_id or ""):
         raise liens.LienInconnu
     return electeur
 
 
+def electeur_du_lien(*, jeton: str, electeur_id: str) -> Electeur:
+    lien = liens.consulter(usage=Usage.REASSORT, jeton=jeton)
+    return _electeur_verifie(lien.compte_id, electeur_id)
+
+
 @transaction.atomic(durable=True)
-def regenerer(*, jeton: str, electeur_id: str, ip: str) -> str:
+def regenerer(*, jeton: str, electeur_id: str, ip: str, compte_connecte: int | None = None) -> str:
     """Consume the link and give the voter a new code, returned to be shown once."""
     lien = liens.consommer(usage=Usage.REASSORT, jeton=jeton)
-    electeur = Electeur.objects.select_related("compte").get(compte_id=lien.compte_id)
-    if not hmac.compare_digest(identifiant_public(electeur), electeur_id or ""):
+    electeur = _electeur_verifie(lien.compte_id, electeur_id)
+    if compte_connecte is not None and compte_connecte != electeur.compte_id:
+        # Someone logged in to the portal as another voter holds this link: refused, so
+        # that a link forwarded or stolen does not serve from another account's session.
         raise liens.LienInconnu
     verifier_fenetre(electeur)
     nouveau = emettre(electeur=electeur, origine=Origine.REASSORT)

@@ -12,7 +12,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
-from isoloir.audit.services import journaliser
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.links.services import LienInvalide
@@ -157,7 +156,7 @@ def demande_reassort(request: HttpRequest) -> HttpResponse:
 
 
 def _lien_refuse(request: HttpRequest, erreur: LienInvalide) -> HttpResponse:
-    journaliser("reassort.lien_refuse", ip=client_ip(request), raison=type(erreur).__name__)
+    reassort.journaliser_lien_refuse(erreur=erreur, ip=client_ip(request))
     return rendre_page(
         request, "votecode/lien_refuse.html", "Réassort du code de vote", erreur=erreur.message
     )
@@ -172,7 +171,10 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
     try:
         if request.method == "POST":
             nouveau = reassort.regenerer(
-                jeton=jeton, electeur_id=electeur_id, ip=client_ip(request)
+                jeton=jeton,
+                electeur_id=electeur_id,
+                ip=client_ip(request),
+                compte_connecte=request.user.pk if request.user.is_authenticated else None,
             )
             reponse = rendre_page(
                 request,
