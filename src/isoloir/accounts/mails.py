@@ -18,7 +18,7 @@ def _contexte_personne(courriel: Courriel) -> dict[str, object]:
     campagne = campagne_de(electeur) if electeur else None
     return {
         "electeur": electeur,
-        "salutation": (f"{electeur.premier_prenom} {electeur.nom.upper()}" if electeur else ""),
+        "salutation": electeur.formule_d_appel if electeur else "",
         "campagne": campagne.nom if campagne else "Élections professionnelles",
     }
 

@@ -102,6 +102,11 @@ class Electeur(models.Model):
         return self.nom_usage or self.nom_naissance
 
     @property
+    def formule_d_appel(self) -> str:
+        """« Marc CAMPODIFIORI », as the reference mails greet the voter."""
+        return f"{self.premier_prenom} {self.nom.upper()}"
+
+    @property
     def premier_prenom(self) -> str:
         return self.prenoms.split()[0] if self.prenoms else ""
 

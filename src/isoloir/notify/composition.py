@@ -46,12 +46,19 @@ def composer(courriel: Courriel) -> EmailMultiAlternatives:
     except KeyError:
         raise LookupError(f"Aucun composeur pour le type de courriel {courriel.type!r}") from None
     contenu = fonction(courriel)
+    courriel.objet = contenu.objet
+    return construire(contenu, destinataire=courriel.destinataire)
+
+
+def construire(contenu: Contenu, *, destinataire: str) -> EmailMultiAlternatives:
+    """A mail from its content: French text and HTML from the templates, and the headers
+    of a transactional mail."""
     contexte = {"objet": contenu.objet, **contenu.contexte}
     message = EmailMultiAlternatives(
         subject=contenu.objet,
         body=render_to_string(f"{contenu.gabarit}.txt", contexte),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[courriel.destinataire],
+        to=[destinataire],
         headers={
             # RFC 3834: no vacation responder should answer a transactional mail.
             "Auto-Submitted": "auto-generated",
@@ -60,7 +67,6 @@ def composer(courriel: Courriel) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(render_to_string(f"{contenu.gabarit}.html", contexte), "text/html")
-    courriel.objet = contenu.objet
     return message
 
 

@@ -3,10 +3,11 @@
 import logging
 import smtplib
 import socket
+import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 
 from isoloir.core import clock
@@ -60,6 +61,32 @@ def relancer_en_attente(*, depuis: timedelta) -> int:
         envoyer_courriel.enqueue(courriel_id)
         relances += 1
     return relances
+
+
+class EnvoiEchoue(Exception):
+    def __init__(self, *, transitoire: bool) -> None:
+        super().__init__("transitoire" if transitoire else "définitif")
+        self.transitoire = transitoire
+
+
+def envoyer_sans_file(message: EmailMultiAlternatives, *, essais: int = 3) -> None:
+    """Send now, from the request, retrying transient errors a few times.
+
+    For a recipient that may not wait in the queue, where it would be stored (the
+    personal address of a réassort). Raises :class:`EnvoiEchoue`.
+    """
+    for essai in range(1, essais + 1):
+        try:
+            mailers.default.send_messages([message])
+            return
+        except Exception as erreur:
+            if not _est_transitoire(erreur):
+                journal.warning("courriel direct refusé : %s", _resume(erreur))
+                raise EnvoiEchoue(transitoire=False) from erreur
+            journal.warning("courriel direct, essai %s : %s", essai, _resume(erreur))
+            if essai < essais:
+                time.sleep(0.5 * essai)
+    raise EnvoiEchoue(transitoire=True)
 
 
 def _est_transitoire(erreur: Exception) -> bool:

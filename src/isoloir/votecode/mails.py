@@ -12,7 +12,7 @@ LIBELLES_CANAL = {"email": "par e-mail", "sms": "par SMS", "franceconnect": "via
 def _contexte(courriel: Courriel) -> dict[str, object]:
     electeur = Electeur.objects.get(compte_id=courriel.compte_id)
     return {
-        "salutation": f"{electeur.premier_prenom} {electeur.nom.upper()}",
+        "salutation": electeur.formule_d_appel,
         "canal": LIBELLES_CANAL.get(str(courriel.contexte.get("canal", "")), ""),
         "destination": courriel.contexte.get("destination", ""),
         "url_assistance": lien_absolu(reverse("accounts:assistance_telephonique")),

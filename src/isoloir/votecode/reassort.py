@@ -11,17 +11,13 @@ once; the old code dies in the same transaction.
 
 import hashlib
 import hmac
-import smtplib
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from isoloir.accounts import numen, question_defi
@@ -34,7 +30,7 @@ from isoloir.elections.models import Campagne
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.notify import services as courriels
-from isoloir.notify.composition import lien_absolu
+from isoloir.notify.composition import Contenu, construire, lien_absolu
 from isoloir.votecode.models import Origine
 from isoloir.votecode.services import emettre
 
@@ -229,6 +225,8 @@ def demander_par_question(
 def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> HttpResponse:
     """After FranceConnect matched the logged-in voter: straight to the réassort page."""
     ip = client_ip(request)
+    # A new proof of identity, a new session key (ASVS 7.2.4).
+    request.session.cycle_key()
     verifier_ouvert(electeur=electeur, ip=ip)
     reussite(electeur=electeur, ip=ip)
     _, url = _emettre_lien(electeur, Canal.FRANCECONNECT)
@@ -291,40 +289,21 @@ def _envoyer_lien(
         except (ErreurSmsDefinitive, ErreurSmsTransitoire) as erreur:
             raise EnvoiImpossible(erreur.message) from erreur
         return
-    contexte = {
-        "salutation": f"{electeur.premier_prenom} {electeur.nom.upper()}",
-        "url": url,
-        "minutes": minutes,
-        "objet": "Procéder au réassort de votre code de vote",
-    }
-    message = EmailMultiAlternatives(
-        subject=contexte["objet"],
-        body=render_to_string("votecode/mails/lien_reassort.txt", contexte),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[destination],
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "OOF, AutoReply"},
+    contenu = Contenu(
+        objet="Procéder au réassort de votre code de vote",
+        gabarit="votecode/mails/lien_reassort",
+        contexte={"salutation": electeur.formule_d_appel, "url": url, "minutes": minutes},
     )
-    message.attach_alternative(
-        render_to_string("votecode/mails/lien_reassort.html", contexte), "text/html"
-    )
-    for essai in range(3):
-        try:
-            mailers.default.send_messages([message])
-            return
-        except smtplib.SMTPRecipientsRefused as erreur:
-            if all(400 <= code < 500 for code, _ in erreur.recipients.values()):
-                time.sleep(0.5 * (essai + 1))
-                continue
-            raise EnvoiImpossible(
-                "Cette adresse électronique a été refusée par sa messagerie. Vérifiez-la, ou "
-                "choisissez l'envoi par SMS."
-            ) from erreur
-        except (smtplib.SMTPException, OSError):
-            time.sleep(0.5 * (essai + 1))
-    raise EnvoiImpossible(
-        "Le message n'a pas pu être envoyé pour le moment ; réessayez dans quelques minutes "
-        "ou choisissez l'envoi par SMS."
-    )
+    try:
+        courriels.envoyer_sans_file(construire(contenu, destinataire=destination))
+    except courriels.EnvoiEchoue as echec:
+        raise EnvoiImpossible(
+            "Le message n'a pas pu être envoyé pour le moment ; réessayez dans quelques "
+            "minutes ou choisissez l'envoi par SMS."
+            if echec.transitoire
+            else "Cette adresse électronique a été refusée par sa messagerie. Vérifiez-la, ou "
+            "choisissez l'envoi par SMS."
+        ) from echec
 
 
 # --- The link and the new code ----------------------------------------------------------
