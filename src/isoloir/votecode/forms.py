@@ -49,7 +49,11 @@ class DemandeReassortForm(forms.Form):
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-        help_text="Par exemple 06 12 34 56 78 (France métropolitaine et outre-mer).",
+        help_text=(
+            "Par exemple 06 12 34 56 78 (France métropolitaine et outre-mer). Le SMS est moins "
+            "sûr que l'e-mail ou FranceConnect : choisissez-le seulement pour un mobile qui "
+            "n'est qu'à vous."
+        ),
     )
     email_personnel = forms.EmailField(
         label="Adresse mail personnelle (pour un envoi par e-mail)",
