@@ -16,6 +16,7 @@ from datetime import UTC, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -40,6 +41,7 @@ from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandi
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.votecode import code
+from tests.franceconnect.pair import installer
 
 
 def _charger(ouverture_dans: timedelta = timedelta(0)) -> IdentifiantsDemo:
@@ -374,3 +376,110 @@ def test_serve_refuse_un_port_deja_pris() -> None:
         occupe.listen()
         with pytest.raises(CommandError, match="déjà utilisé"):
             verifier_port_libre("127.0.0.1", occupe.getsockname()[1])
+
+
+def _deux_ports_libres() -> int:
+    """A free port whose next one is free too: the portal's and the demo peer's."""
+    for _ in range(20):
+        port = _port_libre()
+        with socket.socket() as suivant:
+            try:
+                suivant.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("aucune paire de ports libres")
+
+
+def _csrf(page: str) -> str:
+    trouve = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert trouve, page
+    return trouve.group(1)
+
+
+def test_la_demo_simule_franceconnect_jusqu_au_reassort(
+    environnement_demo: dict[str, str], tmp_path: Path
+) -> None:
+    installer()  # node and the peer's node_modules, as the FranceConnect tests need them
+    dossier = Path(environnement_demo["ISOLOIR_DATA_DIR"])
+    port = _deux_ports_libres()
+    portail, pair = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
+    journal = tmp_path / "demo.log"
+    with journal.open("wb") as sortie:
+        processus = subprocess.Popen(
+            [*ISOLOIR, "demo", "--port", str(port)],
+            env=environnement_demo,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+        )
+    descendants: set[int] = set()
+    try:
+        fin = time.monotonic() + 60
+        while "Isoloir est prêt" not in journal.read_text(errors="replace"):
+            assert processus.poll() is None, journal.read_text(errors="replace")
+            assert time.monotonic() < fin, journal.read_text(errors="replace")
+            time.sleep(0.2)
+        descendants = _descendants(processus.pid)
+        sortie_demo = journal.read_text(errors="replace")
+        assert f"FranceConnect de démonstration : {pair}" in sortie_demo
+        commandes = [Path(f"/proc/{p}/cmdline").read_bytes() for p in descendants]
+        assert any(b"serveur.js" in c and b"--identites" in c for c in commandes)
+
+        identites = json.loads((dossier / "franceconnect-demo.json").read_text(encoding="utf-8"))
+        vitrine = json.loads((dossier / "demo-credentials.json").read_text(encoding="utf-8"))
+        electeur = next(e for e in vitrine["electeurs"] if e["mot_de_passe"])
+        assert len(identites) == len(vitrine["electeurs"])
+        rang, identite = next(
+            (r, i) for r, i in enumerate(identites) if i["birthdate"] == electeur["date_naissance"]
+        )
+        assert electeur["nom"].upper() in identite["libelle"]
+
+        with httpx.Client(timeout=10) as navigateur:
+            # The peer answers its discovery, its issuer under /api/v2 as FranceConnect's.
+            decouverte = None
+            while decouverte is None:
+                try:
+                    decouverte = navigateur.get(f"{pair}/api/v2/.well-known/openid-configuration")
+                except httpx.TransportError:
+                    assert time.monotonic() < fin, journal.read_text(errors="replace")
+                    time.sleep(0.2)
+            assert decouverte.json()["issuer"] == f"{pair}/api/v2"
+
+            page = navigateur.get(f"{portail}/portail/connexion/").text
+            connexion = navigateur.post(
+                f"{portail}/portail/connexion/",
+                data={
+                    "csrfmiddlewaretoken": _csrf(page),
+                    "email": electeur["email"],
+                    "mot_de_passe": electeur["mot_de_passe"],
+                },
+            )
+            assert connexion.status_code == 302, connexion.text
+            choix = navigateur.get(f"{portail}/portail/reassort/")
+            assert "Choix du réassort" in choix.text
+            assert 'href="/portail/franceconnect/connexion/"' in choix.text
+
+            # The button leads to the peer's page of identities, one form per identity.
+            demande = navigateur.get(
+                f"{portail}/portail/franceconnect/connexion/", follow_redirects=True
+            )
+            assert str(demande.url).startswith(f"{pair}/interaction/")
+            assert "FranceConnect — environnement de démonstration" in demande.text
+            assert demande.text.count('<form method="post"') == len(identites) + 1
+            retour = navigateur.post(
+                str(demande.url), data={"identite": str(rang)}, follow_redirects=True
+            )
+            assert str(retour.url).startswith(f"{portail}/portail/reassort/code-vote")
+            assert "REGENERER MON CODE DE VOTE" in retour.text
+    finally:
+        if processus.poll() is None:
+            processus.send_signal(signal.SIGTERM)
+            try:
+                processus.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                processus.kill()
+                processus.wait()
+        for pid in _attendre_disparition(descendants | _descendants(processus.pid), 5):
+            os.kill(pid, signal.SIGKILL)
+    assert processus.returncode == 0, journal.read_text(errors="replace")
+    assert "Isoloir est arrêté." in journal.read_text(errors="replace")

@@ -6,7 +6,7 @@
 // docs/franceconnect.md.
 //
 //   node serveur.js --port 9080 [--kid cle-1] [--client-id …] [--client-secret …]
-//        [--redirect-uri …] [--post-logout-redirect-uri …]
+//        [--redirect-uri …] [--post-logout-redirect-uri …] [--identites FICHIER.json]
 //
 // Each option has its environment variable (PORT, OIDC_KID, OIDC_CLIENT_ID,
 // OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_POST_LOGOUT_REDIRECT_URI). Signing keys are
@@ -19,8 +19,15 @@
 //     cancels, the callback carries error=access_denied), "sub_userinfo" (the userinfo is
 //     issued for another account than the ID token).
 //   GET /interaction/:uid  logs that user in (acr eidas1), then grants the consent.
+//
+// For a demonstration in a browser, --identites names a JSON list of pivot identities
+// (given_name, family_name, birthdate, gender, birthplace, birthcountry,
+// preferred_username, a "libelle" to show, optionally a "sub"): the login then shows a
+// page with one button per identity, and the one chosen is logged in (acr eidas1). The
+// test mechanism above is not used then.
 
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 
@@ -45,6 +52,7 @@ const { values: options } = parseArgs({
       default: process.env.OIDC_POST_LOGOUT_REDIRECT_URI
         || 'http://127.0.0.1:8000/portail/franceconnect/deconnexion/retour/',
     },
+    identites: { type: 'string', default: process.env.OIDC_IDENTITES },
   },
 });
 
@@ -75,6 +83,51 @@ const IDENTITE_PIVOT = [
 
 const usagers = new Map();
 let prochainUsager = null;
+
+// The demonstration's identities (--identites), or null for the test mechanism.
+const identites = options.identites
+  ? JSON.parse(readFileSync(options.identites, 'utf8')).map((identite, rang) => {
+    const { libelle, ...revendications } = identite;
+    const prenoms = String(revendications.given_name ?? '').split(' ').filter(Boolean);
+    return {
+      libelle: libelle || `${revendications.given_name} ${revendications.family_name}`,
+      usager: {
+        sub: `demo-${rang + 1}`, given_name_array: prenoms, ...revendications,
+      },
+    };
+  })
+  : null;
+
+function echapper(texte) {
+  return String(texte).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function pageIdentites(res, uid) {
+  const boutons = identites.map(({ libelle, usager }, rang) => `<li><form method="post" action="/interaction/${echapper(uid)}">
+<input type="hidden" name="identite" value="${rang}">
+<button type="submit">${echapper(libelle)}</button>
+<small>né(e) le ${echapper(usager.birthdate ?? '')}</small></form></li>`).join('\n');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:",
+    'cache-control': 'no-store',
+  });
+  res.end(`<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>FranceConnect — environnement de démonstration</title>
+<style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}
+ul{list-style:none;padding:0}li{margin:.75rem 0}button{font-size:1rem;padding:.5rem 1rem;margin-right:.5rem;cursor:pointer}</style>
+</head><body>
+<h1>FranceConnect — environnement de démonstration</h1>
+<p>Ce fournisseur d'identité simulé tourne sur votre machine : aucune donnée ne part vers
+FranceConnect. Choisissez l'identité avec laquelle vous connecter.</p>
+<ul>
+${boutons}
+</ul>
+<form method="post" action="/interaction/${echapper(uid)}">
+<input type="hidden" name="annuler" value="1"><button type="submit">Annuler</button></form>
+</body></html>`);
+}
 
 const provider = new Provider(emetteur, {
   acrValues: ['eidas1'],
@@ -236,9 +289,41 @@ async function lireJson(req) {
   return JSON.parse(Buffer.concat(morceaux).toString('utf8') || '{}');
 }
 
+async function lireFormulaire(req) {
+  const morceaux = [];
+  for await (const morceau of req) morceaux.push(morceau);
+  return new URLSearchParams(Buffer.concat(morceaux).toString('utf8'));
+}
+
+async function connexionDemo(req, res, uid) {
+  if (req.method !== 'POST') {
+    pageIdentites(res, uid);
+    return;
+  }
+  const formulaire = await lireFormulaire(req);
+  if (formulaire.has('annuler')) {
+    await provider.interactionFinished(req, res, {
+      error: 'access_denied', error_description: 'L\'usager a annulé sa connexion.',
+    }, { mergeWithLastSubmission: false });
+    return;
+  }
+  const choisie = identites[Number.parseInt(formulaire.get('identite') ?? '', 10)];
+  if (!choisie) {
+    pageIdentites(res, uid);
+    return;
+  }
+  usagers.set(choisie.usager.sub, choisie.usager);
+  const login = { accountId: choisie.usager.sub, amr: ['pwd'], acr: 'eidas1' };
+  await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
+}
+
 async function interaction(req, res) {
   const details = await provider.interactionDetails(req, res);
   const { prompt, params, session } = details;
+  if (prompt.name === 'login' && identites) {
+    await connexionDemo(req, res, details.uid);
+    return;
+  }
   if (prompt.name === 'login') {
     if (!prochainUsager) {
       repondre(res, 409, { erreur: 'aucun usager préparé : PUT /__test__/next-user' });
@@ -289,7 +374,8 @@ const serveur = createServer(async (req, res) => {
       }
       prochainUsager = usager;
       repondre(res, 200, { ok: true });
-    } else if (pathname.startsWith('/interaction/') && req.method === 'GET') {
+    } else if (pathname.startsWith('/interaction/')
+      && (req.method === 'GET' || (identites && req.method === 'POST'))) {
       await interaction(req, res);
     } else {
       repondre(res, 404, { erreur: 'introuvable' });
@@ -300,7 +386,8 @@ const serveur = createServer(async (req, res) => {
 });
 
 serveur.listen(port, '127.0.0.1', () => {
-  console.log(`pret ${emetteur} kid=${options.kid}`);
+  const mode = identites ? ` identites=${identites.length}` : '';
+  console.log(`pret ${emetteur} kid=${options.kid}${mode}`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -4,11 +4,18 @@ One command from a bare checkout to a portal one can click through: migrate both
 databases, load the demo campaign, print the credentials of the showcase voters (also
 written to ``demo-credentials.json`` in the data folder), then serve like
 ``isoloir serve``.
+
+When Node.js and the FranceConnect test peer of the repository (tools/oidc-provider, its
+node_modules installed) are there, the demo also runs that peer on the next port with the
+showcase voters' identities, and points the portal at it: the FranceConnect path of the
+réassort can then be tried in a browser, offline.
 """
 
 import json
 import os
 import re
+import secrets
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +24,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from isoloir.accounts.models import Civilite, Electeur
 from isoloir.core import clock
-from isoloir.core.management.commands.serve import adresse_url
+from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.elections.demo import (
     DUREE_LIEN_ACTIVATION,
     ElecteurDemo,
@@ -28,6 +36,8 @@ from isoloir.elections.demo import (
 )
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
+FICHIER_IDENTITES_FC = "franceconnect-demo.json"
+FC_CLIENT_ID = "isoloir-demo"
 MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
 HOTE = "127.0.0.1"
 UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
@@ -56,6 +66,46 @@ def ecrire_secret(chemin: Path, contenu: str) -> None:
     with os.fdopen(descripteur, "w", encoding="utf-8") as fichier:
         fichier.write(contenu)
     chemin.chmod(0o600)
+
+
+def dossier_pair_franceconnect() -> Path | None:
+    """tools/oidc-provider of the checkout isoloir runs from, ready to start; else None."""
+    # src/isoloir/core/management/commands: the checkout is above src/. Installed
+    # elsewhere (site-packages), there is no such folder and the peer is not offered.
+    commandes = Path(__file__).resolve().parent
+    if commandes.parents[3].name != "src":
+        return None
+    dossier = commandes.parents[4] / "tools" / "oidc-provider"
+    if (dossier / "serveur.js").is_file() and (dossier / "node_modules").is_dir():
+        return dossier
+    return None
+
+
+def identites_franceconnect(identifiants: IdentifiantsDemo) -> list[dict[str, str]]:
+    """The showcase voters' pivot identities, as FranceConnect would send them."""
+    par_email = {
+        e.compte.email: e
+        for e in Electeur.objects.select_related("compte").filter(
+            compte__email__in=[v.email for v in identifiants.electeurs]
+        )
+    }
+    identites = []
+    for vitrine in identifiants.electeurs:
+        electeur = par_email[vitrine.email]
+        identite = {
+            "libelle": f"{electeur.civilite} {electeur.prenoms} {electeur.nom.upper()}",
+            "given_name": electeur.prenoms,
+            # FranceConnect's family_name is the birth name; the usage name is apart.
+            "family_name": electeur.nom_naissance.upper(),
+            "birthdate": electeur.date_naissance.isoformat(),
+            "gender": "female" if electeur.civilite == Civilite.MADAME else "male",
+            "birthplace": electeur.commune_naissance,
+            "birthcountry": electeur.pays_naissance,
+        }
+        if electeur.nom_usage:
+            identite["preferred_username"] = electeur.nom_usage.upper()
+        identites.append(identite)
+    return identites
 
 
 class Command(BaseCommand):
@@ -104,12 +154,62 @@ class Command(BaseCommand):
             **identifiants.en_json(),
         }
         ecrire_secret(chemin, json.dumps(donnees, ensure_ascii=False, indent=2) + "\n")
+        pair = None if no_serve else self._preparer_franceconnect(identifiants, port, url_base)
         self._afficher(identifiants, url_base, chemin)
+        if pair is not None:
+            self.stdout.write(f"FranceConnect de démonstration : {adresse_url(HOTE, port + 1)}")
+            self.stdout.write(
+                "  (simulé sur cette machine : le bouton FranceConnect du réassort y mène)"
+            )
+            self.stdout.write("")
         if not no_serve:
             # The demo campaign is the Education ministry's: its processes say so, unless
             # the environment names another administration.
             os.environ.setdefault("ISOLOIR_MARQUE", MARQUE_DEMO)
-            call_command("serve", host=HOTE, port=port)
+            enfants = [] if pair is None else [("FranceConnect de démonstration", pair)]
+            call_command("serve", host=HOTE, port=port, enfants=enfants)
+
+    def _preparer_franceconnect(
+        self, identifiants: IdentifiantsDemo, port: int, url_base: str
+    ) -> list[str] | None:
+        """The command of the local FranceConnect peer, with the served processes pointed at
+        it; None when it cannot run or FranceConnect is already configured."""
+        node, dossier = shutil.which("node"), dossier_pair_franceconnect()
+        if node is None or dossier is None:
+            return None
+        if "ISOLOIR_FC_ISSUER" in os.environ or settings.ISOLOIR_FC_ISSUER:
+            return None  # a FranceConnect chosen by the environment stays
+        try:
+            verifier_port_libre(HOTE, port + 1)
+        except CommandError:
+            self.stderr.write(
+                f"Le port {port + 1} est pris : FranceConnect de démonstration non lancé."
+            )
+            return None
+        fichier = Path(settings.DATA_DIR) / FICHIER_IDENTITES_FC
+        ecrire_secret(
+            fichier,
+            json.dumps(identites_franceconnect(identifiants), ensure_ascii=False, indent=2) + "\n",
+        )
+        os.environ["ISOLOIR_FC_ISSUER"] = f"{adresse_url(HOTE, port + 1)}/api/v2"
+        os.environ.setdefault("ISOLOIR_FC_CLIENT_ID", FC_CLIENT_ID)
+        os.environ.setdefault("ISOLOIR_FC_CLIENT_SECRET", secrets.token_urlsafe(32))
+        return [
+            node,
+            str(dossier / "serveur.js"),
+            "--port",
+            str(port + 1),
+            "--client-id",
+            os.environ["ISOLOIR_FC_CLIENT_ID"],
+            "--client-secret",
+            os.environ["ISOLOIR_FC_CLIENT_SECRET"],
+            "--identites",
+            str(fichier),
+            "--redirect-uri",
+            f"{url_base}/portail/franceconnect/retour/",
+            "--post-logout-redirect-uri",
+            f"{url_base}/portail/franceconnect/deconnexion/retour/",
+        ]
 
     def _afficher(self, identifiants: IdentifiantsDemo, url: str, chemin: Path) -> None:
         ecrire, titre = self.stdout.write, self.style.MIGRATE_HEADING

@@ -5,6 +5,9 @@ and die together: the worker builds and sends every mail, so a portal running wi
 it would promise an activation link and never send it. A signal to this process is
 passed on to both; if either stops on its own, the other is stopped too and the command
 fails, so that a supervisor (systemd, a container) restarts the pair.
+
+Called from code (``isoloir demo``), ``call_command("serve", enfants=[(nom, commande)])``
+adds children that live and die with the others, like the demo's FranceConnect peer.
 """
 
 import ctypes
@@ -116,6 +119,8 @@ class Command(BaseCommand):
         "courriels), et les arrête ensemble (Ctrl-C ou SIGTERM)."
     )
     requires_system_checks: Any = []  # the children run the checks when they start
+    # Not on the command line: extra children, as (name, command), from call_command.
+    stealth_options = ("enfants",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1", help="Adresse d'écoute.")
@@ -124,7 +129,15 @@ class Command(BaseCommand):
             "--workers", type=int, default=2, help="Nombre de processus du serveur web."
         )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        host: str,
+        port: int,
+        workers: int,
+        enfants: list[tuple[str, list[str]]] | None = None,
+        **options: Any,
+    ) -> None:
         verifier_port_libre(host, port)
         url = adresse_url(host, port)
         environnement = {
@@ -141,6 +154,7 @@ class Command(BaseCommand):
         executeur = commande_executeur()
         if executeur is not None:
             commandes.append(("exécuteur de tâches", executeur))
+        commandes += enfants or []
 
         signaux_recus: list[int] = []
 
@@ -150,20 +164,20 @@ class Command(BaseCommand):
         anciens: dict[int, Callable[..., Any] | int | None] = {
             s: signal.signal(s, noter) for s in (signal.SIGINT, signal.SIGTERM)
         }
-        enfants: list[Enfant] = []
+        lances: list[Enfant] = []
         mort: Enfant | None = None
         try:
             for nom, commande in commandes:
-                enfants.append(Enfant(nom, self._lancer(commande, environnement)))
-                self.stdout.write(f"Démarré : {nom}, pid {enfants[-1].processus.pid}.")
-            if self._attendre_ecoute(host, port, enfants, signaux_recus):
+                lances.append(Enfant(nom, self._lancer(commande, environnement)))
+                self.stdout.write(f"Démarré : {nom}, pid {lances[-1].processus.pid}.")
+            if self._attendre_ecoute(host, port, lances, signaux_recus):
                 self.stdout.write(
                     self.style.SUCCESS(f"Isoloir est prêt : {url}/portail/")
                     + " (Ctrl-C pour arrêter)"
                 )
-            mort = self._surveiller(enfants, signaux_recus)
+            mort = self._surveiller(lances, signaux_recus)
         finally:
-            self._arreter(enfants, signaux_recus)
+            self._arreter(lances, signaux_recus)
             for signum, ancien in anciens.items():
                 signal.signal(signum, ancien)
         if mort is not None:
