@@ -209,6 +209,7 @@ ISOLOIR_DOMAINES_ACADEMIQUES = env.list(
 )
 # SMS gateway, as a URL: console://, file://, ovh://…, brevo://… (see docs/sms.md).
 ISOLOIR_SMS_URL = env.str("ISOLOIR_SMS_URL", default="")
+ISOLOIR_SMS_MAX_PAR_HEURE = env.int("ISOLOIR_SMS_MAX_PAR_HEURE", default=2000)
 
 # CAPTCHA of the code de vote (django-simple-captcha, French audio through espeak-ng).
 ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)

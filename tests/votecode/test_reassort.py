@@ -359,3 +359,17 @@ def test_un_lien_ne_sert_pas_depuis_la_session_d_un_autre_electeur(
             reverse("votecode:reassort_code_vote"), {"token": jeton, "electeurId": electeur_id}
         ).content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_budget_sms_du_service(connecte, code_actuel, sms, settings):
+    settings.ISOLOIR_SMS_MAX_PAR_HEURE = 1
+    assert (
+        "Lien envoyé"
+        in _demander(
+            connecte, canal="sms", mobile="0612345678", email_personnel=""
+        ).content.decode()
+    )
+    refus = _demander(connecte, canal="sms", mobile="0612345678", email_personnel="")
+    assert "L&#x27;envoi par SMS est momentanément indisponible" in refus.content.decode()
+    assert len(sms) == 1

@@ -91,6 +91,19 @@ PAR_IP = throttle.Limit("reassort-ip", 30, 3600)
 LIENS_PAR_ELECTEUR = throttle.Limit("reassort-liens", 5, 24 * 3600)
 
 
+def _budget_sms() -> throttle.Limit:
+    # SMS of the whole service per hour: a ceiling on what a fraud (SMS pumping through many
+    # accounts) can cost; e-mail stays available beyond it.
+    return throttle.Limit("reassort-sms", settings.ISOLOIR_SMS_MAX_PAR_HEURE, 3600)
+
+
+class BudgetSmsEpuise(ReassortRefuse):
+    message = (
+        "L'envoi par SMS est momentanément indisponible. Choisissez l'envoi par e-mail, ou "
+        "réessayez dans une heure."
+    )
+
+
 def _limite_par_electeur() -> throttle.Limit:
     return throttle.Limit(
         "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
@@ -195,6 +208,9 @@ def demander_par_question(
         signaler_echec(electeur=electeur, ip=ip, essais=essais)
         raise IdentificationRefusee
     reussite(electeur=electeur, ip=ip)
+    if canal is Canal.SMS and throttle.depasse(_budget_sms(), throttle.compter(_budget_sms(), "*")):
+        journaliser("reassort.budget_sms_epuise", compte_id=electeur.compte_id, ip=ip)
+        raise BudgetSmsEpuise
     masque = _masquer(canal, destination)
     lien, url = _emettre_lien(electeur, canal)
     try:
