@@ -193,16 +193,15 @@ class Command(BaseCommand):
         )
         os.environ["ISOLOIR_FC_ISSUER"] = f"{adresse_url(HOTE, port + 1)}/api/v2"
         os.environ.setdefault("ISOLOIR_FC_CLIENT_ID", FC_CLIENT_ID)
-        os.environ.setdefault("ISOLOIR_FC_CLIENT_SECRET", secrets.token_urlsafe(32))
+        # Hex: a value starting with "-" would read as an option to node's argument parser.
+        os.environ.setdefault("ISOLOIR_FC_CLIENT_SECRET", secrets.token_hex(32))
         return [
             node,
             str(dossier / "serveur.js"),
             "--port",
             str(port + 1),
-            "--client-id",
-            os.environ["ISOLOIR_FC_CLIENT_ID"],
-            "--client-secret",
-            os.environ["ISOLOIR_FC_CLIENT_SECRET"],
+            f"--client-id={os.environ['ISOLOIR_FC_CLIENT_ID']}",
+            f"--client-secret={os.environ['ISOLOIR_FC_CLIENT_SECRET']}",
             "--identites",
             str(fichier),
             "--redirect-uri",
