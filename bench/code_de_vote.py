@@ -11,28 +11,13 @@
 
 import argparse
 import hashlib
-import os
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoloir.settings")
-os.environ.setdefault("CACHE_URL", "locmemcache://")
-os.environ.setdefault("ISOLOIR_CAPTCHA_TEST_MODE", "1")
+from outils import mediane, preparer_django  # bench/ is the script's own folder
+
 ELECTEURS_NATIONAUX = 1_400_000
-
-
-def mediane(action, repetitions: int) -> float:  # type: ignore[no-untyped-def]
-    durees = []
-    for _ in range(repetitions):
-        debut = time.perf_counter()
-        action()
-        durees.append(time.perf_counter() - debut)
-    return statistics.median(durees)
 
 
 def main() -> None:
@@ -42,9 +27,7 @@ def main() -> None:
     parser.add_argument("--reassorts", type=int, default=20)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    preparer_django()
     from django.core.management import call_command
 
     from isoloir.votecode import code

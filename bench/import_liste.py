@@ -9,18 +9,13 @@ import into a SQLite file, each against a plain ``csv.reader`` pass over the sam
 import argparse
 import csv
 import os
-import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoloir.settings")
-os.environ.setdefault("CACHE_URL", "locmemcache://")
+from outils import preparer_django  # bench/ is the script's own folder
 
 
 def ecrire_fichier(chemin: Path, lignes: int, codes: list[str]) -> None:
@@ -63,9 +58,7 @@ def main() -> None:
     parser.add_argument("--lignes", type=int, default=20_000)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    preparer_django()
     from django.core.management import call_command
 
     from isoloir.core import clock

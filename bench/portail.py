@@ -9,30 +9,8 @@
 """
 
 import argparse
-import os
-import statistics
-import sys
-import tempfile
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("ISOLOIR_DATA_DIR", tempfile.mkdtemp(prefix="isoloir-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isoloir.settings")
-os.environ.setdefault("CACHE_URL", "locmemcache://")
-
-
-def mesurer(action: Callable[[], object], repetitions: int) -> float:
-    """Median seconds per call over ``repetitions`` calls, after two warm-up calls."""
-    action()
-    action()
-    durees = []
-    for _ in range(repetitions):
-        debut = time.perf_counter()
-        action()
-        durees.append(time.perf_counter() - debut)
-    return statistics.median(durees)
+from outils import mediane, preparer_django  # bench/ is the script's own folder
 
 
 def main() -> None:
@@ -40,9 +18,7 @@ def main() -> None:
     parser.add_argument("--requetes", type=int, default=300)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    preparer_django()
     from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher
     from django.core.management import call_command
     from django.test import Client
@@ -60,14 +36,14 @@ def main() -> None:
     argon, pbkdf2 = Argon2PasswordHasher(), PBKDF2PasswordHasher()
     hache_argon = argon.encode("Une phrase de passe assez longue", argon.salt())
     hache_pbkdf2 = pbkdf2.encode("Une phrase de passe assez longue", pbkdf2.salt())
-    t_argon = mesurer(lambda: argon.verify("Une phrase de passe assez longue", hache_argon), 30)
-    t_pbkdf2 = mesurer(lambda: pbkdf2.verify("Une phrase de passe assez longue", hache_pbkdf2), 30)
+    t_argon = mediane(lambda: argon.verify("Une phrase de passe assez longue", hache_argon), 30)
+    t_pbkdf2 = mediane(lambda: pbkdf2.verify("Une phrase de passe assez longue", hache_pbkdf2), 30)
 
     client = Client()
     assert client.login(username=active.email, password=active.mot_de_passe)
-    t_base = mesurer(lambda: Client().get(reverse("accounts:connexion")), args.requetes)
-    t_accueil = mesurer(lambda: client.get(reverse("accounts:accueil")), args.requetes)
-    t_scrutins = mesurer(lambda: client.get(reverse("elections:mes_scrutins")), args.requetes)
+    t_base = mediane(lambda: Client().get(reverse("accounts:connexion")), args.requetes)
+    t_accueil = mediane(lambda: client.get(reverse("accounts:accueil")), args.requetes)
+    t_scrutins = mediane(lambda: client.get(reverse("elections:mes_scrutins")), args.requetes)
 
     print(
         f"Vérification d'un mot de passe : Argon2id {t_argon * 1000:.1f} ms, "
