@@ -1,5 +1,7 @@
 """The réassort's mails to the professional address: none carries a link or a code."""
 
+from collections.abc import Callable
+
 from django.urls import reverse
 
 from isoloir.accounts.models import Electeur
@@ -19,28 +21,22 @@ def _contexte(courriel: Courriel) -> dict[str, object]:
     }
 
 
-@composeur("reassort_demande")
-def demande(courriel: Courriel) -> Contenu:
-    return Contenu(
-        objet="Demande de réassort de votre code de vote",
-        gabarit="votecode/mails/demande",
-        contexte=_contexte(courriel),
-    )
+# type of mail → subject, template: the three mails of the réassort differ only by these.
+MAILS = {
+    "reassort_demande": ("Demande de réassort de votre code de vote", "demande"),
+    "reassort_bloque": ("Réassort de votre code de vote bloqué", "bloque"),
+    "reassort_effectue": ("Votre code de vote a été renouvelé", "effectue"),
+}
 
 
-@composeur("reassort_bloque")
-def bloque(courriel: Courriel) -> Contenu:
-    return Contenu(
-        objet="Réassort de votre code de vote bloqué",
-        gabarit="votecode/mails/bloque",
-        contexte=_contexte(courriel),
-    )
+def _composeur_de(objet: str, gabarit: str) -> Callable[[Courriel], Contenu]:
+    def composer(courriel: Courriel) -> Contenu:
+        return Contenu(
+            objet=objet, gabarit=f"votecode/mails/{gabarit}", contexte=_contexte(courriel)
+        )
+
+    return composer
 
 
-@composeur("reassort_effectue")
-def effectue(courriel: Courriel) -> Contenu:
-    return Contenu(
-        objet="Votre code de vote a été renouvelé",
-        gabarit="votecode/mails/effectue",
-        contexte=_contexte(courriel),
-    )
+for _type, (_objet, _gabarit) in MAILS.items():
+    composeur(_type)(_composeur_de(_objet, _gabarit))
