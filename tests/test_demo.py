@@ -12,8 +12,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, timedelta
 from pathlib import Path
+from subprocess import Popen
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -305,16 +307,13 @@ def environnement_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
     return env
 
 
-@pytest.fixture
-def serveur(environnement_demo: dict[str, str], tmp_path: Path) -> Iterator[Serveur]:
-    port = _port_libre()
-    journal = tmp_path / "serve.log"
+@contextmanager
+def _lance(commande: list[str], env: dict[str, str], journal: Path) -> Iterator[Popen[bytes]]:
+    """Run an ``isoloir`` command that serves, until it says it is ready; on the way out,
+    make sure neither it nor any of its children is left running."""
     with journal.open("wb") as sortie:
         processus = subprocess.Popen(
-            [*ISOLOIR, "serve", "--port", str(port), "--workers", "1"],
-            env=environnement_demo,
-            stdout=sortie,
-            stderr=subprocess.STDOUT,
+            [*ISOLOIR, *commande], env=env, stdout=sortie, stderr=subprocess.STDOUT
         )
     descendants: set[int] = set()
     try:
@@ -324,13 +323,22 @@ def serveur(environnement_demo: dict[str, str], tmp_path: Path) -> Iterator[Serv
             assert time.monotonic() < fin, journal.read_text(errors="replace")
             time.sleep(0.2)
         descendants = _descendants(processus.pid)
-        yield processus, port, journal
+        yield processus
     finally:
         if processus.poll() is None:
             processus.kill()
             processus.wait()
         for pid in _attendre_disparition(descendants | _descendants(processus.pid), 5):
             os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def serveur(environnement_demo: dict[str, str], tmp_path: Path) -> Iterator[Serveur]:
+    port = _port_libre()
+    journal = tmp_path / "serve.log"
+    commande = ["serve", "--port", str(port), "--workers", "1"]
+    with _lance(commande, environnement_demo, journal) as processus:
+        yield processus, port, journal
 
 
 def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
@@ -405,20 +413,7 @@ def test_la_demo_simule_franceconnect_jusqu_au_reassort(
     port = _deux_ports_libres()
     portail, pair = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}"
     journal = tmp_path / "demo.log"
-    with journal.open("wb") as sortie:
-        processus = subprocess.Popen(
-            [*ISOLOIR, "demo", "--port", str(port)],
-            env=environnement_demo,
-            stdout=sortie,
-            stderr=subprocess.STDOUT,
-        )
-    descendants: set[int] = set()
-    try:
-        fin = time.monotonic() + 60
-        while "Isoloir est prêt" not in journal.read_text(errors="replace"):
-            assert processus.poll() is None, journal.read_text(errors="replace")
-            assert time.monotonic() < fin, journal.read_text(errors="replace")
-            time.sleep(0.2)
+    with _lance(["demo", "--port", str(port)], environnement_demo, journal) as processus:
         descendants = _descendants(processus.pid)
         sortie_demo = journal.read_text(errors="replace")
         assert f"FranceConnect de démonstration : {pair}" in sortie_demo
@@ -436,7 +431,7 @@ def test_la_demo_simule_franceconnect_jusqu_au_reassort(
 
         with httpx.Client(timeout=10) as navigateur:
             # The peer answers its discovery, its issuer under /api/v2 as FranceConnect's.
-            decouverte = None
+            decouverte, fin = None, time.monotonic() + 30
             while decouverte is None:
                 try:
                     decouverte = navigateur.get(f"{pair}/api/v2/.well-known/openid-configuration")
@@ -471,15 +466,9 @@ def test_la_demo_simule_franceconnect_jusqu_au_reassort(
             )
             assert str(retour.url).startswith(f"{portail}/portail/reassort/code-vote")
             assert "REGENERER MON CODE DE VOTE" in retour.text
-    finally:
-        if processus.poll() is None:
-            processus.send_signal(signal.SIGTERM)
-            try:
-                processus.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                processus.kill()
-                processus.wait()
-        for pid in _attendre_disparition(descendants | _descendants(processus.pid), 5):
-            os.kill(pid, signal.SIGKILL)
+        # A clean stop: SIGTERM ends the demo and all its children.
+        processus.send_signal(signal.SIGTERM)
+        processus.wait(timeout=20)
+        assert not _attendre_disparition(descendants, 5)
     assert processus.returncode == 0, journal.read_text(errors="replace")
     assert "Isoloir est arrêté." in journal.read_text(errors="replace")

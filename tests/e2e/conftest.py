@@ -224,3 +224,16 @@ def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server):
 @pytest.fixture
 def visite(ouvrir_visite) -> Visite:
     return ouvrir_visite()
+
+
+@pytest.fixture
+def scrutin_ouvert(creer_campagne, creer_scrutin):
+    """The ministerial CSA of a campaign whose vote opened an hour ago."""
+    from datetime import timedelta
+
+    from isoloir.core import clock
+
+    campagne = creer_campagne(
+        nom="Élections professionnelles 2026", ouverture=clock.now() - timedelta(hours=1)
+    )
+    return creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")

@@ -11,7 +11,7 @@ redirects), so only the portal's screens are screenshotted and checked by axe-co
 import re
 import secrets
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +20,6 @@ from django.urls import reverse
 from playwright.sync_api import Page, Request, expect
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
 from isoloir.votecode import services
 from tests.e2e.conftest import Visite
 from tests.factories import MOT_DE_PASSE
@@ -61,14 +60,10 @@ def fc(settings, live_server, pair_navigateur: PairOIDC) -> PairOIDC:
 
 
 @pytest.fixture
-def electeur(creer_campagne, creer_scrutin, creer_electeur) -> Electeur:
+def electeur(scrutin_ouvert, creer_electeur) -> Electeur:
     """An active voter of an open vote, whose names have accents, hyphen and particle."""
-    campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() - timedelta(hours=1)
-    )
-    scrutin = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
     return creer_electeur(
-        scrutin,
+        scrutin_ouvert,
         active=True,
         email=EMAIL_PRO,
         civilite="Mme",

@@ -36,15 +36,11 @@ ESPACE = re.compile(r"/portail/vote/espace/$")
 
 
 @pytest.fixture
-def electeur(creer_campagne, creer_scrutin, creer_electeur, live_server, settings) -> Electeur:
+def electeur(scrutin_ouvert, creer_electeur, live_server, settings) -> Electeur:
     """An active voter of an open vote; mailed links point at the live server."""
     settings.ISOLOIR_BASE_URL = live_server.url
-    campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() - timedelta(hours=1)
-    )
-    scrutin = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
     return creer_electeur(
-        scrutin,
+        scrutin_ouvert,
         active=True,
         email=EMAIL_PRO,
         nom_naissance="Campodifiori",
