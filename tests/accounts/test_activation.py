@@ -1,11 +1,10 @@
 """Account activation, from the back-office's mail to the first login, on real SMTP."""
 
 import logging
-import threading
 
 import pytest
 from django.contrib.auth import authenticate
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from isoloir.accounts import question_defi, services
@@ -13,6 +12,7 @@ from isoloir.accounts.models import Electeur
 from isoloir.audit.models import Evenement
 from isoloir.links import services as liens
 from isoloir.links.models import LienUsageUnique
+from tests.concurrence import en_meme_temps
 from tests.smtp import html, lien, texte
 
 MOT_DE_PASSE = "Une phrase assez longue pour voter 2026"
@@ -194,29 +194,16 @@ def test_deux_activations_simultanees_une_seule_reussit(electeur) -> None:
     _, jeton = liens.emettre(
         usage=Usage.ACTIVATION, compte_id=electeur.compte_id, duree=timedelta(hours=1)
     )
-    depart = threading.Barrier(2)
-    resultats: list[str] = []
 
-    def activer(mot_de_passe: str) -> None:
-        try:
-            depart.wait()
-            services.activer_compte(
-                jeton=jeton, mot_de_passe=mot_de_passe, question="animal", reponse="Médor"
-            )
-            resultats.append(mot_de_passe)
-        except liens.LienDejaUtilise:
-            resultats.append("refus")
-        finally:
-            close_old_connections()
-            connection.close()
+    def activer(mot_de_passe: str) -> str:
+        services.activer_compte(
+            jeton=jeton, mot_de_passe=mot_de_passe, question="animal", reponse="Médor"
+        )
+        return mot_de_passe
 
-    fils = [threading.Thread(target=activer, args=(f"{MOT_DE_PASSE} n°{i}",)) for i in (1, 2)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
-    assert resultats.count("refus") == 1
-    gagnant = next(r for r in resultats if r != "refus")
+    resultats = en_meme_temps(activer, [f"{MOT_DE_PASSE} n°{i}" for i in (1, 2)])
+    assert sum(isinstance(r, liens.LienDejaUtilise) for r in resultats) == 1
+    gagnant = next(r for r in resultats if isinstance(r, str))
     electeur = Electeur.objects.get(pk=electeur.pk)
     assert electeur.compte.check_password(gagnant)
 

@@ -1,14 +1,14 @@
 """The single-use link mechanism shared by activation, password reset and réassort."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from isoloir.core import clock
 from isoloir.links import services as liens
 from isoloir.links.models import LienUsageUnique, Usage
+from tests.concurrence import en_meme_temps
 
 
 @pytest.fixture
@@ -93,24 +93,14 @@ def test_consommer_hors_transaction_est_refuse(creer_electeur) -> None:
 def test_deux_utilisations_simultanees_un_seul_succes(creer_electeur) -> None:
     compte = creer_electeur().compte
     _, jeton = liens.emettre(usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(hours=1))
-    depart = threading.Barrier(2)
-    resultats: list[str] = []
 
-    def utiliser() -> None:
-        try:
-            depart.wait()
-            with transaction.atomic():
-                liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
-            resultats.append("ok")
-        except liens.LienDejaUtilise:
-            resultats.append("deja")
-        finally:
-            close_old_connections()
-            connection.close()
+    def utiliser(_: int) -> str:
+        with transaction.atomic():
+            liens.consommer(usage=Usage.ACTIVATION, jeton=jeton)
+        return "ok"
 
-    fils = [threading.Thread(target=utiliser) for _ in range(2)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
+    resultats = [
+        "deja" if isinstance(r, liens.LienDejaUtilise) else r
+        for r in en_meme_temps(utiliser, range(2))
+    ]
     assert sorted(resultats) == ["deja", "ok"]

@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from isoloir.notify import services
 from isoloir.notify.backends import FileAndConsoleBackend
 from isoloir.notify.models import Courriel, EtatCourriel
+from tests.concurrence import en_meme_temps
 
 
 @pytest.fixture
@@ -154,25 +155,9 @@ def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypa
 
 @pytest.mark.django_db(transaction=True)
 def test_une_tache_livree_deux_fois_en_meme_temps_envoie_un_courriel(compte, boite) -> None:
-    import threading
-
-    from django.db import connection
-
     courriel = _programmer(compte)
-    depart = threading.Barrier(2)
-
-    def livrer() -> None:
-        depart.wait()
-        try:
-            services.livrer(courriel.pk)
-        finally:
-            connection.close()
-
-    fils = [threading.Thread(target=livrer) for _ in range(2)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
+    resultats = en_meme_temps(lambda _: services.livrer(courriel.pk), range(2))
+    assert not [r for r in resultats if isinstance(r, Exception)], resultats
     assert len(boite.attendre(1)) == 1
     courriel.refresh_from_db()
     assert (courriel.etat, courriel.tentatives) == (EtatCourriel.ENVOYE, 1)

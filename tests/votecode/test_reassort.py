@@ -12,6 +12,7 @@ from isoloir.core import clock
 from isoloir.links.models import LienUsageUnique
 from isoloir.votecode import code, reassort
 from isoloir.votecode.models import CodeDeVote
+from tests.concurrence import en_meme_temps
 from tests.factories import REPONSE
 from tests.smtp import lien, texte
 
@@ -287,33 +288,18 @@ def test_mobile_refuse(connecte, code_actuel, mobile):
 def test_des_demandes_simultanees_ne_depassent_pas_la_limite(
     electeur, code_actuel, boite, settings
 ):
-    import threading
-
-    from django.db import connection
-
-    depart = threading.Barrier(10)
-
     def demander(n: int) -> None:
-        try:
-            depart.wait()
-            reassort.demander_par_question(
-                electeur=electeur,
-                reponse=f"Mauvaise {n}",
-                numen_saisi=NUMEN,
-                canal=reassort.Canal.EMAIL,
-                destination=PERSO,
-                ip=f"198.51.100.{n}",
-            )
-        except reassort.ReassortRefuse:
-            pass
-        finally:
-            connection.close()
+        reassort.demander_par_question(
+            electeur=electeur,
+            reponse=f"Mauvaise {n}",
+            numen_saisi=NUMEN,
+            canal=reassort.Canal.EMAIL,
+            destination=PERSO,
+            ip=f"198.51.100.{n}",
+        )
 
-    fils = [threading.Thread(target=demander, args=(n,)) for n in range(10)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
+    resultats = en_meme_temps(demander, range(10))
+    assert all(isinstance(r, reassort.ReassortRefuse) for r in resultats), resultats
     limite = settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR
     assert Evenement.objects.filter(type="reassort.echec").count() == limite
     with pytest.raises(reassort.ReassortBloque):

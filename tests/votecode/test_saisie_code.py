@@ -9,6 +9,7 @@ from django.urls import reverse
 from isoloir.audit.models import Evenement
 from isoloir.core import clock
 from isoloir.votecode import services
+from tests.concurrence import en_meme_temps
 
 REFUS = "Le code de vote ou le CAPTCHA est incorrect."
 
@@ -144,32 +145,18 @@ def _autre_code(code: str) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_des_essais_simultanes_ne_depassent_pas_la_limite(electeur, code_actuel):
-    import threading
-
     from django.contrib.sessions.backends.db import SessionStore
-    from django.db import connection
-
-    depart = threading.Barrier(12)
 
     def essayer(n: int) -> None:
-        try:
-            depart.wait()
-            services.verifier_et_ouvrir(
-                session=SessionStore(),
-                electeur=electeur,
-                saisie=f"Faux-code-{n:06d}",
-                ip=f"198.51.100.{n}",
-            )
-        except services.CodeRefuse:
-            pass
-        finally:
-            connection.close()
+        services.verifier_et_ouvrir(
+            session=SessionStore(),
+            electeur=electeur,
+            saisie=f"Faux-code-{n:06d}",
+            ip=f"198.51.100.{n}",
+        )
 
-    fils = [threading.Thread(target=essayer, args=(n,)) for n in range(12)]
-    for f in fils:
-        f.start()
-    for f in fils:
-        f.join()
+    resultats = en_meme_temps(essayer, range(12))
+    assert all(isinstance(r, services.CodeRefuse) for r in resultats), resultats
     # Only as many codes as the limit were checked; the others were refused unchecked.
     assert Evenement.objects.filter(type="code.echec").count() == services.PAR_ELECTEUR.limit
     with pytest.raises(services.CodeBloque):
