@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "isoloir.notify",
     "isoloir.ballotbox",
     "isoloir.votecode",
+    "isoloir.booth",
     "isoloir.franceconnect",
     "captcha",
 ]

@@ -30,14 +30,25 @@ class CourrielSansObjet(Exception):
 
 Composeur = Callable[[Courriel], Contenu]
 _composeurs: dict[str, Composeur] = {}
+_ephemeres: set[str] = set()
 
 
-def composeur(type_courriel: str) -> Callable[[Composeur], Composeur]:
+def composeur(type_courriel: str, *, ephemere: bool = False) -> Callable[[Composeur], Composeur]:
+    """Register the composer of a kind of mail. ``ephemere``: its context is erased once
+    the mail is sent or given up, because it links the recipient to something that must
+    not stay linked in the database (a vote receipt's tracker)."""
+
     def enregistrer(fonction: Composeur) -> Composeur:
         _composeurs[type_courriel] = fonction
+        if ephemere:
+            _ephemeres.add(type_courriel)
         return fonction
 
     return enregistrer
+
+
+def contexte_ephemere(type_courriel: str) -> bool:
+    return type_courriel in _ephemeres
 
 
 def composer(courriel: Courriel) -> EmailMultiAlternatives:

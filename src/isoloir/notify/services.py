@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 
 from isoloir.core import clock
-from isoloir.notify.composition import CourrielSansObjet, composer
+from isoloir.notify.composition import CourrielSansObjet, composer, contexte_ephemere
 from isoloir.notify.models import Courriel, EtatCourriel
 
 journal = logging.getLogger(__name__)
@@ -134,6 +134,7 @@ def livrer(courriel_id: int) -> Courriel:
         # The class and SMTP reply only: the exception text may quote the message.
         courriel.derniere_erreur = _resume(erreur)
         courriel.save(update_fields=["etat", "tentatives", "derniere_erreur", "objet"])
+        _oublier_si_ephemere(courriel)
         journal.warning(
             "courriel %s (%s) non envoyé, tentative %s : %s",
             courriel.pk,
@@ -146,7 +147,14 @@ def livrer(courriel_id: int) -> Courriel:
     courriel.envoye_le = clock.now()
     courriel.derniere_erreur = ""
     courriel.save(update_fields=["etat", "tentatives", "derniere_erreur", "objet", "envoye_le"])
+    _oublier_si_ephemere(courriel)
     return courriel
+
+
+def _oublier_si_ephemere(courriel: Courriel) -> None:
+    if courriel.etat in ETATS_FINAUX and contexte_ephemere(courriel.type):
+        courriel.contexte = {}
+        courriel.save(update_fields=["contexte"])
 
 
 def _resume(erreur: Exception) -> str:

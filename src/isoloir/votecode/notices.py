@@ -125,7 +125,7 @@ def _enregistrer(electeurs: list[Electeur], codes: dict[int, str]) -> None:
     )
 
 
-def _polices() -> tuple[str, str]:
+def polices() -> tuple[str, str]:
     if (POLICES / "DejaVuSans.ttf").exists():
         for nom, fichier in (
             ("DejaVu", "DejaVuSans.ttf"),
@@ -158,7 +158,7 @@ def imprimer_pdf(
     electeurs: list[Electeur],
     codes: dict[int, str],
 ) -> None:
-    texte, mono = _polices()
+    texte, mono = polices()
     gras = "DejaVu-Gras" if texte == "DejaVu" else "Helvetica-Bold"
     provisoire = fichier.with_suffix(".pdf.partiel")
     provisoire.touch(mode=0o600)

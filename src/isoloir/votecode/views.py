@@ -13,7 +13,7 @@ from isoloir.accounts.models import Electeur
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
 from isoloir.core.requests import client_ip
-from isoloir.elections import selectors
+from isoloir.booth.selectors import scrutins_de_l_electeur
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
 from isoloir.votecode.forms import DemandeReassortForm, SaisieCodeForm
@@ -77,10 +77,7 @@ def espace_de_vote(request: HttpRequest) -> HttpResponse:
     if espace is None:
         return redirect("votecode:saisie_code")
     _, campagne = electeur_et_campagne(request)
-    scrutins = [
-        (scrutin, selectors.fenetre_du_scrutin(scrutin))
-        for scrutin in (selectors.scrutins_de(electeur, campagne) if campagne else [])
-    ]
+    scrutins = scrutins_de_l_electeur(electeur, campagne) if campagne else []
     return rendre_page(
         request,
         "votecode/espace_de_vote.html",

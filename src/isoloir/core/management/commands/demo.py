@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from isoloir.accounts.models import Civilite, Electeur
+from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
 from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.elections.demo import (
@@ -34,6 +35,8 @@ from isoloir.elections.demo import (
     charger_campagne_demo,
     date_en_francais,
 )
+from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.elections.models import Campagne
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
 FICHIER_IDENTITES_FC = "franceconnect-demo.json"
@@ -147,6 +150,13 @@ class Command(BaseCommand):
         identifiants = charger_campagne_demo(
             maintenant=clock.now(), ouverture_dans=ouverture_dans, url_base=url_base
         )
+        # Until the bureau de vote's key ceremony exists, the demo's scrutins get keys from
+        # the development ceremony, whose private halves stay in a file of the data folder.
+        cles = ceremonie_de_developpement(Campagne.objects.get(slug=SLUG_DEMO))
+        if cles:
+            self.stdout.write(
+                f"Clés de DÉVELOPPEMENT posées sur {len(cles)} scrutin(s) (jamais en production)."
+            )
         chemin = Path(settings.DATA_DIR) / FICHIER_IDENTIFIANTS
         donnees = {
             "portail": f"{url_base}/portail/",

@@ -1,7 +1,7 @@
 """``isoloir serve [--host 127.0.0.1] [--port 8000] [--workers 2]``.
 
-Runs the web server (granian, WSGI) and the task worker as two child processes that live
-and die together: the worker builds and sends every mail, so a portal running without
+Runs the web server (granian, WSGI), the task worker and the sweep of interrupted votes
+as child processes that live and die together: the worker builds and sends every mail, so a portal running without
 it would promise an activation link and never send it. A signal to this process is
 passed on to both; if either stops on its own, the other is stopped too and the command
 fails, so that a supervisor (systemd, a container) restarts the pair.
@@ -154,6 +154,13 @@ class Command(BaseCommand):
         executeur = commande_executeur()
         if executeur is not None:
             commandes.append(("exécuteur de tâches", executeur))
+        # Finishes or undoes the votes a crash interrupted, at start and every minute.
+        commandes.append(
+            (
+                "récupération des votes",
+                [sys.executable, "-m", "isoloir.cli", "recuperer_votes", "--boucle", "60"],
+            )
+        )
         commandes += enfants or []
 
         signaux_recus: list[int] = []

@@ -1,0 +1,291 @@
+"""Casting a ballot across the two databases (docs/vote.md).
+
+No transaction spans ``default`` (émargement) and ``urne`` (ballots), yet a crash must
+never leave a voter marked as having voted without a ballot, nor a ballot without its
+émargement. The vote is five short steps, each committed on its own:
+
+1. ``default``: lock the inscription, refuse if it has voted or a vote is in flight,
+   write an *intent* with a random nonce;
+2. ``urne``: write the ballot and a *pending* row keyed on the hash of the nonce;
+3. ``default``: write the émargement and mark the intent done — only now is the vote
+   acknowledged;
+4. ``urne``: delete the pending row;   5. ``default``: delete the intent.
+
+:func:`recuperer` finishes or undoes whatever a crash interrupted. The nonce links a
+voter to a ballot only for the milliseconds of a vote.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from isoloir.accounts.models import Electeur
+from isoloir.audit.services import journaliser
+from isoloir.ballotbox import services as urne
+from isoloir.booth import cles
+from isoloir.booth.mails import TYPE_ACCUSE
+from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
+from isoloir.core import clock
+from isoloir.crypto.bulletin import (
+    BulletinInvalide,
+    BulletinVerifie,
+    Manifeste,
+    verifier_bulletin,
+)
+from isoloir.elections.models import Inscription, Scrutin
+from isoloir.elections.selectors import Phase, fenetre_du_scrutin
+from isoloir.notify.services import programmer
+
+journal = logging.getLogger(__name__)
+
+# An intent younger than this may belong to a vote in flight: recovery leaves it alone.
+DELAI_AVANT_RECUPERATION = timedelta(minutes=1)
+
+
+class VoteRefuse(Exception):
+    message = "Votre vote n'a pas pu être enregistré."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class NonInscrit(VoteRefuse):
+    message = "Vous n'êtes pas inscrit sur la liste électorale de ce scrutin."
+
+
+class DejaVote(VoteRefuse):
+    def __init__(self, emarge_le: datetime) -> None:
+        self.emarge_le = emarge_le
+        moment = timezone.localtime(emarge_le).strftime("%d/%m/%Y à %Hh%M")
+        super().__init__(
+            f"Vous avez déjà voté à ce scrutin, le {moment} (heure de Paris). "
+            "Un seul vote est possible ; votre premier vote est conservé."
+        )
+
+
+class VoteEnCours(VoteRefuse):
+    message = (
+        "Un vote est déjà en cours d'enregistrement pour ce scrutin. Patientez une minute, "
+        "puis rouvrez votre espace de vote pour voir s'il a été enregistré."
+    )
+
+
+class HorsFenetre(VoteRefuse):
+    pass
+
+
+class ScrutinNonPret(VoteRefuse):
+    message = (
+        "Ce scrutin n'est pas prêt à recevoir des votes : sa clé de chiffrement n'a pas "
+        "été publiée. Contactez l'assistance."
+    )
+
+
+class BulletinRefuse(VoteRefuse):
+    PAS_ENREGISTRE = " Votre vote n'a pas été enregistré : rechargez la page et votez de nouveau."
+    MESSAGES = {
+        "format": "Le bulletin reçu est illisible.",
+        "election": "Les paramètres de ce scrutin ont changé depuis l'affichage de la page.",
+        "scrutin": "Ce bulletin a été préparé pour un autre scrutin.",
+        "rejeu": "Ce bulletin est déjà dans l'urne : un bulletin recopié n'est pas accepté.",
+    }
+    INVALIDE = "Le bulletin reçu n'est pas valide : ses preuves de chiffrement sont fausses."
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(self.MESSAGES.get(code, self.INVALIDE) + self.PAS_ENREGISTRE)
+
+
+@dataclass(frozen=True)
+class Accuse:
+    """The receipt (A16): what the voter keeps. It is shown and mailed, never stored."""
+
+    scrutin: Scrutin
+    traceur: str
+    emarge_le: datetime
+    empreinte_election: str
+
+
+def verifier(*, scrutin: Scrutin, texte: str) -> tuple[Manifeste, BulletinVerifie]:
+    """Check a submitted ballot against the scrutin's current manifest."""
+    manifeste = cles.manifeste_du_scrutin(scrutin)
+    if manifeste is None:
+        raise ScrutinNonPret
+    if settings.PRODUCTION and manifeste.origine_cle == OrigineCle.DEVELOPPEMENT:
+        raise ScrutinNonPret(
+            "Ce scrutin refuse tout bulletin : sa clé vient d'une cérémonie de "
+            "développement, interdite en production. Contactez l'assistance."
+        )
+    try:
+        return manifeste, verifier_bulletin(texte, manifeste)
+    except BulletinInvalide as erreur:
+        raise BulletinRefuse(erreur.code) from erreur
+
+
+def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> Accuse:
+    """Put the voter's encrypted ballot in the urne and sign the émargement, both or
+    neither. The ballot's proofs are checked before anything is written."""
+    inscription = Inscription.objects.filter(electeur=electeur, scrutin=scrutin).first()
+    if inscription is None:
+        raise NonInscrit
+    manifeste, bulletin = verifier(scrutin=scrutin, texte=texte)
+    nonce = _reserver(inscription)
+    empreinte_nonce = _empreinte(nonce)
+    try:
+        urne.deposer(scrutin_id=scrutin.pk, bulletin=bulletin, empreinte_nonce=empreinte_nonce)
+    except urne.BulletinDejaDansLUrne:
+        IntentionDeVote.objects.filter(inscription=inscription, nonce=nonce).delete()
+        journaliser("vote.rejeu_refuse", compte_id=electeur.compte_id, ip=ip, scrutin=scrutin.pk)
+        raise BulletinRefuse("rejeu") from None
+    except Exception:
+        # Nothing was written to the urne: the voter may try again at once.
+        IntentionDeVote.objects.filter(inscription=inscription, nonce=nonce).delete()
+        raise
+    emargement = _emarger(inscription, nonce, traceur=bulletin.traceur, ip=ip)
+    _terminer(inscription, empreinte_nonce)
+    return Accuse(
+        scrutin=scrutin,
+        traceur=bulletin.traceur,
+        emarge_le=emargement.emarge_le,
+        empreinte_election=manifeste.empreinte.hex(),
+    )
+
+
+def _empreinte(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def _reserver(inscription: Inscription) -> str:
+    """Step 1."""
+    with transaction.atomic():
+        Inscription.objects.select_for_update().get(pk=inscription.pk)
+        deja = Emargement.objects.filter(inscription=inscription).first()
+        if deja is not None:
+            raise DejaVote(deja.emarge_le)
+        fenetre = fenetre_du_scrutin(inscription.scrutin)
+        if fenetre.phase() is not Phase.OUVERT:
+            raise HorsFenetre(_message_hors_fenetre(fenetre.ouverture, fenetre.cloture))
+        intention = (
+            IntentionDeVote.objects.select_for_update().filter(inscription=inscription).first()
+        )
+        if intention is not None:
+            if clock.now() - intention.creee_le < DELAI_AVANT_RECUPERATION:
+                raise VoteEnCours
+            # A vote interrupted by a crash: settle it now rather than at the next sweep.
+            _recuperer_intention(intention)
+            deja = Emargement.objects.filter(inscription=inscription).first()
+            if deja is not None:
+                raise DejaVote(deja.emarge_le)
+        nonce = secrets.token_hex(32)
+        IntentionDeVote.objects.create(inscription=inscription, nonce=nonce, creee_le=clock.now())
+    return nonce
+
+
+def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
+    return (
+        "Le vote n'est pas ouvert pour ce scrutin : il l'est du "
+        f"{timezone.localtime(ouverture):%d/%m/%Y à %Hh%M} au "
+        f"{timezone.localtime(cloture):%d/%m/%Y à %Hh%M} (heure de Paris). "
+        "Votre vote n'a pas été enregistré."
+    )
+
+
+def _emarger(inscription: Inscription, nonce: str, *, traceur: str, ip: str) -> Emargement:
+    """Step 3: from here on the vote counts."""
+    with transaction.atomic():
+        intention = IntentionDeVote.objects.select_for_update().get(
+            inscription=inscription, nonce=nonce
+        )
+        intention.faite = True
+        intention.save(update_fields=["faite"])
+        return _signer_l_emargement(inscription, traceur=traceur, ip=ip)
+
+
+def _signer_l_emargement(inscription: Inscription, *, traceur: str, ip: str) -> Emargement:
+    """The émargement, its journal line and the receipt's mail, in the caller's transaction."""
+    emargement = Emargement.objects.create(inscription=inscription, emarge_le=clock.now())
+    compte = inscription.electeur.compte
+    journaliser("vote.emargement", compte_id=compte.pk, ip=ip, scrutin=inscription.scrutin_id)
+    programmer(
+        type_courriel=TYPE_ACCUSE,
+        compte_id=compte.pk,
+        destinataire=compte.email,
+        contexte={
+            "scrutin": inscription.scrutin_id,
+            "traceur": traceur,
+            "emarge_le": emargement.emarge_le.isoformat(),
+        },
+    )
+    return emargement
+
+
+def _terminer(inscription: Inscription, empreinte_nonce: str) -> None:
+    """Steps 4 and 5: forget the link between the vote and its ballot."""
+    urne.confirmer(empreinte_nonce)
+    IntentionDeVote.objects.filter(inscription=inscription).delete()
+
+
+# ---- recovery --------------------------------------------------------------------------
+
+
+@dataclass
+class Bilan:
+    terminees: int = 0  # émargement written, leftovers cleaned
+    emargees: int = 0  # ballot in the urne, émargement written by recovery
+    abandonnees: int = 0  # nothing reached the urne: the voter may vote again
+    orphelins: int = 0  # ballots never acknowledged, taken out of the urne
+
+
+def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
+    """Finish or undo every vote interrupted by a crash (run at start and periodically)."""
+    bilan = Bilan()
+    limite = clock.now() - delai
+    # Pending rows are listed before the intents: a row listed here was written after its
+    # intent was committed, so an intent missing below is truly gone, not still to come.
+    en_attente = urne.empreintes_en_attente()
+    for intention in IntentionDeVote.objects.filter(creee_le__lt=limite).select_related(
+        "inscription"
+    ):
+        with transaction.atomic():
+            verrouillee = (
+                IntentionDeVote.objects.select_for_update().filter(pk=intention.pk).first()
+            )
+            if verrouillee is None:
+                continue
+            issue = _recuperer_intention(verrouillee)
+        setattr(bilan, issue, getattr(bilan, issue) + 1)
+    # Pending rows with no intent left: their step 2 landed after recovery dropped the
+    # intent (or the intent was never committed). The vote was never acknowledged.
+    connues = {_empreinte(n) for n in IntentionDeVote.objects.values_list("nonce", flat=True)}
+    for empreinte_nonce in en_attente:
+        if empreinte_nonce not in connues and urne.annuler(empreinte_nonce):
+            bilan.orphelins += 1
+    if bilan != Bilan():
+        journal.warning("votes interrompus récupérés : %s", bilan)
+        journaliser("vote.recuperation", **bilan.__dict__)
+    return bilan
+
+
+def _recuperer_intention(intention: IntentionDeVote) -> str:
+    """Settle one interrupted vote; the intent's row is locked by the caller."""
+    empreinte_nonce = _empreinte(intention.nonce)
+    traceur = None if intention.faite else urne.traceur_en_attente(empreinte_nonce)
+    if intention.faite:
+        issue = "terminees"
+    elif traceur is not None:
+        _signer_l_emargement(intention.inscription, traceur=traceur, ip="")
+        issue = "emargees"
+    else:
+        issue = "abandonnees"
+    if issue != "abandonnees":
+        urne.confirmer(empreinte_nonce)
+    intention.delete()
+    return issue

@@ -1,0 +1,79 @@
+"""Reads of the voting booth: the voter's scrutins and their state, participation."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.db.models import Count
+
+from isoloir.accounts.models import Electeur
+from isoloir.booth.models import Emargement
+from isoloir.elections import selectors
+from isoloir.elections.models import Campagne, Scrutin
+from isoloir.elections.selectors import Fenetre, Phase
+
+
+class Etat(StrEnum):
+    A_VENIR = "a_venir"
+    A_VOTER = "a_voter"
+    VOTE = "vote"
+    FERME = "ferme"
+
+
+@dataclass(frozen=True)
+class ScrutinDeLElecteur:
+    scrutin: Scrutin
+    fenetre: Fenetre
+    emarge_le: datetime | None
+
+    @property
+    def etat(self) -> Etat:
+        if self.emarge_le is not None:
+            return Etat.VOTE
+        return {
+            Phase.A_VENIR: Etat.A_VENIR,
+            Phase.OUVERT: Etat.A_VOTER,
+            Phase.CLOS: Etat.FERME,
+        }[self.fenetre.phase()]
+
+
+def scrutins_de_l_electeur(electeur: Electeur, campagne: Campagne) -> list[ScrutinDeLElecteur]:
+    emargements = dict(
+        Emargement.objects.filter(
+            inscription__electeur=electeur, inscription__scrutin__campagne=campagne
+        ).values_list("inscription__scrutin_id", "emarge_le")
+    )
+    return [
+        ScrutinDeLElecteur(scrutin, selectors.fenetre_du_scrutin(scrutin), emargements.get(scrutin.pk))
+        for scrutin in selectors.scrutins_de(electeur, campagne)
+    ]
+
+
+def emargement_de(electeur: Electeur, scrutin: Scrutin) -> Emargement | None:
+    return Emargement.objects.filter(
+        inscription__electeur=electeur, inscription__scrutin=scrutin
+    ).first()
+
+
+@dataclass(frozen=True)
+class Participation:
+    scrutin: Scrutin
+    inscrits: int
+    votants: int
+
+    @property
+    def taux(self) -> float:
+        return 100 * self.votants / self.inscrits if self.inscrits else 0.0
+
+
+def participation(campagne: Campagne) -> list[Participation]:
+    """Émargements per scrutin: for the bureau de vote's members only (A11)."""
+    scrutins = (
+        Scrutin.objects.filter(campagne=campagne)
+        .annotate(
+            n_inscrits=Count("inscriptions", distinct=True),
+            n_votants=Count("inscriptions__emargement", distinct=True),
+        )
+        .order_by("ordre", "intitule")
+    )
+    return [Participation(s, s.n_inscrits, s.n_votants) for s in scrutins]  # type: ignore[attr-defined]

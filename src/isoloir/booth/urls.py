@@ -1,0 +1,17 @@
+from django.urls import path
+
+from isoloir.booth import views
+
+app_name = "booth"
+
+urlpatterns = [
+    path("portail/vote/scrutin/<int:scrutin_id>/", views.isoloir, name="isoloir"),
+    path(
+        "portail/vote/scrutin/<int:scrutin_id>/accuse.pdf",
+        views.telecharger_accuse,
+        name="accuse_pdf",
+    ),
+    path("tableau/", views.tableaux, name="tableaux"),
+    path("tableau/<slug:campagne>/<slug:scrutin>/", views.tableau, name="tableau"),
+    path("bureau/participation/", views.participation, name="participation"),
+]

@@ -1,0 +1,155 @@
+"""The booth's screens: the ballot of a scrutin, the receipt, the public board, and the
+participation page of the bureau de vote's members."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.ballotbox import services as urne
+from isoloir.booth import cles, depot, selectors
+from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
+from isoloir.booth.forms import RechercheTraceurForm
+from isoloir.core.requests import client_ip
+from isoloir.elections.models import Campagne, Scrutin
+from isoloir.elections.selectors import Phase, fenetre_du_scrutin
+from isoloir.votecode.services import espace_ouvert
+
+
+def _ariane() -> list[dict[str, str]]:
+    return [
+        {"url": reverse("accounts:accueil"), "titre": "Accueil"},
+        {"url": reverse("votecode:espace_de_vote"), "titre": "Mon espace de vote"},
+    ]
+
+
+@never_cache
+@login_required
+def isoloir(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    electeur, campagne = electeur_et_campagne(request)
+    if electeur is None or campagne is None:
+        raise Http404("Ce compte n'est inscrit sur aucune liste électorale.")
+    if espace_ouvert(session=request.session, electeur=electeur) is None:
+        return redirect("votecode:saisie_code")
+    scrutin = get_object_or_404(
+        Scrutin.objects.select_related("campagne"),
+        pk=scrutin_id,
+        campagne=campagne,
+        inscriptions__electeur=electeur,
+    )
+    refus = None
+    if request.method == "POST":
+        try:
+            accuse = depot.voter(
+                electeur=electeur,
+                scrutin=scrutin,
+                texte=request.POST.get("bulletin", ""),
+                ip=client_ip(request),
+            )
+        except depot.VoteRefuse as erreur:
+            refus = erreur.message
+        else:
+            return rendre_page(
+                request,
+                "booth/accuse.html",
+                "Accusé de réception de votre vote",
+                accuse=accuse,
+                url_tableau=adresse_du_tableau(accuse),
+                rubrique="vote",
+                fil_ariane=_ariane(),
+            )
+    emargement = selectors.emargement_de(electeur, scrutin)
+    fenetre = fenetre_du_scrutin(scrutin)
+    return rendre_page(
+        request,
+        "booth/isoloir.html",
+        scrutin.intitule,
+        scrutin=scrutin,
+        listes=scrutin.listes.order_by("ordre"),
+        manifeste=cles.manifeste_du_scrutin(scrutin),
+        emargement=emargement,
+        fenetre=fenetre,
+        ouvert=fenetre.phase() is Phase.OUVERT,
+        refus=refus,
+        rubrique="vote",
+        fil_ariane=_ariane(),
+    )
+
+
+@require_POST
+@login_required
+def telecharger_accuse(request: HttpRequest, scrutin_id: int) -> HttpResponse:
+    """The receipt's PDF, rebuilt from the tracker the page posts back: the server keeps
+    no link between a voter and a tracker to rebuild it from."""
+    electeur, _ = electeur_et_campagne(request)
+    scrutin = get_object_or_404(Scrutin.objects.select_related("campagne"), pk=scrutin_id)
+    emargement = selectors.emargement_de(electeur, scrutin) if electeur else None
+    traceur = request.POST.get("traceur", "")
+    if emargement is None or not urne.contient(scrutin.pk, traceur):
+        raise Http404("Aucun vote enregistré avec ce traceur.")
+    manifeste = cles.manifeste_du_scrutin(scrutin)
+    accuse = depot.Accuse(
+        scrutin=scrutin,
+        traceur=traceur,
+        emarge_le=emargement.emarge_le,
+        empreinte_election=manifeste.empreinte.hex() if manifeste else "",
+    )
+    reponse = HttpResponse(accuse_pdf(accuse), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="accuse-de-vote-{scrutin.code}.pdf"'
+    return reponse
+
+
+def tableaux(request: HttpRequest) -> HttpResponse:
+    campagnes = Campagne.objects.prefetch_related("scrutins").order_by("-ouverture")
+    return rendre_page(
+        request, "booth/tableaux.html", "Tableau d'affichage public des urnes", campagnes=campagnes
+    )
+
+
+def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+    """The public board of one scrutin. During the vote it shows the board's fingerprint
+    and answers a tracker lookup, but no count and no list: the number of ballots equals
+    the number of émargements, which only the bureau's members may see (A11). After the
+    closing the whole sorted list is published."""
+    objet = get_object_or_404(
+        Scrutin.objects.select_related("campagne"), campagne__slug=campagne, code=scrutin
+    )
+    fenetre = fenetre_du_scrutin(objet)
+    clos = fenetre.phase() is Phase.CLOS
+    releve = urne.releve_a_jour(objet.pk, code_scrutin=objet.code, fige=clos)
+    form = RechercheTraceurForm(request.GET or None)
+    trouve = None
+    if form.is_valid():
+        trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])
+    page = None
+    if clos:
+        page = Paginator(urne.traceurs(objet.pk), 100).get_page(request.GET.get("page"))
+    return rendre_page(
+        request,
+        "booth/tableau.html",
+        f"Tableau d'affichage — {objet.intitule}",
+        scrutin=objet,
+        fenetre=fenetre,
+        manifeste=cles.manifeste_du_scrutin(objet),
+        releve=releve,
+        clos=clos,
+        form=form,
+        trouve=trouve,
+        page=page,
+    )
+
+
+@login_required
+@permission_required("booth.voir_participation", raise_exception=True)
+def participation(request: HttpRequest) -> HttpResponse:
+    campagnes = Campagne.objects.order_by("-ouverture")
+    return rendre_page(
+        request,
+        "booth/participation.html",
+        "Participation (bureau de vote)",
+        campagnes=[(c, selectors.participation(c)) for c in campagnes],
+    )
