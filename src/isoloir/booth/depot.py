@@ -176,17 +176,18 @@ def _reserver(inscription: Inscription) -> str:
         intention = (
             IntentionDeVote.objects.select_for_update().filter(inscription=inscription).first()
         )
-        if intention is not None:
-            if clock.now() - intention.creee_le < DELAI_AVANT_RECUPERATION:
-                raise VoteEnCours
-            # A vote interrupted by a crash: settle it now rather than at the next sweep.
-            _recuperer_intention(intention)
-            deja = Emargement.objects.filter(inscription=inscription).first()
-            if deja is not None:
-                raise DejaVote(deja.emarge_le)
-        nonce = secrets.token_hex(32)
-        IntentionDeVote.objects.create(inscription=inscription, nonce=nonce, creee_le=clock.now())
-    return nonce
+        if intention is None:
+            nonce = secrets.token_hex(32)
+            IntentionDeVote.objects.create(
+                inscription=inscription, nonce=nonce, creee_le=clock.now()
+            )
+            return nonce
+        if clock.now() - intention.creee_le < DELAI_AVANT_RECUPERATION:
+            raise VoteEnCours
+        # A vote interrupted by a crash: settle it now rather than at the next sweep.
+        _recuperer_intention(intention)
+    # Settled and committed: the interrupted vote counted (→ DejaVote) or not (→ reserve).
+    return _reserver(inscription)
 
 
 def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
@@ -201,6 +202,9 @@ def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
 def _emarger(inscription: Inscription, nonce: str, *, traceur: str, ip: str) -> Emargement:
     """Step 3: from here on the vote counts."""
     with transaction.atomic():
+        # Locks in the order of step 1, inscription then intent: the émargement's foreign
+        # key needs a share lock on the inscription, which a concurrent step 1 may hold.
+        Inscription.objects.select_for_update().get(pk=inscription.pk)
         intention = IntentionDeVote.objects.select_for_update().get(
             inscription=inscription, nonce=nonce
         )
@@ -255,6 +259,7 @@ def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
         "inscription"
     ):
         with transaction.atomic():
+            Inscription.objects.select_for_update().get(pk=intention.inscription_id)
             verrouillee = (
                 IntentionDeVote.objects.select_for_update().filter(pk=intention.pk).first()
             )
