@@ -16,6 +16,7 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the CAPTCHA's French audio
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # tests read the receipts' PDF
 for package in libsodium23 fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done

@@ -26,7 +26,6 @@ def accuse_pdf(accuse: Accuse) -> bytes:
     feuille.setTitle(f"Accusé de réception de vote — {accuse.scrutin.intitule}")
     feuille.setAuthor("Isoloir")
     feuille.setSubject("Accusé de réception de vote")
-    feuille.setLang("fr-FR")
     largeur, hauteur = A4
     y = hauteur - 3 * cm
     feuille.setFont(gras, 16)

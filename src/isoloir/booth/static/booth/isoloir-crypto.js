@@ -330,9 +330,13 @@
     return sodium.crypto_scalarmult_ristretto255(s, p);
   }
 
+  // B depends on nothing but the library: computed once per sodium object.
+  var generateurs = new WeakMap();
+
   /** The generator, as libsodium encodes it (1·B). */
   function generateur(sodium) {
-    return sodium.crypto_scalarmult_ristretto255_base(scalaireDeEntier(1));
+    if (!generateurs.has(sodium)) generateurs.set(sodium, sodium.crypto_scalarmult_ristretto255_base(scalaireDeEntier(1)));
+    return generateurs.get(sodium);
   }
 
   /** m·B for an integer m ≥ 0; 0·B is written out, libsodium will not compute it. */

@@ -1,0 +1,151 @@
+"""The booth's pages: the voting space's states, the ballot page, the receipt and its PDF,
+the public board, and the participation page kept to the bureau's members."""
+
+import re
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from isoloir.accounts.models import Compte
+from isoloir.ballotbox.models import Bulletin
+from isoloir.booth import depot
+from isoloir.booth.models import Emargement
+from isoloir.core import clock
+from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
+
+pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
+
+
+def _isoloir(scrutin) -> str:
+    return reverse("booth:isoloir", args=[scrutin.pk])
+
+
+def test_sans_code_de_vote_l_isoloir_renvoie_a_la_saisie(client, electeur, scrutin) -> None:
+    client.force_login(electeur.compte)
+    reponse = client.get(_isoloir(scrutin))
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("votecode:saisie_code")
+
+
+def test_l_espace_de_vote_montre_l_etat_de_chaque_scrutin(
+    dans_l_isoloir, electeur, scrutin
+) -> None:
+    page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
+    assert "À voter" in page
+    assert _isoloir(scrutin) in page
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
+    assert re.search(r"Voté le \d\d/\d\d/\d{4} à \d\dh\d\d", page)
+    assert _isoloir(scrutin) not in page
+
+
+def test_la_page_de_vote_presente_toutes_les_listes_et_le_vote_blanc(
+    dans_l_isoloir, scrutin
+) -> None:
+    page = dans_l_isoloir.get(_isoloir(scrutin)).content.decode()
+    for texte in ("FSU", "Fédération syndicale unitaire", "UNSA", "FO", "Vote blanc"):
+        assert texte in page
+    assert "Valider mon vote" in page
+    assert "Modifier mon choix" in page
+    assert 'id="manifeste"' in page
+    # The choice is never a field of the form that is posted.
+    formulaire = page[page.index('<form method="post" id="envoi-bulletin"') :]
+    formulaire = formulaire[: formulaire.index("</form>")]
+    assert "data-indice" not in formulaire
+    assert re.findall(r'name="([^"]+)"', formulaire) == ["csrfmiddlewaretoken", "bulletin"]
+
+
+def test_valider_un_bulletin_donne_l_accuse_de_reception(dans_l_isoloir, scrutin) -> None:
+    reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": bulletin_pour(scrutin, 2)})
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    traceur = Bulletin.objects.get().traceur
+    assert "Accusé de réception de votre vote" in page
+    assert traceur in page
+    assert "no-store" in reponse["Cache-Control"] or "no-cache" in reponse["Cache-Control"]
+    # A second try on the same scrutin: refused, the first vote stands.
+    reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": bulletin_pour(scrutin, 1)})
+    page = reponse.content.decode()
+    assert "Vous avez déjà voté à ce scrutin" in page
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1
+
+
+def test_un_bulletin_refuse_revient_avec_un_message_clair(dans_l_isoloir, scrutin) -> None:
+    reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": '{"version": 1}'})
+    page = reponse.content.decode()
+    assert "Vote non enregistré" in page
+    assert "Le bulletin reçu est illisible." in page
+    assert Bulletin.objects.count() == 0
+
+
+def test_le_pdf_de_l_accuse(dans_l_isoloir, electeur, scrutin, tmp_path) -> None:
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 0))
+    reponse = dans_l_isoloir.post(
+        reverse("booth:accuse_pdf", args=[scrutin.pk]), {"traceur": accuse.traceur}
+    )
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"
+    fichier = tmp_path / "accuse.pdf"
+    fichier.write_bytes(reponse.content)
+    texte = subprocess.run(
+        ["pdftotext", "-layout", str(fichier), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Accusé de réception de vote" in texte
+    assert "CSA ministériel" in texte
+    assert accuse.traceur in texte
+    assert "(heure de Paris)" in texte
+    # Only for a tracker that is in this scrutin's urne, and a voter who voted there.
+    faux = dans_l_isoloir.post(
+        reverse("booth:accuse_pdf", args=[scrutin.pk]), {"traceur": "A" * 43}
+    )
+    assert faux.status_code == 404
+
+
+def test_le_tableau_retrouve_un_traceur_sans_montrer_le_compte_pendant_le_vote(
+    client, electeur, scrutin
+) -> None:
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    url = reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code])
+    page = client.get(url, {"traceur": accuse.traceur}).content.decode()
+    assert "Ce bulletin est dans l'urne" in page
+    assert "l'urne contient" not in page
+    assert accuse.traceur in page  # echoed from the search, not listed
+    page = client.get(url, {"traceur": "B" * 43}).content.decode()
+    assert "Aucun bulletin n'a ce traceur" in page
+    page = client.get(url, {"traceur": "trop court"}).content.decode()
+    assert "Un traceur compte 43 caractères" in page
+
+
+def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
+    client, scrutin, creer_electeur
+) -> None:
+    traceurs = []
+    for _ in range(3):
+        electeur = creer_electeur(scrutin, active=True)
+        traceurs.append(
+            depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1)).traceur
+        )
+    url = reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code])
+    with clock.shifted_by(timedelta(days=9)):
+        page = client.get(url).content.decode()
+    assert "l'urne contient <strong>3</strong> bulletins" in page
+    positions = [page.index(t) for t in sorted(traceurs)]
+    assert positions == sorted(positions)
+
+
+def test_la_participation_est_reservee_aux_membres_du_bureau(
+    client, electeur, scrutin
+) -> None:
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    url = reverse("booth:participation")
+    client.force_login(electeur.compte)
+    assert client.get(url).status_code == 403
+    membre = Compte.objects.create_user("president.bv@education.gouv.fr", "x" * 16)
+    membre.user_permissions.add(Permission.objects.get(codename="voir_participation"))
+    client.force_login(membre)
+    page = client.get(url).content.decode()
+    assert "CSA ministériel" in page
+    assert "<td>1</td><td>1</td><td>100,0 %</td>" in page.replace("100.0", "100,0")
