@@ -136,9 +136,7 @@ def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
     assert positions == sorted(positions)
 
 
-def test_la_participation_est_reservee_aux_membres_du_bureau(
-    client, electeur, scrutin
-) -> None:
+def test_la_participation_est_reservee_aux_membres_du_bureau(client, electeur, scrutin) -> None:
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     url = reverse("booth:participation")
     client.force_login(electeur.compte)

@@ -30,9 +30,7 @@ def _url_de(alias: str) -> str:
     reglages = connections[alias].settings_dict
     if reglages["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{reglages['NAME']}"
-    return (
-        f"postgres://{reglages['USER']}@{reglages['HOST']}:{reglages['PORT']}/{reglages['NAME']}"
-    )
+    return f"postgres://{reglages['USER']}@{reglages['HOST']}:{reglages['PORT']}/{reglages['NAME']}"
 
 
 def _voter_puis_mourir(point: str, electeur, scrutin, tmp_path: Path) -> None:
@@ -46,8 +44,10 @@ def _voter_puis_mourir(point: str, electeur, scrutin, tmp_path: Path) -> None:
         "ISOLOIR_DATA_DIR": str(django_settings.DATA_DIR),
     }
     fini = subprocess.run(
-        [sys.executable, "-m", "tests.booth.panne", point, str(electeur.pk), str(scrutin.pk)]
-        + [str(fichier)],
+        [
+            *(sys.executable, "-m", "tests.booth.panne", point),
+            *(str(electeur.pk), str(scrutin.pk), str(fichier)),
+        ],
         cwd=RACINE,
         env=environnement,
         capture_output=True,
@@ -112,9 +112,7 @@ def test_le_voteur_revenu_apres_une_panne_n_attend_pas_le_balayage(
 
 
 @transactionnel
-def test_un_depot_arrive_apres_l_abandon_de_son_intention_est_retire(
-    electeur, scrutin
-) -> None:
+def test_un_depot_arrive_apres_l_abandon_de_son_intention_est_retire(electeur, scrutin) -> None:
     """Step 2 landing after recovery dropped its intent: never acknowledged, so removed."""
     from isoloir.booth.cles import manifeste_du_scrutin
     from isoloir.crypto.bulletin import verifier_bulletin
@@ -127,9 +125,7 @@ def test_un_depot_arrive_apres_l_abandon_de_son_intention_est_retire(
 
 
 @transactionnel
-def test_cinquante_envois_simultanes_d_un_electeur_donnent_un_seul_vote(
-    electeur, scrutin
-) -> None:
+def test_cinquante_envois_simultanes_d_un_electeur_donnent_un_seul_vote(electeur, scrutin) -> None:
     bulletins = [bulletin_pour(scrutin, rang % 4) for rang in range(50)]
 
     def voter(texte: str) -> object:

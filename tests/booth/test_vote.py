@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connections
-from django.urls import reverse
 
 from isoloir.audit.models import Evenement
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente

@@ -32,6 +32,9 @@ class DepotEnAttente(models.Model):
     empreinte_nonce = models.CharField(primary_key=True, max_length=64)
     bulletin = models.OneToOneField(Bulletin, on_delete=models.CASCADE, related_name="+")
 
+    def __str__(self) -> str:
+        return f"dépôt en attente {self.empreinte_nonce[:8]}…"
+
 
 class Releve(models.Model):
     """A snapshot of a scrutin's public board, chained to the previous one
@@ -51,3 +54,6 @@ class Releve(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scrutin_id", "numero"], name="releve_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"relevé n° {self.numero} du scrutin {self.scrutin_id}"

@@ -78,9 +78,7 @@ def nombres_de_bulletins() -> dict[int, int]:
     from django.db.models import Count
 
     return dict(
-        Bulletin.objects.values("scrutin_id")
-        .annotate(n=Count("pk"))
-        .values_list("scrutin_id", "n")
+        Bulletin.objects.values("scrutin_id").annotate(n=Count("pk")).values_list("scrutin_id", "n")
     )
 
 
@@ -132,4 +130,3 @@ def releve_a_jour(scrutin_id: int, *, code_scrutin: str, fige: bool = False) -> 
 
 def releves(scrutin_id: int) -> list[Releve]:
     return list(Releve.objects.filter(scrutin_id=scrutin_id).order_by("numero"))
-

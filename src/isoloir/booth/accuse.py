@@ -26,7 +26,7 @@ def accuse_pdf(accuse: Accuse) -> bytes:
     feuille.setTitle(f"Accusé de réception de vote — {accuse.scrutin.intitule}")
     feuille.setAuthor("Isoloir")
     feuille.setSubject("Accusé de réception de vote")
-    largeur, hauteur = A4
+    _, hauteur = A4
     y = hauteur - 3 * cm
     feuille.setFont(gras, 16)
     feuille.drawString(2 * cm, y, "Accusé de réception de vote")
@@ -37,9 +37,8 @@ def accuse_pdf(accuse: Accuse) -> bytes:
         ("Scrutin", accuse.scrutin.intitule),
         (
             "Vote enregistré le",
-            formats.date_format(
-                timezone.localtime(accuse.emarge_le), "l j F Y à H\\hi"
-            ) + " (heure de Paris)",
+            formats.date_format(timezone.localtime(accuse.emarge_le), "l j F Y à H\\hi")
+            + " (heure de Paris)",
         ),
     ]
     for libelle, valeur in lignes:

@@ -66,3 +66,6 @@ class IntentionDeVote(models.Model):
     class Meta:
         verbose_name = "vote en cours"
         verbose_name_plural = "votes en cours"
+
+    def __str__(self) -> str:
+        return f"vote en cours — {self.inscription}"

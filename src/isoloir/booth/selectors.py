@@ -44,7 +44,9 @@ def scrutins_de_l_electeur(electeur: Electeur, campagne: Campagne) -> list[Scrut
         ).values_list("inscription__scrutin_id", "emarge_le")
     )
     return [
-        ScrutinDeLElecteur(scrutin, selectors.fenetre_du_scrutin(scrutin), emargements.get(scrutin.pk))
+        ScrutinDeLElecteur(
+            scrutin, selectors.fenetre_du_scrutin(scrutin), emargements.get(scrutin.pk)
+        )
         for scrutin in selectors.scrutins_de(electeur, campagne)
     ]
 
@@ -76,4 +78,4 @@ def participation(campagne: Campagne) -> list[Participation]:
         )
         .order_by("ordre", "intitule")
     )
-    return [Participation(s, s.n_inscrits, s.n_votants) for s in scrutins]  # type: ignore[attr-defined]
+    return [Participation(s, s.n_inscrits, s.n_votants) for s in scrutins]

@@ -12,8 +12,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
-from isoloir.core.requests import client_ip
 from isoloir.booth.selectors import scrutins_de_l_electeur
+from isoloir.core.requests import client_ip
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
 from isoloir.votecode.forms import DemandeReassortForm, SaisieCodeForm

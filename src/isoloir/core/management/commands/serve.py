@@ -1,10 +1,11 @@
 """``isoloir serve [--host 127.0.0.1] [--port 8000] [--workers 2]``.
 
 Runs the web server (granian, WSGI), the task worker and the sweep of interrupted votes
-as child processes that live and die together: the worker builds and sends every mail, so a portal running without
-it would promise an activation link and never send it. A signal to this process is
-passed on to both; if either stops on its own, the other is stopped too and the command
-fails, so that a supervisor (systemd, a container) restarts the pair.
+as child processes that live and die together: the worker builds and sends every mail,
+so a portal running without it would promise an activation link and never send it. A
+signal to this process is passed on to all; if one stops on its own, the others are
+stopped too and the command fails, so that a supervisor (systemd, a container) restarts
+them together.
 
 Called from code (``isoloir demo``), ``call_command("serve", enfants=[(nom, commande)])``
 adds children that live and die with the others, like the demo's FranceConnect peer.
