@@ -1,12 +1,15 @@
 """The booth's screens: the ballot of a scrutin, the receipt, the public board, and the
 participation page of the bureau de vote's members."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
@@ -27,6 +30,15 @@ def _ariane() -> list[dict[str, str]]:
     ]
 
 
+# The booth's encryption runs in WebAssembly (libsodium), which a CSP without
+# 'wasm-unsafe-eval' refuses to compile; only this page needs it.
+CSP_ISOLOIR = {
+    **settings.SECURE_CSP,
+    "script-src": [*settings.SECURE_CSP["script-src"], CSP.WASM_UNSAFE_EVAL],
+}
+
+
+@csp_override(CSP_ISOLOIR)
 @never_cache
 @login_required
 def isoloir(request: HttpRequest, scrutin_id: int) -> HttpResponse:

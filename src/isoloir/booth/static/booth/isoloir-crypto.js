@@ -78,6 +78,17 @@
     }
   }
 
+  /** The page's global `sodium`, for the two calls that may omit it (lireManifeste and
+   * traceur, whose natural signatures take only text); it must be ready: before
+   * `await sodium.ready` the wrappers' object has no functions yet. */
+  function sodiumDeLaPage() {
+    var sodium = typeof globalThis !== "undefined" ? globalThis.sodium : undefined;
+    if (!sodium || typeof sodium.crypto_generichash !== "function") {
+      throw new TypeError("pass the sodium object, after `await sodium.ready`");
+    }
+    return sodium;
+  }
+
   function refuser(code, message) {
     throw new ErreurBulletin(code, message);
   }
@@ -277,7 +288,8 @@
     if (Array.isArray(valeur)) {
       return "[" + valeur.map(function (v) { return jsonCanonique(v, ascii); }).join(",") + "]";
     }
-    if (typeof valeur === "object" && Object.getPrototypeOf(valeur) === Object.prototype) {
+    // Plain objects only (from any realm): not a Flottant, a Uint8Array, a Date…
+    if (Object.prototype.toString.call(valeur) === "[object Object]" && !(valeur instanceof Flottant)) {
       return "{" + Object.keys(valeur).sort(comparerCles).map(function (cle) {
         return jsonCanonique(cle, ascii) + ":" + jsonCanonique(valeur[cle], ascii);
       }).join(",") + "}";
@@ -477,8 +489,10 @@
 
   /** The count n in [0, maximum] a ciphertext holds: M = β − x·α (protocol § 6). */
   function dechiffrer(sodium, clePrivee, chiffre, maximum) {
-    var M = sodium.crypto_core_ristretto255_sub(chiffre.beta, mul(sodium, clePrivee, chiffre.alpha));
-    return logarithmeDiscret(sodium, M, maximum);
+    // A sum of α may be the identity (Σ r ≡ 0, however unlikely): x·α is then the
+    // identity, which libsodium refuses to compute. The tally must not fail on it.
+    var masque = estNul(chiffre.alpha) ? NEUTRE.slice() : mul(sodium, clePrivee, chiffre.alpha);
+    return logarithmeDiscret(sodium, sodium.crypto_core_ristretto255_sub(chiffre.beta, masque), maximum);
   }
 
   // --- Manifest (protocol § 4) --------------------------------------------------------
@@ -518,8 +532,13 @@
    * fingerprint). `texte` is its exact text, or its exact bytes: the fingerprint E is
    * computed here, over those bytes, never taken from the server. Throws
    * ErreurBulletin("manifeste") on anything this booth must not vote on.
+   * lireManifeste(texte) alone uses the page's global `sodium` (ready).
    */
   function lireManifeste(sodium, texte) {
+    if (arguments.length === 1) {
+      texte = sodium;
+      sodium = sodiumDeLaPage();
+    }
     if (texte instanceof Uint8Array) {
       try {
         texte = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(texte);
@@ -725,8 +744,13 @@
   }
 
   /** Tracker: SHA-256 of the canonical ballot's bytes, base64url without padding (43
-   * characters, § 5.5). */
+   * characters, § 5.5). SHA-256 comes from libsodium: WebCrypto's is asynchronous and
+   * absent outside secure contexts. traceur(canonique) alone uses the page's `sodium`. */
   function traceur(sodium, canonique) {
+    if (arguments.length === 1) {
+      canonique = sodium;
+      sodium = sodiumDeLaPage();
+    }
     return sodium.to_base64(sodium.crypto_hash_sha256(utf8(canonique)), sodium.base64_variants.URLSAFE_NO_PADDING);
   }
 
@@ -862,7 +886,6 @@
     ETIQUETTE_TABLEAU: ETIQUETTE_TABLEAU,
     PREMIER_PRECEDENT: PREMIER_PRECEDENT,
     TAILLE_MAXIMALE: TAILLE_MAXIMALE,
-    NEUTRE: NEUTRE,
     ErreurBulletin: ErreurBulletin,
     OperationImpossible: OperationImpossible,
     versHex: versHex,

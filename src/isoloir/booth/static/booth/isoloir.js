@@ -61,8 +61,20 @@
     if (coche) { coche.focus(); }
   });
 
+  if (typeof window.sodium === "undefined" || typeof window.IsoloirCrypto === "undefined") {
+    // The encryption library did not load: say so rather than offer a vote that would fail.
+    var alerte = document.createElement("div");
+    alerte.className = "fr-alert fr-alert--error fr-mb-3w";
+    alerte.setAttribute("role", "alert");
+    alerte.innerHTML = '<h2 class="fr-alert__title">Le chiffrement est indisponible</h2>' +
+      "<p>Votre navigateur n'a pas pu charger le module de chiffrement du bulletin. " +
+      "Mettez-le à jour ou essayez un autre navigateur ; votre vote n'a pas été envoyé.</p>";
+    etapeChoix.parentNode.insertBefore(alerte, etapeChoix);
+    return;
+  }
+
   var pret = window.sodium.ready.then(function () {
-    return IsoloirCrypto.lireManifeste(texteManifeste);
+    return IsoloirCrypto.lireManifeste(window.sodium, texteManifeste);
   });
 
   formulaire.addEventListener("submit", function (evenement) {
@@ -75,7 +87,7 @@
       var sodium = window.sodium;
       var indice = parseInt(coche.getAttribute("data-indice"), 10);
       champBulletin.value = IsoloirCrypto.creerBulletin(
-        sodium, manifeste, indice, new IsoloirCrypto.AleaSysteme(sodium)
+        sodium, manifeste, indice, IsoloirCrypto.AleaSysteme(sodium)
       );
       // The tracker computed here is kept for the receipt page to compare with the
       // server's: the voter then sees that the urne holds what this browser made.
