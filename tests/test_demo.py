@@ -232,6 +232,17 @@ def test_la_commande_demo_ecrit_les_identifiants(
         if electeur["lien_activation"]:
             assert electeur["lien_activation"].startswith("http://127.0.0.1:8765/portail/")
             assert electeur["lien_activation"] in texte
+    # Every scrutin can receive ballots, under a development key whose private half is a
+    # file of the data folder that only its owner reads.
+    from isoloir.booth.models import CleDeScrutin
+    from isoloir.elections.models import Scrutin
+
+    assert "Clés de DÉVELOPPEMENT posées sur 6 scrutin(s)" in texte
+    assert set(CleDeScrutin.objects.values_list("origine", flat=True)) == {"developpement"}
+    assert CleDeScrutin.objects.count() == Scrutin.objects.count() == 6
+    fichiers = list((tmp_path / "cles-developpement").glob("*/*.json"))
+    assert len(fichiers) == 6
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in fichiers)
 
 
 # --- isoloir serve, as real processes ----------------------------------------------------

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 POINTS = ("apres_reservation", "apres_depot", "apres_emargement", "apres_confirmation")
+# The recovery itself killed once it has signed the émargement, before the urne's cleanup.
+RECUPERATION = "recuperation_apres_reglement"
 
 
 def _tuer(*args: Any, **kwargs: Any) -> None:
@@ -36,6 +38,15 @@ def main() -> None:
     from isoloir.booth import depot
     from isoloir.elections.models import Scrutin
 
+    if point == RECUPERATION:
+        depot._finir_le_reglement = _tuer  # type: ignore[assignment]
+        from datetime import timedelta
+
+        from isoloir.core import clock
+
+        with clock.shifted_by(timedelta(minutes=2)):
+            depot.recuperer()
+        raise SystemExit("la récupération aurait dû être interrompue")
     if point == "apres_reservation":
         urne.deposer = _tuer  # type: ignore[assignment]
     elif point == "apres_depot":

@@ -109,13 +109,13 @@ def test_le_tableau_retrouve_un_traceur_sans_montrer_le_compte_pendant_le_vote(
 ) -> None:
     accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     url = reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code])
-    page = client.get(url, {"traceur": accuse.traceur}).content.decode()
+    page = client.post(url, {"traceur": accuse.traceur}).content.decode()
     assert "Ce bulletin est dans l'urne" in page
     assert "l'urne contient" not in page
     assert accuse.traceur in page  # echoed from the search, not listed
-    page = client.get(url, {"traceur": "B" * 43}).content.decode()
+    page = client.post(url, {"traceur": "B" * 43}).content.decode()
     assert "Aucun bulletin n'a ce traceur" in page
-    page = client.get(url, {"traceur": "trop court"}).content.decode()
+    page = client.post(url, {"traceur": "trop court"}).content.decode()
     assert "Un traceur compte 43 caractères" in page
 
 

@@ -19,7 +19,7 @@ from isoloir.booth import depot
 from isoloir.booth.models import Emargement, IntentionDeVote
 from isoloir.core import clock
 from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
-from tests.booth.panne import POINTS
+from tests.booth.panne import POINTS, RECUPERATION
 from tests.concurrence import en_meme_temps
 
 transactionnel = pytest.mark.django_db(databases=URNE_ET_DEFAUT, transaction=True)
@@ -34,6 +34,7 @@ def _url_de(alias: str) -> str:
 
 
 def _voter_puis_mourir(point: str, electeur, scrutin, tmp_path: Path) -> None:
+    """Run a vote (or, at RECUPERATION, the recovery) in a process killed at ``point``."""
     fichier = tmp_path / "bulletin.json"
     fichier.write_text(bulletin_pour(scrutin, 1))
     environnement = {
@@ -98,6 +99,56 @@ def test_un_vote_tue_entre_deux_etapes_est_repare(
         assert Emargement.objects.count() == 0
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
         assert Bulletin.objects.count() == Emargement.objects.count() == 1
+
+
+@transactionnel
+def test_une_recuperation_tuee_en_cours_de_route_est_reprise(electeur, scrutin, tmp_path) -> None:
+    """Killed after committing the émargement, before the urne's cleanup: the next round
+    finds a done intent and only cleans up; never a ballot without émargement."""
+    _voter_puis_mourir("apres_depot", electeur, scrutin, tmp_path)
+    _voter_puis_mourir(RECUPERATION, electeur, scrutin, tmp_path)
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1
+    assert IntentionDeVote.objects.get().faite
+    assert DepotEnAttente.objects.count() == 1
+    with clock.shifted_by(timedelta(minutes=2)):
+        bilan = depot.recuperer()
+    assert bilan.terminees == 1
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1
+    assert IntentionDeVote.objects.count() == DepotEnAttente.objects.count() == 0
+
+
+@transactionnel
+def test_une_urne_injoignable_apres_l_emargement_n_empeche_pas_l_accuse(
+    electeur, scrutin, monkeypatch
+) -> None:
+    from django.db import OperationalError
+
+    def injoignable(empreinte_nonce: str) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(urne, "confirmer", injoignable)
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    assert accuse.traceur == Bulletin.objects.get().traceur
+    monkeypatch.undo()
+    with clock.shifted_by(timedelta(minutes=2)):
+        assert depot.recuperer().terminees == 1
+    assert IntentionDeVote.objects.count() == DepotEnAttente.objects.count() == 0
+
+
+@transactionnel
+def test_une_urne_injoignable_au_depot_laisse_revoter(electeur, scrutin, monkeypatch) -> None:
+    from django.db import OperationalError
+
+    def injoignable(**kwargs: object) -> None:
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(urne, "deposer", injoignable)
+    with pytest.raises(depot.UrneIndisponible) as refus:
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    assert "réessayez dans quelques minutes" in refus.value.message
+    monkeypatch.undo()
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1
 
 
 @transactionnel

@@ -232,3 +232,18 @@ def test_l_accuse_est_envoye_puis_le_traceur_oublie(
     courriel.refresh_from_db()
     assert courriel.etat == "envoye"
     assert courriel.contexte == {}  # the link voter → tracker leaves with the mail
+
+
+def test_apres_un_reassort_un_electeur_qui_a_vote_ne_revote_pas(electeur, scrutin) -> None:
+    """A13: a new code de vote opens the voting space again, not a second vote."""
+    from django.db import transaction
+
+    from isoloir.votecode import services
+    from isoloir.votecode.models import Origine
+
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    with transaction.atomic():
+        services.emettre(electeur=electeur, origine=Origine.REASSORT)
+    with pytest.raises(depot.DejaVote):
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1

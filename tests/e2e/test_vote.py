@@ -21,6 +21,7 @@ from isoloir.crypto.bulletin import verifier_bulletin
 from isoloir.crypto.elgamal import dechiffrer
 from isoloir.votecode import services
 from isoloir.votecode.models import Origine
+from tests.cles import cle_privee_de_developpement
 from tests.e2e.conftest import Visite
 from tests.factories import MOT_DE_PASSE
 
@@ -209,6 +210,6 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
     for scrutin, attendu in ((csa, 3), (cap, 0)):
         manifeste = cles.manifeste_du_scrutin(scrutin)
         bulletin = verifier_bulletin(Bulletin.objects.get(scrutin_id=scrutin.pk).contenu, manifeste)
-        cle = cles.cle_privee_de_developpement(scrutin)
+        cle = cle_privee_de_developpement(scrutin)
         valeurs = [dechiffrer(cle, chiffre, 1) for chiffre in bulletin.chiffres]
         assert valeurs == [1 if i == attendu else 0 for i in range(len(valeurs))]

@@ -326,11 +326,13 @@ test("public board: sorted trackers, chained statements", () => {
   assert.equal(I.empreinteTableau(sodium, "csa-men", t), attendu);
   assert.deepEqual(t, [a, b, c], "the caller's list is left alone");
   assert.throws(() => I.empreinteTableau(sodium, "csa-men", ["court"]), TypeError);
-  assert.throws(() => I.releve(sodium, null, 2, 3, attendu), RangeError);
-  assert.throws(() => I.releve(sodium, attendu, 1, 3, attendu), RangeError);
+  assert.throws(() => I.releve(sodium, null, 2, attendu), RangeError);
+  assert.throws(() => I.releve(sodium, attendu, 1, attendu), RangeError);
+  assert.throws(() => I.releve(sodium, null, 1, "0".repeat(63)), TypeError);
+  assert.equal(I.releve.length, 4, "sodium, precedent, numero, empreinte: never the number of ballots");
   assert.equal(
-    I.releve(sodium, null, 1, 3, attendu),
-    I.versHex(sodium.crypto_hash_sha256(utf8(["0".repeat(64), "1", "3", attendu].join("\n")))),
+    I.releve(sodium, null, 1, attendu),
+    I.versHex(sodium.crypto_hash_sha256(utf8(["0".repeat(64), "1", attendu].join("\n")))),
   );
 });
 

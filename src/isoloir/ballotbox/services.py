@@ -2,9 +2,11 @@
 public board; nothing here receives or returns anything about a voter."""
 
 import secrets
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
+from django.db.models import QuerySet
 
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente, Releve
 from isoloir.ballotbox.routers import URNE
@@ -70,51 +72,51 @@ def empreintes_en_attente() -> list[str]:
     return list(DepotEnAttente.objects.values_list("empreinte_nonce", flat=True))
 
 
-def nombre_de_bulletins(scrutin_id: int) -> int:
-    return Bulletin.objects.filter(scrutin_id=scrutin_id).count()
-
-
-def nombres_de_bulletins() -> dict[int, int]:
-    from django.db.models import Count
-
-    return dict(
-        Bulletin.objects.values("scrutin_id").annotate(n=Count("pk")).values_list("scrutin_id", "n")
-    )
-
-
 # ---- public board (docs/protocol.md § 7) ----------------------------------------------
 
 INTERVALLE_DES_RELEVES = timedelta(minutes=10)
 
 
-def contient(scrutin_id: int, traceur: str) -> bool:
-    return Bulletin.objects.filter(scrutin_id=scrutin_id, traceur=traceur).exists()
-
-
-def traceurs(scrutin_id: int) -> list[str]:
-    """All trackers of a scrutin, sorted: never in arrival order."""
-    return list(
-        Bulletin.objects.filter(scrutin_id=scrutin_id)
-        .order_by("traceur")
-        .values_list("traceur", flat=True)
+def _publies(scrutin_id: int) -> QuerySet[Bulletin]:
+    """The scrutin's ballots whose vote is complete: a pending one may still be taken out
+    by the recovery, and the board only ever grows."""
+    return Bulletin.objects.filter(scrutin_id=scrutin_id).exclude(
+        pk__in=DepotEnAttente.objects.values("bulletin_id")
     )
 
 
-def releve_a_jour(scrutin_id: int, *, code_scrutin: str, fige: bool = False) -> Releve:
-    """The latest snapshot of the board, taken anew when the last one is older than
-    ten minutes (or whenever the board is frozen, after closing). Snapshots are spaced
-    so that watching them does not time each ballot's arrival."""
+def contient(scrutin_id: int, traceur: str) -> bool:
+    return _publies(scrutin_id).filter(traceur=traceur).exists()
+
+
+def traceurs(scrutin_id: int) -> QuerySet[Bulletin, str]:
+    """All trackers of a scrutin, sorted: never in arrival order. Lazy, so that a page of
+    the board reads one page from the database."""
+    return _publies(scrutin_id).order_by("traceur").values_list("traceur", flat=True)
+
+
+def bulletins(scrutin_id: int) -> Iterator[tuple[str, str]]:
+    """(tracker, canonical ballot) of every published ballot, sorted by tracker."""
+    return _publies(scrutin_id).order_by("traceur").values_list("traceur", "contenu").iterator()
+
+
+def releve_a_jour(scrutin_id: int, *, code_scrutin: str, cloture: datetime) -> Releve:
+    """The latest snapshot of the board. During the vote a new one is taken when the last
+    is ten minutes old, whether or not ballots arrived, so that neither the snapshots nor
+    their numbers time any ballot. After the closing, one last snapshot is taken once and
+    stands for good."""
     maintenant = clock.now()
     with transaction.atomic(using=URNE):
         dernier = (
             Releve.objects.select_for_update().filter(scrutin_id=scrutin_id).order_by("-numero")
         ).first()
-        if dernier and maintenant - dernier.fait_le < INTERVALLE_DES_RELEVES and not fige:
-            return dernier
-        liste = traceurs(scrutin_id)
+        if dernier is not None:
+            fige = dernier.fait_le >= cloture
+            recent = maintenant < cloture and maintenant - dernier.fait_le < INTERVALLE_DES_RELEVES
+            if fige or recent:
+                return dernier
+        liste = list(traceurs(scrutin_id))
         empreinte = tableau.empreinte_tableau(code_scrutin, liste)
-        if dernier and dernier.empreinte_tableau == empreinte:
-            return dernier
         numero = dernier.numero + 1 if dernier else 1
         precedent = dernier.valeur if dernier else None
         return Releve.objects.create(
@@ -122,11 +124,32 @@ def releve_a_jour(scrutin_id: int, *, code_scrutin: str, fige: bool = False) -> 
             numero=numero,
             nombre=len(liste),
             empreinte_tableau=empreinte,
-            precedent=precedent or "0" * 64,
-            valeur=tableau.releve(precedent, numero, len(liste), empreinte),
+            precedent=precedent or tableau.PREMIER_PRECEDENT,
+            valeur=tableau.releve(precedent, numero, empreinte),
             fait_le=maintenant,
         )
 
 
-def releves(scrutin_id: int) -> list[Releve]:
-    return list(Releve.objects.filter(scrutin_id=scrutin_id).order_by("numero"))
+def rebrasser(scrutin_id: int) -> int:
+    """Rewrite a scrutin's ballots in tracker order, at the closing.
+
+    On PostgreSQL a table keeps its rows roughly in insertion order, and each row's
+    ``xmin`` (the inserting transaction) grows with it: whoever can query the urne could
+    line ballots up with the émargement's times. Rewritten in one transaction, every row
+    shares one ``xmin`` and sits in tracker order; VACUUM FULL then drops the old row
+    versions. (SQLite's table is clustered on its random key: nothing to do.)
+    """
+    connexion = connections[URNE]
+    with transaction.atomic(using=URNE):
+        lignes = list(
+            Bulletin.objects.select_for_update()
+            .filter(scrutin_id=scrutin_id)
+            .exclude(pk__in=DepotEnAttente.objects.values("bulletin_id"))
+            .order_by("traceur")
+        )
+        Bulletin.objects.filter(pk__in=[b.pk for b in lignes]).delete()
+        Bulletin.objects.bulk_create(lignes, batch_size=1000)
+    if connexion.vendor == "postgresql":
+        with connexion.cursor() as curseur:
+            curseur.execute(f"VACUUM FULL {Bulletin._meta.db_table}")
+    return len(lignes)

@@ -69,12 +69,6 @@ def ceremonie_de_developpement(campagne: Campagne) -> list[Scrutin]:
     return cles_posees
 
 
-def cle_privee_de_developpement(scrutin: Scrutin) -> bytes:
-    """For tests and the demo's checks only: the server itself never calls this."""
-    chemin = dossier_des_cles_de_developpement() / scrutin.campagne.slug / f"{scrutin.code}.json"
-    return bytes.fromhex(json.loads(chemin.read_text())["cle_privee"])
-
-
 def manifeste_du_scrutin(scrutin: Scrutin) -> Manifeste | None:
     """What the voter votes on, as of now; None while the scrutin has no key."""
     cle = CleDeScrutin.objects.filter(scrutin=scrutin).first()

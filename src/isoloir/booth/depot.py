@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
@@ -80,6 +80,20 @@ class VoteEnCours(VoteRefuse):
 
 class HorsFenetre(VoteRefuse):
     pass
+
+
+class UrneIndisponible(VoteRefuse):
+    message = (
+        "L'urne est momentanément indisponible. Votre vote n'a pas été enregistré : "
+        "réessayez dans quelques minutes."
+    )
+
+
+class VoteInterrompu(VoteRefuse):
+    message = (
+        "L'enregistrement de votre vote a été interrompu. Votre vote n'a pas été "
+        "enregistré : rouvrez votre espace de vote et votez de nouveau."
+    )
 
 
 class ScrutinNonPret(VoteRefuse):
@@ -145,12 +159,20 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
         IntentionDeVote.objects.filter(inscription=inscription, nonce=nonce).delete()
         journaliser("vote.rejeu_refuse", compte_id=electeur.compte_id, ip=ip, scrutin=scrutin.pk)
         raise BulletinRefuse("rejeu") from None
-    except Exception:
-        # Nothing was written to the urne: the voter may try again at once.
+    except DatabaseError as erreur:
+        # Step 2 failed, so nothing was acknowledged: the voter may try again at once. Had
+        # its commit landed all the same, the pending row, left without an intent, is an
+        # orphan that the recovery takes out of the urne.
         IntentionDeVote.objects.filter(inscription=inscription, nonce=nonce).delete()
-        raise
+        journal.error("urne indisponible à l'étape 2 d'un vote : %s", type(erreur).__name__)
+        raise UrneIndisponible from erreur
     emargement = _emarger(inscription, nonce, traceur=bulletin.traceur, ip=ip)
-    _terminer(inscription, empreinte_nonce)
+    try:
+        _terminer(inscription, empreinte_nonce)
+    except DatabaseError as erreur:
+        # The vote counts from step 3 on: the voter gets the receipt whatever happens
+        # now, and the recovery removes what steps 4 and 5 left.
+        journal.error("vote émargé, étapes 4-5 laissées à la récupération : %s", erreur)
     return Accuse(
         scrutin=scrutin,
         traceur=bulletin.traceur,
@@ -185,7 +207,8 @@ def _reserver(inscription: Inscription) -> str:
         if clock.now() - intention.creee_le < DELAI_AVANT_RECUPERATION:
             raise VoteEnCours
         # A vote interrupted by a crash: settle it now rather than at the next sweep.
-        _recuperer_intention(intention)
+        issue = _regler_intention(intention)
+    _finir_le_reglement(intention, issue)
     # Settled and committed: the interrupted vote counted (→ DejaVote) or not (→ reserve).
     return _reserver(inscription)
 
@@ -205,9 +228,15 @@ def _emarger(inscription: Inscription, nonce: str, *, traceur: str, ip: str) -> 
         # Locks in the order of step 1, inscription then intent: the émargement's foreign
         # key needs a share lock on the inscription, which a concurrent step 1 may hold.
         Inscription.objects.select_for_update().get(pk=inscription.pk)
-        intention = IntentionDeVote.objects.select_for_update().get(
-            inscription=inscription, nonce=nonce
+        intention = (
+            IntentionDeVote.objects.select_for_update()
+            .filter(inscription=inscription, nonce=nonce)
+            .first()
         )
+        if intention is None:
+            # The recovery judged this vote abandoned (its steps took over a minute): the
+            # ballot, never acknowledged, will leave the urne as an orphan.
+            raise VoteInterrompu
         intention.faite = True
         intention.save(update_fields=["faite"])
         return _signer_l_emargement(inscription, traceur=traceur, ip=ip)
@@ -265,7 +294,8 @@ def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
             )
             if verrouillee is None:
                 continue
-            issue = _recuperer_intention(verrouillee)
+            issue = _regler_intention(verrouillee)
+        _finir_le_reglement(verrouillee, issue)
         setattr(bilan, issue, getattr(bilan, issue) + 1)
     # Pending rows with no intent left: their step 2 landed after recovery dropped the
     # intent (or the intent was never committed). The vote was never acknowledged.
@@ -279,18 +309,25 @@ def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
     return bilan
 
 
-def _recuperer_intention(intention: IntentionDeVote) -> str:
-    """Settle one interrupted vote; the intent's row is locked by the caller."""
-    empreinte_nonce = _empreinte(intention.nonce)
-    traceur = None if intention.faite else urne.traceur_en_attente(empreinte_nonce)
+def _regler_intention(intention: IntentionDeVote) -> str:
+    """Decide one interrupted vote, in the caller's ``default`` transaction (which holds
+    the inscription's and the intent's locks): sign the émargement if its ballot reached
+    the urne, drop the intent if not. The urne is not touched here: its pending row goes
+    only once this is committed (:func:`_finir_le_reglement`), as in the vote itself, so
+    that a crash in between leaves a done intent, not a ballot without émargement."""
     if intention.faite:
-        issue = "terminees"
-    elif traceur is not None:
-        _signer_l_emargement(intention.inscription, traceur=traceur, ip="")
-        issue = "emargees"
-    else:
-        issue = "abandonnees"
+        return "terminees"
+    traceur = urne.traceur_en_attente(_empreinte(intention.nonce))
+    if traceur is None:
+        intention.delete()
+        return "abandonnees"
+    intention.faite = True
+    intention.save(update_fields=["faite"])
+    _signer_l_emargement(intention.inscription, traceur=traceur, ip="")
+    return "emargees"
+
+
+def _finir_le_reglement(intention: IntentionDeVote, issue: str) -> None:
+    """Steps 4 and 5 of a vote settled by :func:`_regler_intention`, once committed."""
     if issue != "abandonnees":
-        urne.confirmer(empreinte_nonce)
-    intention.delete()
-    return issue
+        _terminer(intention.inscription, _empreinte(intention.nonce))

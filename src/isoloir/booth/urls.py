@@ -13,5 +13,10 @@ urlpatterns = [
     ),
     path("tableau/", views.tableaux, name="tableaux"),
     path("tableau/<slug:campagne>/<slug:scrutin>/", views.tableau, name="tableau"),
+    path(
+        "tableau/<slug:campagne>/<slug:scrutin>/urne.jsonl",
+        views.bulletins_publies,
+        name="bulletins_publies",
+    ),
     path("bureau/participation/", views.participation, name="participation"),
 ]

@@ -1,12 +1,16 @@
 """The booth's screens: the ballot of a scrutin, the receipt, the public board, and the
 participation page of the bureau de vote's members."""
 
+import json
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
@@ -17,6 +21,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot, selectors
 from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
+from isoloir.core import throttle
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
@@ -112,6 +117,7 @@ def telecharger_accuse(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     )
     reponse = HttpResponse(accuse_pdf(accuse), content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="accuse-de-vote-{scrutin.code}.pdf"'
+    add_never_cache_headers(reponse)
     return reponse
 
 
@@ -122,21 +128,36 @@ def tableaux(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Looking trackers up costs a query each: enough for any voter, not for a scraper.
+RECHERCHES_PAR_IP = throttle.Limit("tableau-ip", 60, 60)
+
+
+def _scrutin_public(campagne: str, scrutin: str) -> Scrutin:
+    return get_object_or_404(
+        Scrutin.objects.select_related("campagne"), campagne__slug=campagne, code=scrutin
+    )
+
+
 def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     """The public board of one scrutin. During the vote it shows the board's fingerprint
     and answers a tracker lookup, but no count and no list: the number of ballots equals
     the number of émargements, which only the bureau's members may see (A11). After the
-    closing the whole sorted list is published."""
-    objet = get_object_or_404(
-        Scrutin.objects.select_related("campagne"), campagne__slug=campagne, code=scrutin
-    )
+    closing the whole sorted list is published, and the ballots themselves.
+
+    The lookup is a POST, so that a tracker never lands in an access log's URL beside
+    the voter's address and the time."""
+    objet = _scrutin_public(campagne, scrutin)
     fenetre = fenetre_du_scrutin(objet)
     clos = fenetre.phase() is Phase.CLOS
-    releve = urne.releve_a_jour(objet.pk, code_scrutin=objet.code, fige=clos)
-    form = RechercheTraceurForm(request.GET or None)
+    form = RechercheTraceurForm(request.POST if request.method == "POST" else None)
     trouve = None
+    trop = False
     if form.is_valid():
-        trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])
+        essais = throttle.compter(RECHERCHES_PAR_IP, client_ip(request))
+        if throttle.depasse(RECHERCHES_PAR_IP, essais):
+            trop = True
+        else:
+            trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])
     page = None
     if clos:
         page = Paginator(urne.traceurs(objet.pk), 100).get_page(request.GET.get("page"))
@@ -147,12 +168,34 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
         scrutin=objet,
         fenetre=fenetre,
         manifeste=cles.manifeste_du_scrutin(objet),
-        releve=releve,
+        releve=urne.releve_a_jour(objet.pk, code_scrutin=objet.code, cloture=fenetre.cloture),
         clos=clos,
         form=form,
         trouve=trouve,
+        trop=trop,
         page=page,
     )
+
+
+def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+    """After the closing, every ballot of the urne as published on the board, sorted by
+    tracker: anyone can check each proof against the manifest and recompute the board's
+    fingerprint (docs/protocol.md)."""
+    objet = _scrutin_public(campagne, scrutin)
+    fenetre = fenetre_du_scrutin(objet)
+    if fenetre.phase() is not Phase.CLOS:
+        raise Http404("Les bulletins sont publiés à la clôture du scrutin.")
+    manifeste = cles.manifeste_du_scrutin(objet)
+
+    def lignes() -> Iterator[str]:
+        # JSON Lines: the manifest first, then one canonical ballot per line.
+        yield json.dumps({"manifeste": manifeste.texte if manifeste else None}) + "\n"
+        for _, contenu in urne.bulletins(objet.pk):
+            yield contenu + "\n"
+
+    reponse = StreamingHttpResponse(lignes(), content_type="application/jsonl; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="urne-{objet.code}.jsonl"'
+    return reponse
 
 
 @login_required

@@ -30,17 +30,20 @@ def empreinte_tableau(scrutin: str, traceurs: Iterable[str]) -> str:
     return _sha256_lignes([ETIQUETTE_TABLEAU, scrutin, str(len(tries)), *tries])
 
 
-def releve(precedent: str | None, numero: int, nombre: int, empreinte: str) -> str:
-    """``relevé_k`` = SHA-256 (hex) of relevé_{k−1}, k, n, the board's fingerprint, joined
-    by ``\\n``. Statements are numbered from 1; the first (and only it) has no predecessor
-    and chains to 64 zeros."""
+def releve(precedent: str | None, numero: int, empreinte: str) -> str:
+    """``relevé_k`` = SHA-256 (hex) of relevé_{k−1}, k, the board's fingerprint, joined by
+    ``\\n``. Statements are numbered from 1; the first (and only it) has no predecessor and
+    chains to 64 zeros.
+
+    The number of ballots n is deliberately not an input: relevés are published during the
+    vote, and with n among the hashed lines anyone could recompute it by trying 0, 1, 2, …
+    (n is the number of émargements, which only the bureau may see). The fingerprint
+    already commits to n."""
     if numero < 1:
         raise ValueError("statements are numbered from 1")
     if (precedent is None) != (numero == 1):
         raise ValueError("the first statement, and only it, has no predecessor")
-    if nombre < 0:
-        raise ValueError("a board cannot hold a negative number of ballots")
     if not _HEX.fullmatch(empreinte) or (precedent is not None and not _HEX.fullmatch(precedent)):
         raise ValueError("fingerprints are 64 lowercase hexadecimal digits")
     chaine = PREMIER_PRECEDENT if precedent is None else precedent
-    return _sha256_lignes([chaine, str(numero), str(nombre), empreinte])
+    return _sha256_lignes([chaine, str(numero), empreinte])

@@ -586,12 +586,11 @@ def _vecteurs_tableau() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     releves = []
     precedent: str | None = None
     for numero, etat in enumerate(tableaux, start=1):
-        valeur = tableau.releve(precedent, numero, len(etat["traceurs"]), etat["empreinte"])
+        valeur = tableau.releve(precedent, numero, etat["empreinte"])
         releves.append(
             {
                 "precedent": precedent,
                 "numero": numero,
-                "nombre": len(etat["traceurs"]),
                 "empreinte": etat["empreinte"],
                 "releve": valeur,
             }

@@ -1,12 +1,15 @@
 """``isoloir recuperer_votes [--boucle SECONDES]``: finish or undo the votes a crash
 interrupted (see isoloir.booth.depot). ``isoloir serve`` runs it in a loop."""
 
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from isoloir.booth.depot import recuperer
+
+journal = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,11 +26,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            bilan = recuperer()
-            self.stdout.write(
-                f"Votes terminés : {bilan.terminees}, émargés : {bilan.emargees}, "
-                f"annulés : {bilan.abandonnees}, bulletins orphelins retirés : {bilan.orphelins}"
-            )
+            try:
+                bilan = recuperer()
+            except Exception:
+                if not options["boucle"]:
+                    raise
+                # A base briefly out of reach must not stop the sweep, nor (through
+                # ``isoloir serve``) the whole portal: the next round tries again.
+                journal.exception("récupération des votes interrompue, nouvel essai")
+            else:
+                self.stdout.write(
+                    f"Votes terminés : {bilan.terminees}, émargés : {bilan.emargees}, "
+                    f"annulés : {bilan.abandonnees}, "
+                    f"bulletins orphelins retirés : {bilan.orphelins}"
+                )
             if not options["boucle"]:
                 return
             time.sleep(options["boucle"])

@@ -863,17 +863,17 @@
     return sha256Lignes(sodium, [ETIQUETTE_TABLEAU, scrutin, String(tries.length)].concat(tries));
   }
 
-  /** relevé_k = SHA-256 (hex) of relevé_{k−1}, k, n, the board's fingerprint joined by
-   * \n. Statements are numbered from 1; the first (and only it) has no predecessor
-   * (null) and chains to 64 zeros. */
-  function releve(sodium, precedent, numero, nombre, empreinte) {
+  /** relevé_k = SHA-256 (hex) of relevé_{k−1}, k, the board's fingerprint joined by \n.
+   * Statements are numbered from 1; the first (and only it) has no predecessor (null) and
+   * chains to 64 zeros. The number of ballots is not an input: relevés are published during
+   * the vote and n could be recomputed from them by trying 0, 1, 2, … */
+  function releve(sodium, precedent, numero, empreinte) {
     if (!Number.isInteger(numero) || numero < 1) throw new RangeError("statements are numbered from 1");
     if ((precedent === null) !== (numero === 1)) throw new RangeError("the first statement, and only it, has no predecessor");
-    if (!Number.isInteger(nombre) || nombre < 0) throw new RangeError("a board cannot hold a negative number of ballots");
     if (!HEX_64.test(empreinte) || (precedent !== null && !HEX_64.test(precedent))) {
       throw new TypeError("fingerprints are 64 lowercase hexadecimal digits");
     }
-    return sha256Lignes(sodium, [precedent === null ? PREMIER_PRECEDENT : precedent, String(numero), String(nombre), empreinte]);
+    return sha256Lignes(sodium, [precedent === null ? PREMIER_PRECEDENT : precedent, String(numero), empreinte]);
   }
 
   return {
