@@ -40,11 +40,15 @@ def database(env: environ.Env, variable: str, sqlite_path: Path) -> dict[str, An
     if config["ENGINE"].endswith("sqlite3"):
         # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
         # up instead of one failing with "database is locked" halfway through; WAL lets
-        # the web server read while the worker writes.
+        # the web server read while the worker writes. secure_delete overwrites deleted
+        # rows, so that a vote's intent and pending row (which link a voter to a ballot
+        # for the milliseconds of a vote) do not linger in the file's free pages.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
         }
     config.setdefault("ATOMIC_REQUESTS", False)
     config.setdefault("CONN_MAX_AGE", 0)

@@ -1,6 +1,8 @@
 """The booth's pages: the voting space's states, the ballot page, the receipt and its PDF,
 the public board, and the participation page kept to the bureau's members."""
 
+import html
+import json
 import re
 import subprocess
 from datetime import timedelta
@@ -147,3 +149,93 @@ def test_la_participation_est_reservee_aux_membres_du_bureau(client, electeur, s
     page = client.get(url).content.decode()
     assert "CSA ministériel" in page
     assert "<td>1</td><td>1</td><td>100,0 %</td>" in page.replace("100.0", "100,0")
+
+
+def test_un_bulletin_en_attente_n_est_pas_au_tableau(client, scrutin) -> None:
+    """A ballot whose émargement is not yet written may still leave the urne: the board,
+    which only ever grows, does not show it."""
+    from isoloir.ballotbox import services as urne
+    from isoloir.booth.cles import manifeste_du_scrutin
+    from isoloir.crypto.bulletin import verifier_bulletin
+
+    verifie = verifier_bulletin(bulletin_pour(scrutin, 1), manifeste_du_scrutin(scrutin))
+    urne.deposer(scrutin_id=scrutin.pk, bulletin=verifie, empreinte_nonce="cd" * 32)
+    assert not urne.contient(scrutin.pk, verifie.traceur)
+    assert list(urne.traceurs(scrutin.pk)) == []
+
+
+def test_les_releves_ne_datent_pas_les_bulletins(client, electeur, scrutin) -> None:
+    from isoloir.ballotbox.models import Releve
+
+    url = reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code])
+    client.get(url)
+    client.get(url)
+    assert Releve.objects.count() == 1  # at most one per ten minutes
+    with clock.shifted_by(timedelta(minutes=11)):
+        client.get(url)
+    # A new snapshot although no ballot arrived: numbers say nothing of the traffic.
+    deux = list(Releve.objects.order_by("numero"))
+    assert [r.numero for r in deux] == [1, 2]
+    assert deux[1].precedent == deux[0].valeur
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    with clock.shifted_by(timedelta(days=9)):
+        client.get(url)
+        client.get(url)
+    final = Releve.objects.order_by("numero").last()
+    assert final.numero == 3 and final.nombre == 1  # taken once after the closing
+
+
+def test_l_urne_est_publiee_a_la_cloture_et_pas_avant(client, electeur, scrutin) -> None:
+    from isoloir.booth.cles import manifeste_du_scrutin
+    from isoloir.crypto.bulletin import verifier_bulletin
+
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
+    url = reverse("booth:bulletins_publies", args=[scrutin.campagne.slug, scrutin.code])
+    assert client.get(url).status_code == 404
+    with clock.shifted_by(timedelta(days=9)):
+        reponse = client.get(url)
+    lignes = b"".join(reponse.streaming_content).decode().splitlines()
+    manifeste = manifeste_du_scrutin(scrutin)
+    assert json.loads(lignes[0]) == {"manifeste": manifeste.texte}
+    (bulletin,) = lignes[1:]
+    assert verifier_bulletin(bulletin, manifeste).traceur == accuse.traceur
+
+
+def test_rebrasser_range_l_urne_dans_l_ordre_des_traceurs(scrutin, creer_electeur) -> None:
+    from django.db import connections
+
+    from isoloir.ballotbox import services as urne
+
+    for _ in range(6):
+        electeur = creer_electeur(scrutin, active=True)
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    avant = sorted(Bulletin.objects.values_list("traceur", "contenu"))
+    connexion = connections["urne"]
+    # VACUUM cannot run inside the test's transaction: the rewrite only, here.
+    assert urne.rebrasser(scrutin.pk, nettoyer=False) == 6
+    assert sorted(Bulletin.objects.values_list("traceur", "contenu")) == avant
+    if connexion.vendor == "postgresql":
+        with connexion.cursor() as curseur:
+            curseur.execute(
+                "SELECT traceur FROM ballotbox_bulletin WHERE scrutin_id = %s ORDER BY ctid",
+                [scrutin.pk],
+            )
+            physique = [ligne[0] for ligne in curseur.fetchall()]
+            curseur.execute(
+                "SELECT count(DISTINCT xmin::text) FROM ballotbox_bulletin WHERE scrutin_id = %s",
+                [scrutin.pk],
+            )
+            assert curseur.fetchone()[0] == 1
+        assert physique == sorted(physique)
+
+
+def test_un_bulletin_envoye_apres_la_fermeture_de_l_espace_est_explique(
+    dans_l_isoloir, scrutin, settings
+) -> None:
+    texte = bulletin_pour(scrutin, 1)
+    with clock.shifted_by(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
+        reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": texte}, follow=True)
+    page = html.unescape(reponse.content.decode())
+    assert "Votre espace de vote s'est refermé avant l'envoi de votre bulletin" in page
+    assert "Saisie du code de vote" in page
+    assert Bulletin.objects.count() == 0

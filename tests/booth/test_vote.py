@@ -68,7 +68,7 @@ def test_une_preuve_fausse_est_refusee(electeur, scrutin) -> None:
     preuve["s0"], preuve["s1"] = preuve["s1"], preuve["s0"]
     with pytest.raises(depot.BulletinRefuse) as refus:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=json.dumps(bulletin))
-    assert "preuves de chiffrement sont fausses" in refus.value.message
+    assert "ses preuves de validité sont fausses" in refus.value.message
     _rien_d_ecrit()
 
 
@@ -121,7 +121,7 @@ def test_hors_de_la_fenetre_du_scrutin_le_vote_est_refuse(electeur, scrutin) -> 
     _, cloture = scrutin.fenetre
     with clock.frozen_at(cloture), pytest.raises(depot.HorsFenetre) as refus:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=texte)
-    assert "Le vote n'est pas ouvert pour ce scrutin" in refus.value.message
+    assert "le vote est clos : il était ouvert du" in refus.value.message
     assert "(heure de Paris)" in refus.value.message
     _rien_d_ecrit()
 

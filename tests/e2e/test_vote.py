@@ -170,7 +170,7 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
         r for r in visite.requetes_echouees if not r.endswith("accuse.pdf : net::ERR_ABORTED")
     ]
 
-    page.get_by_role("link", name="Vérifier sur le tableau d'affichage").click()
+    page.get_by_role("button", name="Vérifier sur le tableau d'affichage").click()
     expect(page.get_by_text("Ce bulletin est dans l'urne")).to_be_visible()
     expect(page.locator("#id_traceur")).to_have_value(traceur)
     visite.controler("vote-tableau-traceur-trouve")

@@ -130,7 +130,7 @@ def releve_a_jour(scrutin_id: int, *, code_scrutin: str, cloture: datetime) -> R
         )
 
 
-def rebrasser(scrutin_id: int) -> int:
+def rebrasser(scrutin_id: int, *, nettoyer: bool = True) -> int:
     """Rewrite a scrutin's ballots in tracker order, at the closing.
 
     On PostgreSQL a table keeps its rows roughly in insertion order, and each row's
@@ -149,7 +149,7 @@ def rebrasser(scrutin_id: int) -> int:
         )
         Bulletin.objects.filter(pk__in=[b.pk for b in lignes]).delete()
         Bulletin.objects.bulk_create(lignes, batch_size=1000)
-    if connexion.vendor == "postgresql":
+    if nettoyer and connexion.vendor == "postgresql":
         with connexion.cursor() as curseur:
             curseur.execute(f"VACUUM FULL {Bulletin._meta.db_table}")
     return len(lignes)

@@ -110,8 +110,13 @@ class BulletinRefuse(VoteRefuse):
         "election": "Les paramètres de ce scrutin ont changé depuis l'affichage de la page.",
         "scrutin": "Ce bulletin a été préparé pour un autre scrutin.",
         "rejeu": "Ce bulletin est déjà dans l'urne : un bulletin recopié n'est pas accepté.",
+        "nombre_de_choix": "Le bulletin reçu ne compte pas un chiffré par liste du scrutin.",
+        "point": "Le bulletin reçu contient une valeur chiffrée invalide.",
+        "scalaire": "Le bulletin reçu contient une preuve mal formée.",
+        "preuve_choix": "Le bulletin reçu n'est pas valide : ses preuves de validité sont fausses.",
+        "preuve_somme": "Le bulletin reçu n'est pas valide : il ne porte pas exactement un choix.",
     }
-    INVALIDE = "Le bulletin reçu n'est pas valide : ses preuves de chiffrement sont fausses."
+    INVALIDE = "Le bulletin reçu n'est pas valide."
 
     def __init__(self, code: str) -> None:
         self.code = code
@@ -214,12 +219,13 @@ def _reserver(inscription: Inscription) -> str:
 
 
 def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
-    return (
-        "Le vote n'est pas ouvert pour ce scrutin : il l'est du "
-        f"{timezone.localtime(ouverture):%d/%m/%Y à %Hh%M} au "
-        f"{timezone.localtime(cloture):%d/%m/%Y à %Hh%M} (heure de Paris). "
-        "Votre vote n'a pas été enregistré."
-    )
+    debut = f"{timezone.localtime(ouverture):%d/%m/%Y à %Hh%M}"
+    fin = f"{timezone.localtime(cloture):%d/%m/%Y à %Hh%M}"
+    if clock.now() >= cloture:
+        quand = f"le vote est clos : il était ouvert du {debut} au {fin}"
+    else:
+        quand = f"le vote n'est pas encore ouvert : il le sera du {debut} au {fin}"
+    return f"Pour ce scrutin, {quand} (heure de Paris). Votre vote n'a pas été enregistré."
 
 
 def _emarger(inscription: Inscription, nonce: str, *, traceur: str, ip: str) -> Emargement:

@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -50,7 +51,15 @@ def isoloir(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     electeur, campagne = electeur_et_campagne(request)
     if electeur is None or campagne is None:
         raise Http404("Ce compte n'est inscrit sur aucune liste électorale.")
-    if espace_ouvert(session=request.session, electeur=electeur) is None:
+    espace = espace_ouvert(session=request.session, electeur=electeur)
+    if espace is None:
+        if request.method == "POST":
+            messages.warning(
+                request,
+                "Votre espace de vote s'est refermé avant l'envoi de votre bulletin : votre "
+                "vote n'a pas été enregistré. Saisissez de nouveau votre code de vote, "
+                "puis votez.",
+            )
         return redirect("votecode:saisie_code")
     scrutin = get_object_or_404(
         Scrutin.objects.select_related("campagne"),
@@ -89,6 +98,7 @@ def isoloir(request: HttpRequest, scrutin_id: int) -> HttpResponse:
         listes=scrutin.listes.order_by("ordre"),
         manifeste=cles.manifeste_du_scrutin(scrutin),
         emargement=emargement,
+        espace=espace,
         fenetre=fenetre,
         ouvert=fenetre.phase() is Phase.OUVERT,
         refus=refus,
@@ -177,7 +187,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     )
 
 
-def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> StreamingHttpResponse:
     """After the closing, every ballot of the urne as published on the board, sorted by
     tracker: anyone can check each proof against the manifest and recompute the board's
     fingerprint (docs/protocol.md)."""

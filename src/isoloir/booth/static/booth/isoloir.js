@@ -9,7 +9,8 @@
 
   var etapeChoix = document.getElementById("etape-choix");
   var etapeConfirmation = document.getElementById("etape-confirmation");
-  var annonce = document.getElementById("annonce-isoloir");
+  var etatEnvoi = document.getElementById("etat-envoi");
+  var boutonModifier = document.getElementById("bouton-modifier");
   var erreurChoix = document.getElementById("choix-erreur");
   var formulaire = document.getElementById("envoi-bulletin");
   var champBulletin = document.getElementById("bulletin");
@@ -17,10 +18,25 @@
   var texteManifeste = JSON.parse(document.getElementById("manifeste").textContent);
   var radios = Array.prototype.slice.call(document.querySelectorAll("input[data-indice]"));
 
-  function annoncer(message) {
-    // Emptied first, so that the same message twice is still read out.
-    annonce.textContent = "";
-    window.setTimeout(function () { annonce.textContent = message; }, 50);
+  // Shown to everyone and read out (role="status"): the encryption takes a moment, and
+  // a failure must be seen, not only heard.
+  function montrerEtat(message, erreur) {
+    etatEnvoi.hidden = false;
+    etatEnvoi.classList.toggle("fr-alert--info", !erreur);
+    etatEnvoi.classList.toggle("fr-alert--error", !!erreur);
+    etatEnvoi.setAttribute("role", erreur ? "alert" : "status");
+    etatEnvoi.firstElementChild.textContent = message;
+  }
+
+  function bloquerLesBoutons(bloques) {
+    // aria-disabled keeps the focus on the button, where disabled would drop it.
+    [boutonValider, boutonModifier].forEach(function (bouton) {
+      bouton.setAttribute("aria-disabled", bloques ? "true" : "false");
+    });
+  }
+
+  function boutonsBloques() {
+    return boutonValider.getAttribute("aria-disabled") === "true";
   }
 
   function montrer(etape, titre) {
@@ -55,7 +71,9 @@
     montrer(etapeConfirmation, "titre-confirmation");
   });
 
-  document.getElementById("bouton-modifier").addEventListener("click", function () {
+  boutonModifier.addEventListener("click", function () {
+    if (boutonsBloques()) { return; }  // the ballot is being encrypted and sent
+    etatEnvoi.hidden = true;
     montrer(etapeChoix, "titre-choix");
     var coche = choixCoche();
     if (coche) { coche.focus(); }
@@ -80,12 +98,17 @@
   formulaire.addEventListener("submit", function (evenement) {
     evenement.preventDefault();
     var coche = choixCoche();
-    if (!coche || boutonValider.disabled) { return; }
-    boutonValider.disabled = true;
-    annoncer("Chiffrement de votre bulletin en cours, veuillez patienter.");
+    if (!coche || boutonsBloques()) { return; }
+    bloquerLesBoutons(true);
+    montrerEtat("Chiffrement de votre bulletin en cours, veuillez patienter…", false);
     pret.then(function (manifeste) {
       var sodium = window.sodium;
       var indice = parseInt(coche.getAttribute("data-indice"), 10);
+      // What the voter confirmed must be what the manifest calls this choice: the
+      // ballot's position i is the manifest's i-th label, whatever the page displays.
+      if (manifeste.choix[indice] !== coche.getAttribute("data-sigle")) {
+        throw new Error("page et manifeste divergent");
+      }
       champBulletin.value = IsoloirCrypto.creerBulletin(
         sodium, manifeste, indice, IsoloirCrypto.AleaSysteme(sodium)
       );
@@ -96,11 +119,14 @@
           "isoloir-traceur", IsoloirCrypto.traceur(sodium, champBulletin.value)
         );
       } catch (e) { /* private browsing: the comparison is only a convenience */ }
-      annoncer("Bulletin chiffré. Envoi de votre vote.");
+      montrerEtat("Bulletin chiffré. Envoi de votre vote…", false);
       formulaire.submit();
     }).catch(function () {
-      boutonValider.disabled = false;
-      annoncer("Le chiffrement de votre bulletin a échoué. Rechargez la page et réessayez.");
+      bloquerLesBoutons(false);
+      montrerEtat(
+        "Le chiffrement de votre bulletin a échoué ; rien n'a été envoyé. Rechargez la " +
+        "page et votez de nouveau.", true
+      );
     });
   });
 
