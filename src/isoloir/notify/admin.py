@@ -12,13 +12,13 @@ class CourrielAdmin(admin.ModelAdmin):
     search_fields = ["destinataire", "objet"]
     readonly_fields = [f.name for f in Courriel._meta.fields]
 
-    def get_fields(self, request: HttpRequest, obj: Courriel | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Courriel | None = None) -> tuple[str, ...]:
         champs = [f.name for f in Courriel._meta.fields]
         # An ephemeral context (a receipt's tracker) links its recipient to a ballot until
         # the mail leaves: nobody reads it here meanwhile.
         if obj is not None and contexte_ephemere(obj.type):
             champs.remove("contexte")
-        return champs
+        return tuple(champs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
