@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 
 from isoloir.audit.models import Evenement
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente
@@ -247,3 +248,18 @@ def test_apres_un_reassort_un_electeur_qui_a_vote_ne_revote_pas(electeur, scruti
     with pytest.raises(depot.DejaVote):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
     assert Bulletin.objects.count() == Emargement.objects.count() == 1
+
+
+def test_le_back_office_ne_montre_pas_le_traceur_d_un_accuse_en_attente(
+    client, electeur, scrutin
+) -> None:
+    from isoloir.accounts.models import Compte
+
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    courriel = Courriel.objects.get(type="accuse_de_vote")
+    assert courriel.contexte["traceur"] == accuse.traceur  # still waiting to be sent
+    admin = Compte.objects.create_superuser("admin@education.gouv.fr", "x" * 20)
+    client.force_login(admin)
+    page = client.get(reverse("admin:notify_courriel_change", args=[courriel.pk]))
+    assert page.status_code == 200
+    assert accuse.traceur not in page.content.decode()
