@@ -1,12 +1,12 @@
 // Times the booth's ballot creation and the strict reading under Node, with the vendored
 // libsodium loaded as the browser loads it (WebAssembly). A measure, not a test:
 //
-//   node tests/js/bench-node.mjs [ITERATIONS]
+//   node bench/isoloir_node.mjs [ITERATIONS]
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { chargerSodium, IsoloirCrypto: I } = require("./charger.js");
-const { SIGLES, texteManifeste } = require("./outils.js");
+const { chargerSodium, IsoloirCrypto: I } = require("../tests/js/charger.js");
+const { SIGLES, texteManifeste } = require("../tests/js/outils.js");
 
 const iterations = Number(process.argv[2] ?? 50);
 
