@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/vote.py [--electeurs 300]
 
+SQLite files by default; DATABASE_URL and URNE_DATABASE_URL (two empty databases) run it
+on PostgreSQL.
+
 A scrutin with six lists (seven choices with the blank vote), a development key, and
 voters whose voting space is open. Ballots are made beforehand (their creation is the
 browser's work, measured by bench/bulletin.py and in Chromium by the e2e suite); then:
 
 - through the whole stack: a POST of each encrypted ballot to the booth page by Django's
   test client (session, CSRF off as in the test client, proofs checked, the five steps
-  across the two SQLite files, receipt page rendered), one voter after another;
+  across the two databases, receipt page rendered), one voter after another;
 - the service alone (``depot.voter``), for another set of voters;
 - the baseline: the static login page, in the same run.
 """
@@ -120,7 +123,9 @@ def main() -> None:
         depot.verifier(scrutin=scrutin, texte=texte)
     t_verif = (time.perf_counter() - debut) / 50
 
-    print(f"{n} + {n} bulletins de 7 choix, SQLite, un seul processus")
+    from django.db import connection
+
+    print(f"{n} + {n} bulletins de 7 choix, {connection.vendor}, un seul processus")
     print(f"Création d'un bulletin (Python, pour mémoire) : {t_creation * 1000:.1f} ms")
     print(f"Page de connexion (référence) : {t_base * 1000:.2f} ms")
     print(
