@@ -263,3 +263,13 @@ def test_le_back_office_ne_montre_pas_le_traceur_d_un_accuse_en_attente(
     page = client.get(reverse("admin:notify_courriel_change", args=[courriel.pk]))
     assert page.status_code == 200
     assert accuse.traceur not in page.content.decode()
+
+
+def test_un_flot_de_bulletins_est_arrete(electeur, scrutin) -> None:
+    for _ in range(depot.ENVOIS_PAR_ELECTEUR.limit):
+        with pytest.raises(depot.BulletinRefuse):
+            depot.voter(electeur=electeur, scrutin=scrutin, texte="{}")
+    with pytest.raises(depot.TropDEnvois) as refus:
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    assert "Trop de bulletins envoyés" in refus.value.message
+    _rien_d_ecrit()

@@ -31,7 +31,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth import cles
 from isoloir.booth.mails import TYPE_ACCUSE
 from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
-from isoloir.core import clock
+from isoloir.core import clock, throttle
 from isoloir.crypto.bulletin import (
     BulletinInvalide,
     BulletinVerifie,
@@ -46,6 +46,9 @@ journal = logging.getLogger(__name__)
 
 # An intent younger than this may belong to a vote in flight: recovery leaves it alone.
 DELAI_AVANT_RECUPERATION = timedelta(minutes=1)
+# Checking a ballot's proofs costs the server milliseconds of CPU: a voter may send a few
+# (a reload, a refused ballot), not a flood.
+ENVOIS_PAR_ELECTEUR = throttle.Limit("bulletins-electeur", 30, 3600)
 
 
 class VoteRefuse(Exception):
@@ -103,6 +106,13 @@ class ScrutinNonPret(VoteRefuse):
     )
 
 
+class TropDEnvois(VoteRefuse):
+    message = (
+        "Trop de bulletins envoyés pour votre compte en une heure. Patientez, puis "
+        "rouvrez votre espace de vote ; votre vote n'a pas été enregistré."
+    )
+
+
 class BulletinRefuse(VoteRefuse):
     PAS_ENREGISTRE = " Votre vote n'a pas été enregistré : rechargez la page et votez de nouveau."
     MESSAGES = {
@@ -155,6 +165,10 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
     inscription = Inscription.objects.filter(electeur=electeur, scrutin=scrutin).first()
     if inscription is None:
         raise NonInscrit
+    if throttle.depasse(
+        ENVOIS_PAR_ELECTEUR, throttle.compter(ENVOIS_PAR_ELECTEUR, str(electeur.pk))
+    ):
+        raise TropDEnvois
     manifeste, bulletin = verifier(scrutin=scrutin, texte=texte)
     nonce = _reserver(inscription)
     empreinte_nonce = _empreinte(nonce)
