@@ -213,3 +213,33 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
         cle = cle_privee_de_developpement(scrutin)
         valeurs = [dechiffrer(cle, chiffre, 1) for chiffre in bulletin.chiffres]
         assert valeurs == [1 if i == attendu else 0 for i in range(len(valeurs))]
+
+
+def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
+    ouvrir_visite, scrutins, code_de_vote
+) -> None:
+    from datetime import timedelta
+
+    from isoloir.core import clock
+    from tests.e2e.conftest import ECRAN_TELEPHONE
+
+    csa, _ = scrutins
+    visite = ouvrir_visite(ECRAN_TELEPHONE)
+    page = visite.page
+    _ouvrir_l_espace(visite, code_de_vote)
+    page.goto(visite.url(f"/portail/vote/scrutin/{csa.pk}/"))
+    expect(page.locator("#etape-choix")).to_be_visible()
+    visite.controler("vote-telephone-choix")
+    page.locator("label[for=choix-1]").click()
+    page.get_by_role("button", name="Continuer").click()
+    visite.controler("vote-telephone-confirmation")
+    page.get_by_role("button", name="Valider mon vote").click()
+    page.wait_for_selector("#traceur")
+    traceur = page.locator("#traceur").inner_text().strip()
+    visite.controler("vote-telephone-accuse")
+
+    with clock.shifted_by(timedelta(days=9)):
+        page.goto(visite.url(f"/tableau/{csa.campagne.slug}/{csa.code}/"))
+        expect(page.get_by_text("Le vote est clos")).to_be_visible()
+        expect(page.get_by_role("cell", name=traceur)).to_be_visible()
+        visite.controler("vote-tableau-apres-cloture")
