@@ -273,3 +273,23 @@ def test_un_flot_de_bulletins_est_arrete(electeur, scrutin) -> None:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     assert "Trop de bulletins envoyés" in refus.value.message
     _rien_d_ecrit()
+
+
+def test_un_bulletin_qui_reprend_le_premier_chiffre_d_un_autre_est_refuse(
+    electeur, scrutin, creer_electeur
+) -> None:
+    """Same randomness, other choice: other β, other proofs, other tracker, but the same
+    α₀. Only whoever holds the randomness of a ballot can do that: refused as a copy."""
+    from isoloir.booth.cles import manifeste_du_scrutin
+    from isoloir.crypto.bulletin import creer_bulletin
+    from isoloir.crypto.groupe import AleaDeterministe
+
+    manifeste = manifeste_du_scrutin(scrutin)
+    premier = creer_bulletin(manifeste, 1, AleaDeterministe(b"graine"))
+    second = creer_bulletin(manifeste, 2, AleaDeterministe(b"graine"))
+    assert json.loads(premier)["choix"][0]["alpha"] == json.loads(second)["choix"][0]["alpha"]
+    depot.voter(electeur=creer_electeur(scrutin, active=True), scrutin=scrutin, texte=premier)
+    with pytest.raises(depot.BulletinRefuse) as refus:
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=second)
+    assert refus.value.code == "rejeu"
+    assert Bulletin.objects.count() == Emargement.objects.count() == 1

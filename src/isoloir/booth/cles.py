@@ -16,11 +16,9 @@ from django.db import transaction
 from isoloir.booth.models import CleDeScrutin, OrigineCle
 from isoloir.core import clock
 from isoloir.crypto import cles
-from isoloir.crypto.bulletin import Manifeste, manifeste
+from isoloir.crypto.bulletin import VOTE_BLANC, Manifeste, manifeste
 from isoloir.crypto.groupe import AleaSysteme
 from isoloir.elections.models import Campagne, Scrutin
-
-VOTE_BLANC = "Vote blanc"
 
 
 class CeremonieRefusee(Exception):
