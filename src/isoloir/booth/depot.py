@@ -12,7 +12,8 @@ never leave a voter marked as having voted without a ballot, nor a ballot withou
 4. ``urne``: delete the pending row;   5. ``default``: delete the intent.
 
 :func:`recuperer` finishes or undoes whatever a crash interrupted. The nonce links a
-voter to a ballot only for the milliseconds of a vote.
+voter to a ballot only while a vote is in flight (docs/vote.md says what the database
+engines keep of deleted rows).
 """
 
 import hashlib
@@ -191,7 +192,9 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
     except DatabaseError as erreur:
         # The vote counts from step 3 on: the voter gets the receipt whatever happens
         # now, and the recovery removes what steps 4 and 5 left.
-        journal.error("vote émargé, étapes 4-5 laissées à la récupération : %s", erreur)
+        journal.error(
+            "vote émargé, étapes 4-5 laissées à la récupération : %s", type(erreur).__name__
+        )
     return Accuse(
         scrutin=scrutin,
         traceur=bulletin.traceur,
