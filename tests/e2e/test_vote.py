@@ -60,14 +60,21 @@ def code_de_vote(scrutins, creer_electeur, live_server, settings) -> str:
         return services.emettre(electeur=electeur, origine=Origine.INITIAL)
 
 
+def _aller(visite: Visite, chemin: str) -> None:
+    """Go to ``chemin`` once the current page has settled: leaving a page while its icons
+    still load aborts them, which the visit would report as failed requests."""
+    visite.page.wait_for_load_state("networkidle")
+    visite.page.goto(visite.url(chemin))
+
+
 def _ouvrir_l_espace(visite: Visite, code: str) -> None:
     page = visite.page
-    page.goto(visite.url("/portail/connexion/"))
+    _aller(visite, "/portail/connexion/")
     page.get_by_label("Adresse électronique professionnelle *").fill(EMAIL_PRO)
     page.get_by_label("Mot de passe élections *").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r"/portail/$"))
-    page.goto(visite.url("/portail/vote/code/"))
+    _aller(visite, "/portail/vote/code/")
     page.locator("#id_code_de_vote").fill(code)
     page.locator("#id_captcha_1").fill("PASSED")
     page.get_by_role("button", name="Connexion", exact=True).click()
@@ -176,7 +183,7 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
     visite.controler("vote-tableau-traceur-trouve")
 
     # --- CAP: blank vote with the mouse. ----------------------------------------------------
-    page.goto(visite.url("/portail/vote/espace/"))
+    _aller(visite, "/portail/vote/espace/")
     expect(page.get_by_role("row", name=re.compile(csa.intitule))).to_contain_text("Voté le")
     page.get_by_role("link", name=re.compile(f"Voter : {cap.intitule}")).click()
     page.locator("label[for=choix-0]").click()  # the label covers the DSFR radio
@@ -186,14 +193,14 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
     page.wait_for_selector("#traceur")
     traceur_cap = page.locator("#traceur").inner_text().strip()
 
-    page.goto(visite.url("/portail/vote/espace/"))
+    _aller(visite, "/portail/vote/espace/")
     for scrutin in scrutins:
         ligne = page.get_by_role("row", name=re.compile(scrutin.intitule))
         expect(ligne).to_contain_text("Voté le")
     visite.controler("vote-espace-tout-vote")
 
     # --- A second attempt is refused. --------------------------------------------------------
-    page.goto(visite.url(f"/portail/vote/scrutin/{csa.pk}/"))
+    _aller(visite, f"/portail/vote/scrutin/{csa.pk}/")
     expect(page.get_by_text("Vous avez déjà voté à ce scrutin")).to_be_visible()
     expect(page.locator("#bouton-valider")).to_have_count(0)
     visite.controler("vote-deja-vote")
@@ -227,7 +234,8 @@ def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
     visite = ouvrir_visite(ECRAN_TELEPHONE)
     page = visite.page
     _ouvrir_l_espace(visite, code_de_vote)
-    page.goto(visite.url(f"/portail/vote/scrutin/{csa.pk}/"))
+    visite.controler("vote-telephone-espace")
+    _aller(visite, f"/portail/vote/scrutin/{csa.pk}/")
     expect(page.locator("#etape-choix")).to_be_visible()
     visite.controler("vote-telephone-choix")
     page.locator("label[for=choix-1]").click()
@@ -239,7 +247,7 @@ def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
     visite.controler("vote-telephone-accuse")
 
     with clock.shifted_by(timedelta(days=9)):
-        page.goto(visite.url(f"/tableau/{csa.campagne.slug}/{csa.code}/"))
+        _aller(visite, f"/tableau/{csa.campagne.slug}/{csa.code}/")
         expect(page.get_by_text("Le vote est clos")).to_be_visible()
         expect(page.get_by_role("cell", name=traceur)).to_be_visible()
         visite.controler("vote-tableau-apres-cloture")
