@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isoloir.ballotbox.models import Bulletin
+from isoloir.booth import depot
 from isoloir.booth.models import Emargement
+from isoloir.core import throttle
 from tests.booth.conftest import URNE_ET_DEFAUT
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
@@ -32,10 +34,12 @@ JSON = st.recursive(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(texte=st.text(max_size=300) | JSON.map(lambda v: __import__("json").dumps(v)))
-def test_un_bulletin_quelconque_est_refuse_proprement(dans_l_isoloir, scrutin, texte) -> None:
-    from django.core.cache import cache
-
-    cache.clear()  # the flood limit is not what this test is about
+def test_un_bulletin_quelconque_est_refuse_proprement(
+    dans_l_isoloir, electeur, scrutin, texte
+) -> None:
+    # The flood limit is not what this test is about. (Not cache.clear(): sessions may
+    # live in the cache, and the voter would be logged out.)
+    throttle.effacer(depot.ENVOIS_PAR_ELECTEUR, str(electeur.pk))
     reponse = dans_l_isoloir.post(reverse("booth:isoloir", args=[scrutin.pk]), {"bulletin": texte})
     assert reponse.status_code == 200
     assert "Vote non enregistré" in reponse.content.decode()
