@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "isoloir.ballotbox",
     "isoloir.votecode",
     "isoloir.booth",
+    "isoloir.counting",
     "isoloir.franceconnect",
     "captcha",
 ]

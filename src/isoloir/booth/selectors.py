@@ -68,14 +68,14 @@ class Participation:
         return 100 * self.votants / self.inscrits if self.inscrits else 0.0
 
 
-def participation(campagne: Campagne) -> list[Participation]:
-    """Émargements per scrutin: for the bureau de vote's members only (A11)."""
-    scrutins = (
-        Scrutin.objects.filter(campagne=campagne)
-        .annotate(
-            n_inscrits=Count("inscriptions", distinct=True),
-            n_votants=Count("inscriptions__emargement", distinct=True),
-        )
-        .order_by("ordre", "intitule")
-    )
+def participation(campagne: Campagne, *, parmi: list[int] | None = None) -> list[Participation]:
+    """Émargements per scrutin (``parmi``: only these scrutins): for the bureau de vote's
+    members only (A11)."""
+    scrutins = Scrutin.objects.filter(campagne=campagne)
+    if parmi is not None:
+        scrutins = scrutins.filter(pk__in=parmi)
+    scrutins = scrutins.annotate(
+        n_inscrits=Count("inscriptions", distinct=True),
+        n_votants=Count("inscriptions__emargement", distinct=True),
+    ).order_by("ordre", "intitule")
     return [Participation(s, s.n_inscrits, s.n_votants) for s in scrutins]

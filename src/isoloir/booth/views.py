@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,6 +25,7 @@ from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
+from isoloir.counting.services import scrutins_du_membre
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 from isoloir.votecode.services import espace_ouvert
@@ -209,12 +211,21 @@ def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> Stre
 
 
 @login_required
-@permission_required("booth.voir_participation", raise_exception=True)
 def participation(request: HttpRequest) -> HttpResponse:
+    """Émargements per scrutin (A11): an account with the permission sees every scrutin;
+    a bureau member, those of their bureaus; anybody else, nothing."""
+    if request.user.has_perm("booth.voir_participation"):
+        visibles = None
+    else:
+        visibles = scrutins_du_membre(int(request.user.pk or 0))
+        if not visibles:
+            raise PermissionDenied
     campagnes = Campagne.objects.order_by("-ouverture")
+    if visibles is not None:
+        campagnes = campagnes.filter(scrutins__in=visibles).distinct()
     return rendre_page(
         request,
         "booth/participation.html",
         "Participation (bureau de vote)",
-        campagnes=[(c, selectors.participation(c)) for c in campagnes],
+        campagnes=[(c, selectors.participation(c, parmi=visibles)) for c in campagnes],
     )

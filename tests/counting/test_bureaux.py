@@ -1,0 +1,141 @@
+"""Bureaux de vote: their composition under décret 2011-595 art. 11-III, the quorum of a
+count (art. 14), and what their members may see during the vote."""
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from isoloir.accounts.models import Compte
+from isoloir.booth import depot
+from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAuBureau, Role
+from isoloir.counting.services import presents_suffisent, problemes_de_composition
+from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
+
+pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
+
+
+def _compte(nom: str) -> Compte:
+    return Compte.objects.create_user(f"{nom}@education.gouv.fr", "x" * 20)
+
+
+@pytest.fixture
+def bureau(scrutin) -> BureauDeVote:
+    """The CSA's bureau: président, secrétaire, a délégué per list (FSU, UNSA, FO)."""
+    bureau = BureauDeVote.objects.create(campagne=scrutin.campagne, nom="BV du CSA ministériel")
+    RattachementAuBureau.objects.create(bureau=bureau, scrutin=scrutin)
+    MembreDuBureau.objects.create(
+        bureau=bureau, compte=_compte("presidente"), role=Role.PRESIDENT, detenteur_de_cle=True
+    )
+    MembreDuBureau.objects.create(bureau=bureau, compte=_compte("secretaire"), role=Role.SECRETAIRE)
+    for liste in scrutin.listes.order_by("ordre"):
+        MembreDuBureau.objects.create(
+            bureau=bureau,
+            compte=_compte(f"delegue-{liste.sigle.lower()}"),
+            role=Role.DELEGUE,
+            liste=liste,
+            detenteur_de_cle=True,
+        )
+    return bureau
+
+
+def test_un_bureau_complet_est_conforme(bureau) -> None:
+    assert problemes_de_composition(bureau) == []
+
+
+def test_moins_de_trois_cles_ou_trop_peu_de_delegues(bureau) -> None:
+    bureau.membres.filter(role=Role.DELEGUE).exclude(liste__sigle="FSU").update(
+        detenteur_de_cle=False
+    )
+    problemes = problemes_de_composition(bureau)
+    assert "Il faut au moins trois détenteurs de clé ; il y en a 2." in problemes
+    assert "Le seuil (3) dépasse le nombre de détenteurs (2)." in problemes
+
+
+def test_les_deux_tiers_des_cles_aux_delegues(bureau) -> None:
+    bureau.membres.filter(role=Role.SECRETAIRE).update(detenteur_de_cle=True)
+    # 3 délégués + président + secrétaire = 5 keys, 3 to délégués: 3/5 < 2/3.
+    assert (
+        "Au moins deux tiers des clés doivent être détenues par des délégués de liste (3 sur 5)."
+        in problemes_de_composition(bureau)
+    )
+
+
+def test_le_president_detient_une_cle_et_le_seuil_vaut_au_moins_trois(bureau) -> None:
+    bureau.membres.filter(role=Role.PRESIDENT).update(detenteur_de_cle=False)
+    bureau.seuil = 2
+    bureau.save()
+    problemes = problemes_de_composition(bureau)
+    assert "Le président doit détenir une clé." in problemes
+    assert any(p.startswith("Le seuil doit être d'au moins trois clés") for p in problemes)
+
+
+def test_un_delegue_d_une_liste_d_un_autre_scrutin(bureau, creer_scrutin, creer_liste) -> None:
+    autre = creer_liste(creer_scrutin(bureau.campagne), sigle="SUD")
+    MembreDuBureau.objects.create(
+        bureau=bureau, compte=_compte("delegue-sud"), role=Role.DELEGUE, liste=autre
+    )
+    assert any(
+        "qui n'est pas candidate à un scrutin de ce bureau" in p
+        for p in problemes_de_composition(bureau)
+    )
+
+
+@pytest.mark.parametrize(
+    "champs",
+    [
+        {"role": Role.PRESIDENT},  # a second président
+        {"role": Role.DELEGUE},  # a délégué of no list
+    ],
+)
+def test_les_contraintes_de_la_base(bureau, champs) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembreDuBureau.objects.create(bureau=bureau, compte=_compte("intrus"), **champs)
+
+
+def test_un_seul_delegue_par_liste(bureau, scrutin) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembreDuBureau.objects.create(
+            bureau=bureau,
+            compte=_compte("second-fsu"),
+            role=Role.DELEGUE,
+            liste=scrutin.listes.get(sigle="FSU"),
+        )
+
+
+def test_un_scrutin_n_a_qu_un_bureau(bureau, scrutin) -> None:
+    autre = BureauDeVote.objects.create(campagne=scrutin.campagne, nom="Autre bureau")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RattachementAuBureau.objects.create(bureau=autre, scrutin=scrutin)
+
+
+def test_le_quorum_du_depouillement(bureau) -> None:
+    membres = {m.compte.email.split("@")[0]: m for m in bureau.membres.select_related("compte")}
+    assert (
+        presents_suffisent(
+            bureau, [membres["presidente"], membres["delegue-fsu"], membres["delegue-unsa"]]
+        )
+        == []
+    )
+    sans_president = presents_suffisent(
+        bureau, [membres["delegue-fsu"], membres["delegue-unsa"], membres["delegue-fo"]]
+    )
+    assert sans_president == [
+        "Le président (ou son représentant détenteur de clé) doit être présent."
+    ]
+    assert presents_suffisent(bureau, [membres["presidente"], membres["delegue-fsu"]]) == [
+        "2 détenteur(s) de clé présent(s) sur les 3 requis.",
+        "Au moins deux délégués de liste détenteurs de clé doivent être présents.",
+    ]
+
+
+def test_un_membre_voit_la_participation_de_son_bureau_seulement(
+    client, bureau, scrutin, electeur, creer_scrutin
+) -> None:
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    ailleurs = creer_scrutin(scrutin.campagne, intitule="CAP des agrégés")
+    client.force_login(bureau.membres.get(role=Role.SECRETAIRE).compte)
+    page = client.get(reverse("booth:participation")).content.decode()
+    assert "CSA ministériel" in page
+    assert ailleurs.intitule not in page
+    client.force_login(_compte("etranger"))
+    assert client.get(reverse("booth:participation")).status_code == 403
