@@ -139,3 +139,12 @@ def test_un_membre_voit_la_participation_de_son_bureau_seulement(
     assert ailleurs.intitule not in page
     client.force_login(_compte("etranger"))
     assert client.get(reverse("booth:participation")).status_code == 403
+
+
+def test_le_back_office_nomme_les_membres_et_dit_la_conformite(client, bureau) -> None:
+    admin = Compte.objects.create_superuser("admin@education.gouv.fr", "x" * 20)
+    client.force_login(admin)
+    page = client.get(reverse("admin:counting_bureaudevote_change", args=[bureau.pk]))
+    assert page.status_code == 200
+    assert "conforme (décret 2011-595, art. 11-III)" in page.content.decode()
+    assert client.get(reverse("admin:counting_bureaudevote_add")).status_code == 200
