@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tests.smtp import ServeurSMTP, lancer_serveur_smtp
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.scrutin_de_vote"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.core import throttle
-from tests.booth.conftest import URNE_ET_DEFAUT
+from tests.scrutin_de_vote import URNE_ET_DEFAUT
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 

@@ -16,7 +16,7 @@ from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.core import clock
-from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
+from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 

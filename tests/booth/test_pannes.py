@@ -18,9 +18,9 @@ from isoloir.ballotbox.models import Bulletin, DepotEnAttente
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement, IntentionDeVote
 from isoloir.core import clock
-from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
 from tests.booth.panne import POINTS, RECUPERATION
 from tests.concurrence import en_meme_temps
+from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 transactionnel = pytest.mark.django_db(databases=URNE_ET_DEFAUT, transaction=True)
 RACINE = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin, Emargement, IntentionDeVote
 from isoloir.core import clock
 from isoloir.notify.models import Courriel
-from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
+from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 

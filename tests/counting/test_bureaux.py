@@ -9,33 +9,10 @@ from isoloir.accounts.models import Compte
 from isoloir.booth import depot
 from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAuBureau, Role
 from isoloir.counting.services import presents_suffisent, problemes_de_composition
-from tests.booth.conftest import URNE_ET_DEFAUT, bulletin_pour
+from tests.counting.conftest import nouveau_compte
+from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
-
-
-def _compte(nom: str) -> Compte:
-    return Compte.objects.create_user(f"{nom}@education.gouv.fr", "x" * 20)
-
-
-@pytest.fixture
-def bureau(scrutin) -> BureauDeVote:
-    """The CSA's bureau: président, secrétaire, a délégué per list (FSU, UNSA, FO)."""
-    bureau = BureauDeVote.objects.create(campagne=scrutin.campagne, nom="BV du CSA ministériel")
-    RattachementAuBureau.objects.create(bureau=bureau, scrutin=scrutin)
-    MembreDuBureau.objects.create(
-        bureau=bureau, compte=_compte("presidente"), role=Role.PRESIDENT, detenteur_de_cle=True
-    )
-    MembreDuBureau.objects.create(bureau=bureau, compte=_compte("secretaire"), role=Role.SECRETAIRE)
-    for liste in scrutin.listes.order_by("ordre"):
-        MembreDuBureau.objects.create(
-            bureau=bureau,
-            compte=_compte(f"delegue-{liste.sigle.lower()}"),
-            role=Role.DELEGUE,
-            liste=liste,
-            detenteur_de_cle=True,
-        )
-    return bureau
 
 
 def test_un_bureau_complet_est_conforme(bureau) -> None:
@@ -72,7 +49,7 @@ def test_le_president_detient_une_cle_et_le_seuil_vaut_au_moins_trois(bureau) ->
 def test_un_delegue_d_une_liste_d_un_autre_scrutin(bureau, creer_scrutin, creer_liste) -> None:
     autre = creer_liste(creer_scrutin(bureau.campagne), sigle="SUD")
     MembreDuBureau.objects.create(
-        bureau=bureau, compte=_compte("delegue-sud"), role=Role.DELEGUE, liste=autre
+        bureau=bureau, compte=nouveau_compte("delegue-sud"), role=Role.DELEGUE, liste=autre
     )
     assert any(
         "qui n'est pas candidate à un scrutin de ce bureau" in p
@@ -89,14 +66,14 @@ def test_un_delegue_d_une_liste_d_un_autre_scrutin(bureau, creer_scrutin, creer_
 )
 def test_les_contraintes_de_la_base(bureau, champs) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        MembreDuBureau.objects.create(bureau=bureau, compte=_compte("intrus"), **champs)
+        MembreDuBureau.objects.create(bureau=bureau, compte=nouveau_compte("intrus"), **champs)
 
 
 def test_un_seul_delegue_par_liste(bureau, scrutin) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         MembreDuBureau.objects.create(
             bureau=bureau,
-            compte=_compte("second-fsu"),
+            compte=nouveau_compte("second-fsu"),
             role=Role.DELEGUE,
             liste=scrutin.listes.get(sigle="FSU"),
         )
@@ -137,7 +114,7 @@ def test_un_membre_voit_la_participation_de_son_bureau_seulement(
     page = client.get(reverse("booth:participation")).content.decode()
     assert "CSA ministériel" in page
     assert ailleurs.intitule not in page
-    client.force_login(_compte("etranger"))
+    client.force_login(nouveau_compte("etranger"))
     assert client.get(reverse("booth:participation")).status_code == 403
 
 

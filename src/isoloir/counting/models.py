@@ -98,3 +98,102 @@ class MembreDuBureau(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compte} — {self.get_role_display()} ({self.bureau})"
+
+
+class EtatCeremonie(models.TextChoices):
+    CLES_DE_COMMUNICATION = "communication", "clés de communication des détenteurs"
+    DISTRIBUTION = "distribution", "distribution des parts"
+    RECEPTION = "reception", "vérification des parts reçues"
+    CLOSE = "close", "clé de l'élection publiée"
+    ECHOUEE = "echouee", "échouée"
+
+
+class CeremonieDesCles(models.Model):
+    """The bureau's key ceremony (docs/protocol-seuil.md): the server only relays and
+    publishes what each holder sends; each private share is made on the holder's device."""
+
+    bureau = models.OneToOneField(BureauDeVote, on_delete=models.CASCADE, related_name="ceremonie")
+    etat = models.CharField(max_length=16, choices=EtatCeremonie.choices)
+    # The key holders in index order (1 … n): MembreDuBureau ids, fixed at the opening.
+    detenteurs = models.JSONField()
+    ouverte_le = models.DateTimeField()
+    close_le = models.DateTimeField(null=True, blank=True)
+    cle = models.JSONField("clé à seuil publiée", null=True, blank=True)
+    empreinte = models.CharField("empreinte de la clé", max_length=64, blank=True)
+    motif_d_echec = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "cérémonie des clés"
+        verbose_name_plural = "cérémonies des clés"
+
+    def __str__(self) -> str:
+        return f"Cérémonie des clés — {self.bureau} ({self.get_etat_display()})"
+
+
+class NatureDuMessage(models.TextChoices):
+    COMMUNICATION = "communication", "clé de communication"
+    DISTRIBUTION = "distribution", "distribution"
+    RECEPTION = "reception", "réception (plaintes)"
+
+
+class MessageDeCeremonie(models.Model):
+    """One holder's public message at one step of the ceremony, as published."""
+
+    ceremonie = models.ForeignKey(
+        CeremonieDesCles, on_delete=models.CASCADE, related_name="messages"
+    )
+    membre = models.ForeignKey(MembreDuBureau, on_delete=models.PROTECT, related_name="+")
+    nature = models.CharField(max_length=16, choices=NatureDuMessage.choices)
+    contenu = models.JSONField()
+    publie_le = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "message de la cérémonie"
+        verbose_name_plural = "messages de la cérémonie"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ceremonie", "membre", "nature"], name="un_message_par_etape"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} de {self.membre}"
+
+
+class Depouillement(models.Model):
+    """The count of one scrutin (A17, A18): the homomorphic sums of its valid ballots,
+    the key holders' decryption shares, and the result they give."""
+
+    scrutin = models.OneToOneField(Scrutin, on_delete=models.PROTECT, related_name="depouillement")
+    bulletins = models.PositiveIntegerField("bulletins dans l'urne")
+    emargements = models.PositiveIntegerField("émargements")
+    sommes = models.JSONField("sommes chiffrées, choix par choix")
+    # Seed of any drawing of lots for seats: fixed from the sums, before decryption.
+    graine = models.CharField(max_length=64)
+    ouvert_le = models.DateTimeField()
+    resultat = models.JSONField(null=True, blank=True)
+    calcule_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "dépouillement"
+        verbose_name_plural = "dépouillements"
+
+    def __str__(self) -> str:
+        return f"Dépouillement — {self.scrutin}"
+
+
+class PartDeDepouillement(models.Model):
+    depouillement = models.ForeignKey(Depouillement, on_delete=models.CASCADE, related_name="parts")
+    membre = models.ForeignKey(MembreDuBureau, on_delete=models.PROTECT, related_name="+")
+    contenu = models.JSONField()
+    publiee_le = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "part de déchiffrement"
+        verbose_name_plural = "parts de déchiffrement"
+        constraints = [
+            models.UniqueConstraint(fields=["depouillement", "membre"], name="une_part_par_membre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part de {self.membre}"

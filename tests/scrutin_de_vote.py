@@ -1,3 +1,7 @@
+"""Fixtures of a scrutin open to the vote (three lists, a development key), its voter and
+that voter's open voting space; and a helper that encrypts a ballot for it. Loaded for
+every test folder through ``pytest_plugins`` (tests/conftest.py)."""
+
 from datetime import timedelta
 
 import pytest

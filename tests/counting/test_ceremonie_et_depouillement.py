@@ -1,0 +1,161 @@
+"""The whole life of a bureau's key, server side, with the holders played by the pure
+protocol code as their devices would run it: ceremony (no dealer) → key on the scrutin →
+encrypted votes → closing → decryption shares → result and seats. Exactly t holders
+with the président and two délégués count; fewer are refused; a re-run agrees."""
+
+from datetime import timedelta
+
+import pytest
+
+from isoloir.booth import depot
+from isoloir.booth.models import CleDeScrutin
+from isoloir.core import clock
+from isoloir.counting import ceremonie, depouillement
+from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Role
+from isoloir.crypto import seuil
+from isoloir.crypto.groupe import AleaSysteme
+from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
+
+pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
+
+
+class Detenteur:
+    """A key holder's device: keeps z and x_j, publishes only what the protocol says."""
+
+    def __init__(self, membre: MembreDuBureau) -> None:
+        self.membre = membre
+        self.z, self.cle_communication = seuil.generer_cle_communication(AleaSysteme())
+        self.x: bytes | None = None
+
+
+def _ceremonie_complete(bureau) -> tuple[object, dict[str, Detenteur]]:
+    c = ceremonie.ouvrir(bureau)
+    detenteurs = {
+        m.compte.email.split("@")[0]: Detenteur(m)
+        for m in bureau.membres.filter(detenteur_de_cle=True).select_related("compte")
+    }
+    for d in detenteurs.values():
+        ceremonie.publier_cle_de_communication(c, d.membre, d.cle_communication)
+    c.refresh_from_db()
+    assert c.etat == EtatCeremonie.DISTRIBUTION
+    contexte = ceremonie.contexte(c)
+    for d in detenteurs.values():
+        j = ceremonie.indice(c, d.membre)
+        distribution = seuil.distribuer(contexte, j, AleaSysteme())
+        ceremonie.publier_distribution(c, d.membre, distribution.vers_dict())
+    c.refresh_from_db()
+    assert c.etat == EtatCeremonie.RECEPTION
+    receptions = {}
+    for nom, d in detenteurs.items():
+        j = ceremonie.indice(c, d.membre)
+        receptions[nom] = seuil.recevoir(
+            contexte, j, d.z, ceremonie.distributions(c), AleaSysteme()
+        )
+        ceremonie.publier_reception(c, d.membre, [p.vers_dict() for p in receptions[nom].plaintes])
+    c.refresh_from_db()
+    assert c.etat == EtatCeremonie.CLOSE
+    cle = ceremonie.cle_du_bureau(c)
+    for nom, d in detenteurs.items():
+        d.x = seuil.cle_de_detenteur(cle, receptions[nom])
+    return c, detenteurs
+
+
+def test_ceremonie_vote_et_depouillement(bureau, scrutin, creer_electeur) -> None:
+    c, detenteurs = _ceremonie_complete(bureau)
+    cle_du_scrutin = CleDeScrutin.objects.get(scrutin=scrutin)
+    assert cle_du_scrutin.origine == "ceremonie"
+    assert cle_du_scrutin.cle_publique == ceremonie.cle_du_bureau(c).cle_publique.hex()
+
+    # 9 voters: blank ×1, FSU ×4, UNSA ×3, FO ×1.
+    choix = [0, 1, 1, 1, 1, 2, 2, 2, 3]
+    for k in choix:
+        electeur = creer_electeur(scrutin, active=True)
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
+
+    with pytest.raises(depouillement.DepouillementRefuse, match="après la clôture"):
+        depouillement.ouvrir(scrutin)
+    with clock.shifted_by(timedelta(days=9)):
+        d = depouillement.ouvrir(scrutin)
+        assert d.bulletins == d.emargements == 9
+        cle = ceremonie.cle_du_bureau(c)
+        chiffres = depouillement._chiffres(d)
+
+        def part_de(nom: str) -> None:
+            h = detenteurs[nom]
+            j = ceremonie.indice(c, h.membre)
+            part = seuil.dechiffrer_partiellement(cle, j, h.x, chiffres, AleaSysteme())
+            depouillement.publier_part(d, h.membre, part.vers_dict())
+
+        part_de("presidente")
+        part_de("delegue-fsu")
+        with pytest.raises(depouillement.DepouillementRefuse, match="2 détenteur"):
+            depouillement.calculer(d)  # t − 1 shares
+        part_de("delegue-unsa")
+        resultat = depouillement.calculer(d)  # exactly t, président + 2 délégués
+        assert resultat["blancs"] == 1
+        assert resultat["exprimes"] == 8
+        assert [(r["sigle"], r["voix"]) for r in resultat["listes"]] == [
+            ("FSU", 4),
+            ("UNSA", 3),
+            ("FO", 1),
+        ]
+        assert resultat["votants"] == 9 and resultat["detenteurs"] == [1, 2, 3]
+        # The count can be run again (art. 14-III): same result.
+        assert depouillement.calculer(d) == resultat
+
+
+def test_une_part_fausse_est_refusee(bureau, scrutin, creer_electeur) -> None:
+    c, detenteurs = _ceremonie_complete(bureau)
+    depot.voter(
+        electeur=creer_electeur(scrutin, active=True),
+        scrutin=scrutin,
+        texte=bulletin_pour(scrutin, 1),
+    )
+    with clock.shifted_by(timedelta(days=9)):
+        d = depouillement.ouvrir(scrutin)
+        h = detenteurs["delegue-fo"]
+        autre = detenteurs["delegue-fsu"]
+        j = ceremonie.indice(c, h.membre)
+        # A share made with another holder's secret does not match this holder's key.
+        fausse = seuil.dechiffrer_partiellement(
+            ceremonie.cle_du_bureau(c),
+            ceremonie.indice(c, autre.membre),
+            autre.x,
+            depouillement._chiffres(d),
+            AleaSysteme(),
+        ).vers_dict()
+        fausse["detenteur"] = j
+        with pytest.raises(depouillement.DepouillementRefuse, match="preuve"):
+            depouillement.publier_part(d, h.membre, fausse)
+
+
+def test_une_ceremonie_exige_un_bureau_conforme_et_une_urne_vide(
+    bureau,
+    scrutin,
+    electeur,
+) -> None:
+    bureau.membres.filter(role=Role.PRESIDENT).update(detenteur_de_cle=False)
+    with pytest.raises(ceremonie.CeremonieRefusee, match="Le président doit détenir une clé"):
+        ceremonie.ouvrir(bureau)
+    bureau.membres.filter(role=Role.PRESIDENT).update(detenteur_de_cle=True)
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    with pytest.raises(ceremonie.CeremonieRefusee, match="Des bulletins sont déjà dans l'urne"):
+        ceremonie.ouvrir(bureau)
+
+
+def test_une_distribution_falsifiee_n_est_pas_publiee(bureau) -> None:
+    c = ceremonie.ouvrir(bureau)
+    detenteurs = [Detenteur(m) for m in bureau.membres.filter(detenteur_de_cle=True)]
+    for d in detenteurs:
+        ceremonie.publier_cle_de_communication(c, d.membre, d.cle_communication)
+    c.refresh_from_db()
+    premier = detenteurs[0]
+    distribution = seuil.distribuer(
+        ceremonie.contexte(c), ceremonie.indice(c, premier.membre), AleaSysteme()
+    ).vers_dict()
+    distribution["engagements"][0], distribution["engagements"][1] = (
+        distribution["engagements"][1],
+        distribution["engagements"][0],
+    )
+    with pytest.raises(ceremonie.CeremonieRefusee, match="ne se vérifient pas"):
+        ceremonie.publier_distribution(c, premier.membre, distribution)
