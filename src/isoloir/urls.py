@@ -13,6 +13,7 @@ urlpatterns = [
     path("portail/", include("isoloir.votecode.urls")),
     path("portail/franceconnect/", include("isoloir.franceconnect.urls")),
     path("", include("isoloir.booth.urls")),
+    path("", include("isoloir.counting.urls")),
     path("captcha/", include("isoloir.votecode.captcha_urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ with the président and two délégués count; fewer are refused; a re-run agree
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin
@@ -60,7 +61,7 @@ def _ceremonie_complete(bureau) -> tuple[object, dict[str, Detenteur]]:
     return c, detenteurs
 
 
-def test_ceremonie_vote_et_depouillement(bureau, scrutin, creer_electeur) -> None:
+def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur) -> None:
     c, detenteurs = _ceremonie_complete(bureau)
     cle_du_scrutin = CleDeScrutin.objects.get(scrutin=scrutin)
     assert cle_du_scrutin.origine == "ceremonie"
@@ -102,6 +103,12 @@ def test_ceremonie_vote_et_depouillement(bureau, scrutin, creer_electeur) -> Non
         assert resultat["votants"] == 9 and resultat["detenteurs"] == [1, 2, 3]
         # The count can be run again (art. 14-III): same result.
         assert depouillement.calculer(d) == resultat
+
+    page = client.get(reverse("counting:resultats", args=[scrutin.campagne.slug, scrutin.code]))
+    texte = page.content.decode()
+    assert page.status_code == 200
+    for attendu in ("<td>9 (100,00 %)</td>", "<td>1</td>", "<td>8</td>", "FSU", "UNSA", "FO"):
+        assert attendu in texte.replace("100.00", "100,00"), attendu
 
 
 def test_une_part_fausse_est_refusee(bureau, scrutin, creer_electeur) -> None:

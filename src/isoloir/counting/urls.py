@@ -1,0 +1,9 @@
+from django.urls import path
+
+from isoloir.counting import views
+
+app_name = "counting"
+
+urlpatterns = [
+    path("resultats/<slug:campagne>/<slug:scrutin>/", views.resultats, name="resultats"),
+]

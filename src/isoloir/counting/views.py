@@ -1,0 +1,28 @@
+"""Public results of a scrutin, once its bureau has computed them."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from isoloir.accounts.pages import rendre_page
+from isoloir.counting.models import Depouillement
+
+
+def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+    depouillement = get_object_or_404(
+        Depouillement.objects.select_related("scrutin__campagne"),
+        scrutin__campagne__slug=campagne,
+        scrutin__code=scrutin,
+    )
+    if depouillement.resultat is None:
+        raise Http404("Les résultats de ce scrutin ne sont pas encore calculés.")
+    resultat = depouillement.resultat
+    inscrits = resultat["inscrits"]
+    return rendre_page(
+        request,
+        "counting/resultats.html",
+        f"Résultats — {depouillement.scrutin.intitule}",
+        scrutin=depouillement.scrutin,
+        depouillement=depouillement,
+        resultat=resultat,
+        participation=100 * resultat["votants"] / inscrits if inscrits else 0,
+    )
