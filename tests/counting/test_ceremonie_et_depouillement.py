@@ -166,3 +166,24 @@ def test_une_distribution_falsifiee_n_est_pas_publiee(bureau) -> None:
     )
     with pytest.raises(ceremonie.CeremonieRefusee, match="ne se vérifient pas"):
         ceremonie.publier_distribution(c, premier.membre, distribution)
+
+
+def test_la_cloture_fige_l_urne_et_l_emargement(bureau, scrutin, creer_electeur) -> None:
+    from isoloir.booth.models import Emargement
+    from isoloir.counting import cloture
+
+    _ceremonie_complete(bureau)
+    for k in (1, 2):
+        electeur = creer_electeur(scrutin, active=True)
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
+    with pytest.raises(cloture.ClotureRefusee, match="fin de sa période de vote"):
+        cloture.clore(scrutin)
+    with clock.shifted_by(timedelta(days=9)):
+        faite = cloture.clore(scrutin)
+        assert (faite.bulletins, faite.emargements) == (2, 2)
+        assert cloture.clore(scrutin) == faite  # once
+        assert cloture.verifier(faite) == []
+        # An émargement altered after the closing stops the count.
+        Emargement.objects.filter(inscription__scrutin=scrutin).first().delete()
+        with pytest.raises(depouillement.DepouillementRefuse, match="L'émargement a changé"):
+            depouillement.ouvrir(scrutin)

@@ -18,7 +18,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.booth.models import Emargement, OrigineCle
 from isoloir.core import clock
-from isoloir.counting import sieges
+from isoloir.counting import cloture, sieges
 from isoloir.counting.ceremonie import CeremonieRefusee, cle_du_bureau, indice
 from isoloir.counting.models import (
     CeremonieDesCles,
@@ -58,10 +58,18 @@ def _chiffres(depouillement: Depouillement) -> list[Chiffre]:
 
 @transaction.atomic
 def ouvrir(scrutin: Scrutin) -> Depouillement:
-    """After the closing: every ballot of the urne checked again against the manifest,
-    then summed choice by choice. Refused if ballots and émargements differ."""
+    """After the closing: the urne and the émargement checked against the closing's
+    fingerprints (the closing is made now if it was not), every ballot checked again
+    against the manifest, then summed choice by choice. Refused if ballots and
+    émargements differ."""
     if fenetre_du_scrutin(scrutin).phase() is not Phase.CLOS:
         raise DepouillementRefuse("Le dépouillement ne s'ouvre qu'après la clôture du scrutin.")
+    ecarts = cloture.verifier(cloture.clore(scrutin))
+    if ecarts:
+        raise DepouillementRefuse(
+            " ".join(ecarts) + " Le dépouillement est arrêté ; consignez l'incident au "
+            "procès-verbal."
+        )
     if Depouillement.objects.filter(scrutin=scrutin).exists():
         raise DepouillementRefuse("Le dépouillement de ce scrutin est déjà ouvert.")
     ceremonie = _ceremonie(scrutin)

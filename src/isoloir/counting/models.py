@@ -197,3 +197,22 @@ class PartDeDepouillement(models.Model):
 
     def __str__(self) -> str:
         return f"Part de {self.membre}"
+
+
+class Cloture(models.Model):
+    """The closing of a scrutin (A17): the urne and the émargement frozen and
+    fingerprinted, so that the count can check it works on exactly what was closed."""
+
+    scrutin = models.OneToOneField(Scrutin, on_delete=models.PROTECT, related_name="cloture_faite")
+    bulletins = models.PositiveIntegerField()
+    emargements = models.PositiveIntegerField()
+    empreinte_urne = models.CharField("empreinte de l'urne", max_length=64)
+    empreinte_emargement = models.CharField("empreinte de l'émargement", max_length=64)
+    faite_le = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "clôture"
+        verbose_name_plural = "clôtures"
+
+    def __str__(self) -> str:
+        return f"Clôture — {self.scrutin}"
