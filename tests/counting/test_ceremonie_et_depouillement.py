@@ -61,7 +61,7 @@ def _ceremonie_complete(bureau) -> tuple[object, dict[str, Detenteur]]:
     return c, detenteurs
 
 
-def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur) -> None:
+def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur, tmp_path) -> None:
     c, detenteurs = _ceremonie_complete(bureau)
     cle_du_scrutin = CleDeScrutin.objects.get(scrutin=scrutin)
     assert cle_du_scrutin.origine == "ceremonie"
@@ -109,6 +109,32 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
     assert page.status_code == 200
     for attendu in ("<td>9 (100,00 %)</td>", "<td>1</td>", "<td>8</td>", "FSU", "UNSA", "FO"):
         assert attendu in texte.replace("100.00", "100,00"), attendu
+    _verifier_le_proces_verbal(client, scrutin, tmp_path)
+
+
+def _verifier_le_proces_verbal(client, scrutin, tmp_path) -> None:
+    import subprocess
+
+    reponse = client.get(
+        reverse("counting:proces_verbal", args=[scrutin.campagne.slug, scrutin.code])
+    )
+    assert reponse["Content-Type"] == "application/pdf"
+    fichier = tmp_path / "pv.pdf"
+    fichier.write_bytes(reponse.content)
+    texte = subprocess.run(
+        ["pdftotext", "-layout", str(fichier), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    for attendu in (
+        "Procès-verbal des opérations de dépouillement",
+        "Inscrits : 9",
+        "Votes blancs : 1",
+        "Suffrages exprimés : 8",
+        "FSU : 4 voix",
+        "Bulletins dans l'urne : 9 ; émargements : 9 (égaux)",
+        "Signatures des membres du bureau de vote",
+        "président :",
+    ):
+        assert attendu in texte, attendu
 
 
 def test_une_part_fausse_est_refusee(bureau, scrutin, creer_electeur) -> None:

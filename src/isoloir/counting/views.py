@@ -1,13 +1,16 @@
 """Public results of a scrutin, once its bureau has computed them."""
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from isoloir.accounts.pages import rendre_page
+from isoloir.counting import pv
 from isoloir.counting.models import Depouillement
 
 
-def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+def _depouillement_calcule(campagne: str, scrutin: str) -> Depouillement:
     depouillement = get_object_or_404(
         Depouillement.objects.select_related("scrutin__campagne"),
         scrutin__campagne__slug=campagne,
@@ -15,7 +18,12 @@ def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse
     )
     if depouillement.resultat is None:
         raise Http404("Les résultats de ce scrutin ne sont pas encore calculés.")
-    resultat = depouillement.resultat
+    return depouillement
+
+
+def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+    depouillement = _depouillement_calcule(campagne, scrutin)
+    resultat: dict[str, Any] = depouillement.resultat or {}
     inscrits = resultat["inscrits"]
     return rendre_page(
         request,
@@ -26,3 +34,10 @@ def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse
         resultat=resultat,
         participation=100 * resultat["votants"] / inscrits if inscrits else 0,
     )
+
+
+def proces_verbal(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
+    depouillement = _depouillement_calcule(campagne, scrutin)
+    reponse = HttpResponse(pv.proces_verbal(depouillement), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="pv-{scrutin}.pdf"'
+    return reponse
