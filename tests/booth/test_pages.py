@@ -239,3 +239,25 @@ def test_un_bulletin_envoye_apres_la_fermeture_de_l_espace_est_explique(
     assert "Votre espace de vote s'est refermé avant l'envoi de votre bulletin" in page
     assert "Saisie du code de vote" in page
     assert Bulletin.objects.count() == 0
+
+
+def test_le_bureau_voit_reassorts_et_incidents(client, electeur, scrutin, creer_electeur) -> None:
+    from django.db import transaction
+
+    from isoloir.votecode import services
+    from isoloir.votecode.models import Origine
+
+    with transaction.atomic():
+        services.emettre(electeur=electeur, origine=Origine.INITIAL)
+        services.emettre(electeur=electeur, origine=Origine.REASSORT)
+        services.emettre(electeur=electeur, origine=Origine.REASSORT)
+    texte = bulletin_pour(scrutin, 1)
+    depot.voter(electeur=creer_electeur(scrutin, active=True), scrutin=scrutin, texte=texte)
+    with pytest.raises(depot.BulletinRefuse):
+        depot.voter(electeur=electeur, scrutin=scrutin, texte=texte)
+    membre = Compte.objects.create_user("president.bv@education.gouv.fr", "x" * 16)
+    membre.user_permissions.add(Permission.objects.get(codename="voir_participation"))
+    client.force_login(membre)
+    page = html.unescape(client.get(reverse("booth:participation")).content.decode())
+    assert "Codes de vote renouvelés par réassort : 2 (1 électeur)" in page
+    assert "Bulletins recopiés refusés : 1" in page

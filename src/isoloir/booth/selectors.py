@@ -79,3 +79,38 @@ def participation(campagne: Campagne, *, parmi: list[int] | None = None) -> list
         n_votants=Count("inscriptions__emargement", distinct=True),
     ).order_by("ordre", "intitule")
     return [Participation(s, s.n_inscrits, s.n_votants) for s in scrutins]
+
+
+@dataclass(frozen=True)
+class Incidents:
+    """What the bureau should know of during the vote (décret art. 12-III), since the
+    campaign opened: renewed codes de vote, refused copies of ballots, votes finished or
+    undone by the recovery, réassorts locked after failed attempts."""
+
+    reassorts: int
+    electeurs_reassortis: int
+    rejeux_refuses: int
+    votes_recuperes: int
+    reassorts_verrouilles: int
+
+
+def incidents(campagne: Campagne) -> Incidents:
+    from django.db.models import F, Sum
+
+    from isoloir.audit.models import Evenement
+    from isoloir.votecode.models import CodeDeVote
+
+    codes = CodeDeVote.objects.filter(
+        electeur__inscriptions__scrutin__campagne=campagne, generation__gt=1
+    ).distinct()
+    depuis = Evenement.objects.filter(horodatage__gte=campagne.ouverture)
+    recuperations = depuis.filter(type="vote.recuperation").values_list("details", flat=True)
+    return Incidents(
+        reassorts=codes.aggregate(n=Sum(F("generation") - 1))["n"] or 0,
+        electeurs_reassortis=codes.count(),
+        rejeux_refuses=depuis.filter(type="vote.rejeu_refuse").count(),
+        votes_recuperes=sum(
+            int(d.get("emargees", 0)) + int(d.get("abandonnees", 0)) for d in recuperations
+        ),
+        reassorts_verrouilles=depuis.filter(type="reassort.verrouille").count(),
+    )

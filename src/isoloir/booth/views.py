@@ -227,5 +227,8 @@ def participation(request: HttpRequest) -> HttpResponse:
         request,
         "booth/participation.html",
         "Participation (bureau de vote)",
-        campagnes=[(c, selectors.participation(c, parmi=visibles)) for c in campagnes],
+        campagnes=[
+            (c, selectors.participation(c, parmi=visibles), selectors.incidents(c))
+            for c in campagnes
+        ],
     )
