@@ -4,7 +4,6 @@ the public board, and the participation page kept to the bureau's members."""
 import html
 import json
 import re
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.core import clock
+from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
@@ -90,11 +90,7 @@ def test_le_pdf_de_l_accuse(dans_l_isoloir, electeur, scrutin, tmp_path) -> None
     )
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "application/pdf"
-    fichier = tmp_path / "accuse.pdf"
-    fichier.write_bytes(reponse.content)
-    texte = subprocess.run(
-        ["pdftotext", "-layout", str(fichier), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    texte = texte_du_pdf(reponse.content, tmp_path)
     assert "Accusé de réception de vote" in texte
     assert "CSA ministériel" in texte
     assert accuse.traceur in texte

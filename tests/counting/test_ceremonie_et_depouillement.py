@@ -15,6 +15,7 @@ from isoloir.counting import ceremonie, depouillement
 from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Role
 from isoloir.crypto import seuil
 from isoloir.crypto.groupe import AleaSysteme
+from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
@@ -113,17 +114,11 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
 
 
 def _verifier_le_proces_verbal(client, scrutin, tmp_path) -> None:
-    import subprocess
-
     reponse = client.get(
         reverse("counting:proces_verbal", args=[scrutin.campagne.slug, scrutin.code])
     )
     assert reponse["Content-Type"] == "application/pdf"
-    fichier = tmp_path / "pv.pdf"
-    fichier.write_bytes(reponse.content)
-    texte = subprocess.run(
-        ["pdftotext", "-layout", str(fichier), "-"], capture_output=True, check=True, text=True
-    ).stdout
+    texte = texte_du_pdf(reponse.content, tmp_path)
     for attendu in (
         "Procès-verbal des opérations de dépouillement",
         "Inscrits : 9",

@@ -192,6 +192,19 @@ def _decrire(violation: dict) -> str:
     return "\n".join(lignes)
 
 
+def tabuler_jusqua(page: Page, selecteur: str, maximum: int = 60) -> None:
+    """Press Tab until ``selecteur`` has the focus, as a keyboard user would."""
+    for _ in range(maximum):
+        page.keyboard.press("Tab")
+        if focalise(page, selecteur):
+            return
+    raise AssertionError(f"{selecteur} n'est jamais atteint au clavier")
+
+
+def focalise(page: Page, selecteur: str) -> bool:
+    return bool(page.locator(selecteur).evaluate("el => el === document.activeElement"))
+
+
 ECRAN_BUREAU = {"width": 1280, "height": 900}
 ECRAN_TELEPHONE = {"width": 390, "height": 844}
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from isoloir.accounts import services
 from isoloir.accounts.models import Electeur
 from isoloir.elections.models import Candidat
-from tests.e2e.conftest import ECRAN_TELEPHONE, Visite
+from tests.e2e.conftest import ECRAN_TELEPHONE, Visite, tabuler_jusqua
 from tests.factories import MOT_DE_PASSE
 from tests.smtp import lien
 
@@ -67,16 +67,6 @@ def lien_activation(electeur, boite, executer_taches, live_server, settings) -> 
     return url
 
 
-def _tabuler_jusqua(page: Page, selecteur: str, maximum: int = 40) -> None:
-    """Press Tab until ``selecteur`` has the focus, as a keyboard user would."""
-    cible = page.locator(selecteur)
-    for _ in range(maximum):
-        page.keyboard.press("Tab")
-        if cible.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"{selecteur} n'est jamais atteint au clavier")
-
-
 def _tabuler_vers(page: Page, selecteur: str) -> None:
     """One Tab must move the focus to ``selecteur``: the tab order follows the form."""
     page.keyboard.press("Tab")
@@ -106,7 +96,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     visite.controler("activation-erreur")
 
     # 3. The right input, with the keyboard only: Tab to each field, type, Enter.
-    _tabuler_jusqua(page, "#id_mot_de_passe")
+    tabuler_jusqua(page, "#id_mot_de_passe")
     page.keyboard.type(MOT_DE_PASSE)
     _tabuler_vers(page, "#id_confirmation")
     page.keyboard.type(MOT_DE_PASSE)
@@ -123,7 +113,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     visite.controler("connexion-compte-active")
 
     # 5. Login, keyboard only.
-    _tabuler_jusqua(page, "#id_email")
+    tabuler_jusqua(page, "#id_email")
     page.keyboard.type("sophie.campodifiori@ac-exemple.fr")
     _tabuler_vers(page, "#id_mot_de_passe")
     page.keyboard.type(MOT_DE_PASSE)

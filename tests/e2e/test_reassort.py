@@ -19,7 +19,7 @@ from isoloir.accounts.models import Electeur
 from isoloir.core import clock
 from isoloir.votecode import services
 from isoloir.votecode.models import Origine
-from tests.e2e.conftest import Visite
+from tests.e2e.conftest import Visite, tabuler_jusqua
 from tests.factories import MOT_DE_PASSE, REPONSE
 from tests.smtp import lien, texte
 
@@ -160,16 +160,6 @@ def _regenerer(visite: Visite, url: str, nom: str) -> str:
 def _absent(page: Page, secret: str) -> None:
     assert secret not in page.locator("body").inner_text(), f"le code est affiché : {page.url}"
     assert secret not in page.evaluate("document.documentElement.textContent")
-
-
-def _tabuler_jusqua(page: Page, selecteur: str, maximum: int = 40) -> None:
-    """Press Tab until ``selecteur`` has the focus, as a keyboard user would."""
-    cible = page.locator(selecteur)
-    for _ in range(maximum):
-        page.keyboard.press("Tab")
-        if cible.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"{selecteur} n'est jamais atteint au clavier")
 
 
 # --- Tests --------------------------------------------------------------------------------
@@ -535,20 +525,20 @@ def test_saisie_du_code_au_clavier(visite: Visite, electeur, code_actuel) -> Non
     page = visite.page
     _se_connecter(visite)
     page.goto(visite.url("/portail/vote/code/"))
-    _tabuler_jusqua(page, "#id_code_de_vote")
+    tabuler_jusqua(page, "#id_code_de_vote")
     page.keyboard.type(code_actuel)
     expect(page.locator("#id_code_de_vote")).to_have_value(code_actuel)
 
     # "Nouvelle image" is a plain button: Enter on it changes the image, not the page.
     cle = page.locator("[data-captcha-cle]")
     avant = cle.input_value()
-    _tabuler_jusqua(page, "[data-captcha-rafraichir]")
+    tabuler_jusqua(page, "[data-captcha-rafraichir]")
     page.keyboard.press("Enter")
     expect(cle).not_to_have_value(avant)
     assert page.url == visite.url("/portail/vote/code/")
     expect(page.locator("#id_code_de_vote")).to_have_value(code_actuel)  # kept
 
-    _tabuler_jusqua(page, "#id_captcha_1")
+    tabuler_jusqua(page, "#id_captcha_1")
     page.keyboard.type("PASSED")
     visite.controler("reassort-clavier-saisie-code")
     page.keyboard.press("Enter")

@@ -22,7 +22,7 @@ from isoloir.crypto.elgamal import dechiffrer
 from isoloir.votecode import services
 from isoloir.votecode.models import Origine
 from tests.cles import cle_privee_de_developpement
-from tests.e2e.conftest import Visite
+from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = [
@@ -81,18 +81,6 @@ def _ouvrir_l_espace(visite: Visite, code: str) -> None:
     page.wait_for_url(ESPACE)
 
 
-def _focalise(page: Page, selecteur: str) -> bool:
-    return bool(page.locator(selecteur).evaluate("el => el === document.activeElement"))
-
-
-def _tabuler_jusqua(page: Page, selecteur: str, maximum: int = 60) -> None:
-    for _ in range(maximum):
-        page.keyboard.press("Tab")
-        if _focalise(page, selecteur):
-            return
-    raise AssertionError(f"{selecteur} n'est jamais atteint au clavier")
-
-
 def _corps_envoyes(page: Page) -> list[tuple[str, str]]:
     corps: list[tuple[str, str]] = []
 
@@ -127,7 +115,7 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
     visite.controler("vote-espace-a-voter")
 
     # --- CSA, keyboard only: choose, reconsider at confirmation, validate. ---------------
-    _tabuler_jusqua(page, f"a[href='/portail/vote/scrutin/{csa.pk}/']")
+    tabuler_jusqua(page, f"a[href='/portail/vote/scrutin/{csa.pk}/']")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/portail/vote/scrutin/{csa.pk}/$"))
     expect(page.locator("#etape-choix")).to_be_visible()
@@ -136,30 +124,30 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
     expect(page.get_by_label("Vote blanc")).to_be_visible()
     visite.controler("vote-isoloir-choix")
 
-    _tabuler_jusqua(page, "#bouton-continuer")
+    tabuler_jusqua(page, "#bouton-continuer")
     page.keyboard.press("Enter")  # nothing chosen yet: a clear message, not a step
     expect(page.locator("#choix-erreur")).to_contain_text("Choisissez une liste")
     visite.controler("vote-isoloir-aucun-choix")
-    assert _focalise(page, "#choix-1")
+    assert focalise(page, "#choix-1")
     page.keyboard.press("Space")  # FSU
     page.keyboard.press("ArrowDown")  # UNSA
     expect(page.locator("#choix-2")).to_be_checked()
-    _tabuler_jusqua(page, "#bouton-continuer")
+    tabuler_jusqua(page, "#bouton-continuer")
     page.keyboard.press("Enter")
     expect(page.locator("#etape-confirmation")).to_be_visible()
-    assert _focalise(page, "#titre-confirmation")
+    assert focalise(page, "#titre-confirmation")
     expect(page.locator("#choix-retenu")).to_have_text("UNSA — UNSA Éducation")
     visite.controler("vote-isoloir-confirmation")
 
-    _tabuler_jusqua(page, "#bouton-modifier")
+    tabuler_jusqua(page, "#bouton-modifier")
     page.keyboard.press("Enter")
     expect(page.locator("#etape-choix")).to_be_visible()
-    assert _focalise(page, "#choix-2")
+    assert focalise(page, "#choix-2")
     page.keyboard.press("ArrowDown")  # SNALC
-    _tabuler_jusqua(page, "#bouton-continuer")
+    tabuler_jusqua(page, "#bouton-continuer")
     page.keyboard.press("Enter")
     expect(page.locator("#choix-retenu")).to_contain_text("SNALC")
-    _tabuler_jusqua(page, "#bouton-valider")
+    tabuler_jusqua(page, "#bouton-valider")
     page.keyboard.press("Enter")
 
     page.wait_for_selector("#traceur")

@@ -19,8 +19,7 @@ def adresse_du_tableau(accuse: Accuse) -> str:
 
 
 def accuse_pdf(accuse: Accuse) -> bytes:
-    texte, mono = polices()
-    gras = "DejaVu-Gras" if texte == "DejaVu" else "Helvetica-Bold"
+    texte, gras, mono = polices()
     tampon = io.BytesIO()
     feuille = Canvas(tampon, pagesize=A4, pageCompression=1)
     feuille.setTitle(f"Accusé de réception de vote — {accuse.scrutin.intitule}")

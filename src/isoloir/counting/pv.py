@@ -38,8 +38,7 @@ def proces_verbal(depouillement: Depouillement) -> bytes:
     scrutin = depouillement.scrutin
     resultat = depouillement.resultat
     cloture = Cloture.objects.filter(scrutin=scrutin).first()
-    texte, mono = polices()
-    gras = "DejaVu-Gras" if texte == "DejaVu" else "Helvetica-Bold"
+    texte, gras, mono = polices()
     tampon = io.BytesIO()
     feuille = Canvas(tampon, pagesize=A4, pageCompression=1)
     feuille.setTitle(f"Procès-verbal — {scrutin.intitule}")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -125,7 +125,15 @@ def _enregistrer(electeurs: list[Electeur], codes: dict[int, str]) -> None:
     )
 
 
-def polices() -> tuple[str, str]:
+class Polices(NamedTuple):
+    texte: str
+    gras: str
+    mono: str
+
+
+def polices() -> Polices:
+    """The fonts of the product's PDFs (notices, receipts, PV): DejaVu, which covers French
+    accents, when the system has it; reportlab's built-in fonts otherwise."""
     if (POLICES / "DejaVuSans.ttf").exists():
         for nom, fichier in (
             ("DejaVu", "DejaVuSans.ttf"),
@@ -134,8 +142,8 @@ def polices() -> tuple[str, str]:
         ):
             if nom not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(nom, str(POLICES / fichier)))
-        return "DejaVu", "DejaVu-Mono"
-    return "Helvetica", "Courier-Bold"
+        return Polices("DejaVu", "DejaVu-Gras", "DejaVu-Mono")
+    return Polices("Helvetica", "Helvetica-Bold", "Courier-Bold")
 
 
 class Imprimeur(Protocol):
@@ -158,8 +166,7 @@ def imprimer_pdf(
     electeurs: list[Electeur],
     codes: dict[int, str],
 ) -> None:
-    texte, mono = polices()
-    gras = "DejaVu-Gras" if texte == "DejaVu" else "Helvetica-Bold"
+    texte, gras, mono = polices()
     provisoire = fichier.with_suffix(".pdf.partiel")
     provisoire.touch(mode=0o600)
     feuille = Canvas(str(provisoire), pagesize=A4)
