@@ -100,34 +100,17 @@
     }
   }
 
-  // --- Small helpers (isoloir-crypto.js keeps these private) ----------------------------
+  // --- Small helpers (shared with isoloir-crypto.js) ------------------------------------
 
   var versHex = I.versHex;
   var depuisHex = I.depuisHex;
+  var estNul = I.estNul;
+  /** s·B; OperationImpossible for a zero scalar. */
+  var base = I.base;
 
-  function concatener(morceaux) {
-    var total = 0;
-    for (var i = 0; i < morceaux.length; i++) total += morceaux[i].length;
-    var sortie = new Uint8Array(total);
-    var position = 0;
-    for (var j = 0; j < morceaux.length; j++) {
-      sortie.set(morceaux[j], position);
-      position += morceaux[j].length;
-    }
-    return sortie;
-  }
-
+  /** Constant-time equality of two byte arrays; false for anything not a Uint8Array. */
   function egaux(a, b) {
-    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
-    var difference = 0;
-    for (var i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
-    return difference === 0;
-  }
-
-  function estNul(octets) {
-    var ou = 0;
-    for (var i = 0; i < octets.length; i++) ou |= octets[i];
-    return ou === 0;
+    return a instanceof Uint8Array && b instanceof Uint8Array && I.egaux(a, b);
   }
 
   function estNeutre(p) {
@@ -153,12 +136,6 @@
 
   function estScalaire(sodium, s) {
     return I.estScalaireCanonique(sodium, s);
-  }
-
-  /** s·B; OperationImpossible for a zero scalar. */
-  function base(sodium, s) {
-    if (estNul(s)) throw new I.OperationImpossible("scalar multiplication of B gives the identity");
-    return sodium.crypto_scalarmult_ristretto255_base(s);
   }
 
   /** s·P; OperationImpossible for any refusal (zero, identity, invalid point). */
