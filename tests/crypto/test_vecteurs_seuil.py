@@ -1,5 +1,5 @@
 """The threshold vectors (``tests/vecteurs/seuil-v1.json``): the committed file is what the
-generator writes, and every vector is recomputed here from the file alone with seuil.py
+generator writes, and every vector is recomputed here from the file alone with the seuil package
 and coffre.py (tests/js/seuil.test.js does the same with isoloir-seuil.js)."""
 
 import dataclasses
@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from isoloir.crypto import coffre, elgamal, vecteurs_seuil
+from isoloir.crypto._vecteurs_communs import AleaFixe, plus_un
 from isoloir.crypto.bulletin import creer_bulletin, json_canonique, lire_manifeste
 from isoloir.crypto.bulletin import verifier_bulletin as lire_bulletin
 from isoloir.crypto.elgamal import Chiffre
-from isoloir.crypto.groupe import AleaDeterministe, scalaire_add, scalaire_de_entier
+from isoloir.crypto.groupe import AleaDeterministe
 from isoloir.crypto.seuil import (
     CleSeuil,
     Contexte,
@@ -49,18 +50,6 @@ from isoloir.crypto.seuil import (
 
 FICHIER = Path(__file__).resolve().parents[1] / "vecteurs" / "seuil-v1.json"
 VECTEURS: dict[str, Any] = json.loads(FICHIER.read_text(encoding="utf-8"))
-
-
-class _AleaFixe:
-    def __init__(self, *scalaires: bytes) -> None:
-        self.reste = list(scalaires)
-
-    def scalaire(self) -> bytes:
-        return self.reste.pop(0)
-
-
-def _plus_un(s: bytes) -> bytes:
-    return scalaire_add(s, scalaire_de_entier(1))
 
 
 def _chiffres(d: list[dict[str, str]]) -> list[Chiffre]:
@@ -137,10 +126,10 @@ def test_ceremonie(v: dict[str, Any]) -> None:
             j = a["destinataire"]
             parts = list(d.parts)
             if a["nature"] == "valeur":
-                assert _plus_un(bytes.fromhex(vd["parts_claires"][j - 1])).hex() == a["part"]
+                assert plus_un(bytes.fromhex(vd["parts_claires"][j - 1])).hex() == a["part"]
                 e = tirages[t + 1 + (j - 1)]
                 parts[j - 1] = chiffrer_part(
-                    contexte, d.detenteur, j, bytes.fromhex(a["part"]), _AleaFixe(e)
+                    contexte, d.detenteur, j, bytes.fromhex(a["part"]), AleaFixe(e)
                 )
             else:
                 chiffre = bytearray(parts[j - 1].chiffre)
@@ -177,7 +166,7 @@ def test_ceremonie(v: dict[str, Any]) -> None:
             AleaDeterministe(bytes.fromhex(vs["graine"])),
         )
         if vs["forgee"]:
-            q = dataclasses.replace(q, preuve=PreuveEgalite(c=q.preuve.c, s=_plus_un(q.preuve.s)))
+            q = dataclasses.replace(q, preuve=PreuveEgalite(c=q.preuve.c, s=plus_un(q.preuve.s)))
         assert q == lue
         plaintes.append(q)
     assert [p.vers_dict() for p in plaintes] == [p["plainte"] for p in v["plaintes"]]

@@ -7,7 +7,11 @@ web server, in the tally tools and in the test-vector generator, and so that a s
 - :mod:`.groupe`: ristretto255, scalars, the hash to a scalar, the random sources (§ 1–2);
 - :mod:`.cles`: the election key (§ 3);
 - :mod:`.elgamal`: exponential ElGamal, homomorphic sum, decryption (§ 5.1, § 6);
-- :mod:`.bulletin`: manifest, ballot, proofs, strict reading, tracker (§ 4–5);
+- :mod:`.manifeste`: the manifest and the election fingerprint (§ 4);
+- :mod:`.preuves`: the 0/1 and sum proofs (§ 5.2–5.3);
+- :mod:`.bulletin`: the ballot, its strict reading and its tracker (§ 5), re-exporting both;
 - :mod:`.tableau`: the public board's fingerprint and its chained statements (§ 7);
-- :mod:`.vecteurs`: the test vectors shared with the JavaScript booth (§ 9).
+- :mod:`.vecteurs`: the test vectors shared with the JavaScript booth (§ 9);
+- :mod:`.seuil`: the bureau's threshold key and decryption (``docs/protocol-seuil.md``),
+  :mod:`.coffre` the key holder's passphrase vault, :mod:`.vecteurs_seuil` their vectors.
 """

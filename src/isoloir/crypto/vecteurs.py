@@ -14,10 +14,10 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from isoloir.crypto import elgamal, tableau
+from isoloir.crypto._vecteurs_communs import REPERTOIRE, FichierDeVecteurs
 from isoloir.crypto.bulletin import (
     CODES,
     BulletinInvalide,
@@ -53,7 +53,7 @@ from isoloir.crypto.groupe import (
     scalaire_mul,
 )
 
-CHEMIN_PAR_DEFAUT = Path(__file__).resolve().parents[3] / "tests" / "vecteurs" / "protocole-v1.json"
+CHEMIN_PAR_DEFAUT = REPERTOIRE / "protocole-v1.json"
 
 DESCRIPTION = (
     "Vecteurs de test du protocole de vote d'Isoloir, version 1 (docs/protocol.md § 9). "
@@ -620,21 +620,10 @@ def generer() -> dict[str, Any]:
     }
 
 
-def texte() -> str:
-    """The vectors file's exact content: pretty JSON, sorted keys, a final newline."""
-    return json.dumps(generer(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def ecrire(chemin: Path = CHEMIN_PAR_DEFAUT) -> Path:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    chemin.write_text(texte(), encoding="utf-8")
-    return chemin
-
-
-def main(arguments: Sequence[str] = ()) -> None:
-    chemin = ecrire(Path(arguments[0]) if arguments else CHEMIN_PAR_DEFAUT)
-    print(f"Vecteurs écrits : {chemin}")
-
+_FICHIER = FichierDeVecteurs(generer, CHEMIN_PAR_DEFAUT)
+texte = _FICHIER.texte
+ecrire = _FICHIER.ecrire
+main = _FICHIER.main
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -1,5 +1,5 @@
 """The test vectors of the threshold protocol (``docs/protocol-seuil.md`` § 11), shared by
-``seuil.py`` and the key holders' browser tool ``isoloir-seuil.js``:
+the ``seuil`` package and the key holders' browser tool ``isoloir-seuil.js``:
 ``tests/vecteurs/seuil-v1.json``.
 
     python -m isoloir.crypto.vecteurs_seuil [PATH]
@@ -13,18 +13,17 @@ the generator checks its own claims as it writes them.
 
 import dataclasses
 import hashlib
-import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from isoloir.crypto import coffre, elgamal
+from isoloir.crypto._vecteurs_communs import REPERTOIRE, AleaFixe, FichierDeVecteurs, plus_un
 from isoloir.crypto.bulletin import VOTE_BLANC, creer_bulletin, json_canonique, manifeste
 from isoloir.crypto.bulletin import verifier_bulletin as lire_bulletin
 from isoloir.crypto.elgamal import Chiffre
-from isoloir.crypto.groupe import AleaDeterministe, B, add, scalaire_add, scalaire_de_entier
+from isoloir.crypto.groupe import AleaDeterministe, B, add
 from isoloir.crypto.seuil import (
     CleSeuil,
     Contexte,
@@ -57,7 +56,7 @@ from isoloir.crypto.seuil import (
     verifier_transcription,
 )
 
-CHEMIN_PAR_DEFAUT = Path(__file__).resolve().parents[3] / "tests" / "vecteurs" / "seuil-v1.json"
+CHEMIN_PAR_DEFAUT = REPERTOIRE / "seuil-v1.json"
 
 DESCRIPTION = (
     "Vecteurs de test du protocole à seuil d'Isoloir, version 1 (docs/protocol-seuil.md "
@@ -85,23 +84,9 @@ def _alea(prefixe: str, role: str, j: int) -> tuple[bytes, AleaDeterministe]:
     return graine, AleaDeterministe(graine)
 
 
-class _AleaFixe:
-    """Gives back the scalars it is given, in order (to re-encrypt with a known ``e``)."""
-
-    def __init__(self, *scalaires: bytes) -> None:
-        self.reste = list(scalaires)
-
-    def scalaire(self) -> bytes:
-        return self.reste.pop(0)
-
-
 def _tirages(graine: bytes, nombre: int) -> list[bytes]:
     alea = AleaDeterministe(graine)
     return [alea.scalaire() for _ in range(nombre)]
-
-
-def _plus_un(s: bytes) -> bytes:
-    return scalaire_add(s, scalaire_de_entier(1))
 
 
 def _inverser_octet(octets: bytes, position: int) -> bytes:
@@ -158,9 +143,9 @@ def _alterer(
     t = contexte.seuil
     honnete = d.parts[j - 1]
     if nature == "valeur":
-        part = _plus_un(evaluer_polynome(tirages[:t], j))
+        part = plus_un(evaluer_polynome(tirages[:t], j))
         e = tirages[t + 1 + (j - 1)]
-        faussee = chiffrer_part(contexte, d.detenteur, j, part, _AleaFixe(e))
+        faussee = chiffrer_part(contexte, d.detenteur, j, part, AleaFixe(e))
         assert faussee.ephemere == honnete.ephemere
         return _remplacer_part(d, j, faussee), {
             "destinataire": j,
@@ -244,7 +229,7 @@ def _ceremonie(nom: str) -> tuple[dict[str, Any], dict[str, Any]]:
         part = distributions[accuse - 1].parts[plaignant - 1]
         q = porter_plainte(contexte, part, privees[plaignant - 1], alea)
         if forgee:
-            q = dataclasses.replace(q, preuve=PreuveEgalite(c=q.preuve.c, s=_plus_un(q.preuve.s)))
+            q = dataclasses.replace(q, preuve=PreuveEgalite(c=q.preuve.c, s=plus_un(q.preuve.s)))
         plaintes.append(q)
         supplementaires.append({"graine": graine.hex(), "forgee": forgee, "plainte": q.vers_dict()})
 
@@ -386,7 +371,7 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
     bonne = dechiffrer_part(contexte, d1.parts[1], z2)
     for nom, valeur, attendu in (
         ("part-juste", bonne, True),
-        ("part-faussee", _plus_un(bonne), False),
+        ("part-faussee", plus_un(bonne), False),
         ("part-d-un-autre-destinataire", dechiffrer_part(contexte, d1.parts[2], privees[2]), False),
     ):
         assert verifier_part(d1.engagements, 2, valeur) is attendu
@@ -433,7 +418,7 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
     for nom, d in (
         (
             "preuve-connaissance-alteree",
-            dataclasses.replace(d1, preuve=PreuveConnaissance(c=preuve.c, s=_plus_un(preuve.s))),
+            dataclasses.replace(d1, preuve=PreuveConnaissance(c=preuve.c, s=plus_un(preuve.s))),
         ),
         ("cle-voyou", dataclasses.replace(d1, engagements=tuple(voyou))),
         ("preuve-d-un-autre-distributeur", dataclasses.replace(d1, preuve=autre.preuve)),
@@ -470,7 +455,7 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
         (
             "dleq-alteree",
             dataclasses.replace(
-                q1, preuves=(PreuveEgalite(c=p0.c, s=_plus_un(p0.s)), *q1.preuves[1:])
+                q1, preuves=(PreuveEgalite(c=p0.c, s=plus_un(p0.s)), *q1.preuves[1:])
             ),
             chiffres,
         ),
@@ -532,7 +517,7 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def code_de_refus(erreur: DechiffrementRefuse) -> str:
-    """The vectors' code for a refused combination, from seuil.py's message."""
+    """The vectors' code for a refused combination, from the seuil package's message."""
     message = str(erreur)
     if message.startswith("duplicate"):
         return "doublon"
@@ -621,21 +606,10 @@ def generer() -> dict[str, Any]:
     }
 
 
-def texte() -> str:
-    """The vectors file's exact content: pretty JSON, sorted keys, a final newline."""
-    return json.dumps(generer(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def ecrire(chemin: Path = CHEMIN_PAR_DEFAUT) -> Path:
-    chemin.parent.mkdir(parents=True, exist_ok=True)
-    chemin.write_text(texte(), encoding="utf-8")
-    return chemin
-
-
-def main(arguments: Sequence[str] = ()) -> None:
-    chemin = ecrire(Path(arguments[0]) if arguments else CHEMIN_PAR_DEFAUT)
-    print(f"Vecteurs écrits : {chemin}")
-
+_FICHIER = FichierDeVecteurs(generer, CHEMIN_PAR_DEFAUT)
+texte = _FICHIER.texte
+ecrire = _FICHIER.ecrire
+main = _FICHIER.main
 
 if __name__ == "__main__":
     main(sys.argv[1:])
