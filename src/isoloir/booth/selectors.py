@@ -4,13 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count
+from django.db.models import Count, F, Sum
 
 from isoloir.accounts.models import Electeur
+from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
 from isoloir.elections import selectors
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.selectors import Fenetre, Phase
+from isoloir.votecode.models import CodeDeVote
 
 
 class Etat(StrEnum):
@@ -95,11 +97,6 @@ class Incidents:
 
 
 def incidents(campagne: Campagne) -> Incidents:
-    from django.db.models import F, Sum
-
-    from isoloir.audit.models import Evenement
-    from isoloir.votecode.models import CodeDeVote
-
     codes = CodeDeVote.objects.filter(
         electeur__inscriptions__scrutin__campagne=campagne, generation__gt=1
     ).distinct()
