@@ -17,7 +17,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)  # the CAPTCHA's French audio
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # tests read the receipts' PDF
-for package in libsodium23 fonts-dejavu-core; do
+# libpango for the PV in PDF/A (WeasyPrint); belenios-tool for bench/depouillement.py,
+# which runs the same election beside the reference implementation.
+for package in libsodium23 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 belenios-tool; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
