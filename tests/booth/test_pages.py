@@ -17,6 +17,7 @@ from isoloir.booth.models import Emargement
 from isoloir.core import clock
 from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
+from tests.second_facteur import verifier_second_facteur
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 
@@ -137,11 +138,14 @@ def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
 def test_la_participation_est_reservee_aux_membres_du_bureau(client, electeur, scrutin) -> None:
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     url = reverse("booth:participation")
+    # The password alone is not enough: the second factor is asked first.
     client.force_login(electeur.compte)
+    assert client.get(url)["Location"].startswith(reverse("accounts:second_facteur_enrolement"))
+    verifier_second_facteur(client, electeur.compte)
     assert client.get(url).status_code == 403
     membre = Compte.objects.create_user("president.bv@education.gouv.fr", "x" * 16)
     membre.user_permissions.add(Permission.objects.get(codename="voir_participation"))
-    client.force_login(membre)
+    verifier_second_facteur(client, membre)
     page = client.get(url).content.decode()
     assert "CSA ministériel" in page
     assert "<td>1</td><td>1</td><td>100,0 %</td>" in page.replace("100.0", "100,0")
@@ -253,7 +257,7 @@ def test_le_bureau_voit_reassorts_et_incidents(client, electeur, scrutin, creer_
         depot.voter(electeur=electeur, scrutin=scrutin, texte=texte)
     membre = Compte.objects.create_user("president.bv@education.gouv.fr", "x" * 16)
     membre.user_permissions.add(Permission.objects.get(codename="voir_participation"))
-    client.force_login(membre)
+    verifier_second_facteur(client, membre)
     page = html.unescape(client.get(reverse("booth:participation")).content.decode())
     assert "Codes de vote renouvelés par réassort : 2 (1 électeur)" in page
     assert "Bulletins recopiés refusés : 1" in page

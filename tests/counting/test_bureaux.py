@@ -11,6 +11,7 @@ from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAu
 from isoloir.counting.services import presents_suffisent, problemes_de_composition
 from tests.counting.conftest import nouveau_compte
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
+from tests.second_facteur import verifier_second_facteur
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 
@@ -110,11 +111,11 @@ def test_un_membre_voit_la_participation_de_son_bureau_seulement(
 ) -> None:
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     ailleurs = creer_scrutin(scrutin.campagne, intitule="CAP des agrégés")
-    client.force_login(bureau.membres.get(role=Role.SECRETAIRE).compte)
+    verifier_second_facteur(client, bureau.membres.get(role=Role.SECRETAIRE).compte)
     page = client.get(reverse("booth:participation")).content.decode()
     assert "CSA ministériel" in page
     assert ailleurs.intitule not in page
-    client.force_login(nouveau_compte("etranger"))
+    verifier_second_facteur(client, nouveau_compte("etranger"))
     assert client.get(reverse("booth:participation")).status_code == 403
 
 

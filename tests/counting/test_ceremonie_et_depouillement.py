@@ -1,7 +1,8 @@
 """The whole life of a bureau's key, server side, with the holders played by the pure
 protocol code as their devices would run it: ceremony (no dealer) → key on the scrutin →
-encrypted votes → closing → decryption shares → result and seats. Exactly t holders
-with the président and two délégués count; fewer are refused; a re-run agrees."""
+seal signed by the président and a délégué before the opening → encrypted votes →
+closing → seal checked → decryption shares → result and seats. Exactly t holders with
+the président and two délégués count; fewer are refused; a re-run agrees."""
 
 from datetime import timedelta
 
@@ -11,14 +12,17 @@ from django.urls import reverse
 from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin
 from isoloir.core import clock
-from isoloir.counting import ceremonie, depouillement
-from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Role
+from isoloir.counting import ceremonie, depouillement, scellement
+from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Role, Scellement
 from isoloir.crypto import seuil
 from isoloir.crypto.groupe import AleaSysteme
 from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
+
+# The scrutin of tests/scrutin_de_vote.py opened an hour ago; the bureau seals before that.
+AVANT_L_OUVERTURE = timedelta(hours=-2)
 
 
 class Detenteur:
@@ -62,16 +66,50 @@ def _ceremonie_complete(bureau) -> tuple[object, dict[str, Detenteur]]:
     return c, detenteurs
 
 
+def signature_de(c, h: Detenteur, empreinte: str) -> dict:
+    """What holder h's device sends to sign the seal: x_j never leaves it."""
+    assert h.x is not None
+    j = ceremonie.indice(c, h.membre)
+    cle = ceremonie.cle_du_bureau(c)
+    return seuil.signer_scellement(cle, j, h.x, bytes.fromhex(empreinte), AleaSysteme()).vers_dict()
+
+
+def _sceller(
+    bureau, c, detenteurs: dict[str, Detenteur], signataires=("presidente", "delegue-fsu")
+) -> Scellement:
+    """Before the opening: the seal proposed, then signed by the président and a délégué."""
+    with clock.shifted_by(AVANT_L_OUVERTURE):
+        s = scellement.proposer(bureau)
+        for nom in signataires:
+            h = detenteurs[nom]
+            s = scellement.signer(bureau, h.membre, signature_de(c, h, s.empreinte))
+    return s
+
+
+def _pret_a_voter(bureau) -> tuple[object, dict[str, Detenteur]]:
+    """Ceremony, then the seal: the scrutin takes ballots."""
+    c, detenteurs = _ceremonie_complete(bureau)
+    s = _sceller(bureau, c, detenteurs)
+    assert s.scelle_le is not None
+    return c, detenteurs
+
+
 def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur, tmp_path) -> None:
+    # 9 voters on the roll before it is sealed: blank ×1, FSU ×4, UNSA ×3, FO ×1.
+    choix = [0, 1, 1, 1, 1, 2, 2, 2, 3]
+    electeurs = [creer_electeur(scrutin, active=True) for _ in choix]
     c, detenteurs = _ceremonie_complete(bureau)
     cle_du_scrutin = CleDeScrutin.objects.get(scrutin=scrutin)
     assert cle_du_scrutin.origine == "ceremonie"
     assert cle_du_scrutin.cle_publique == ceremonie.cle_du_bureau(c).cle_publique.hex()
 
-    # 9 voters: blank ×1, FSU ×4, UNSA ×3, FO ×1.
-    choix = [0, 1, 1, 1, 1, 2, 2, 2, 3]
-    for k in choix:
-        electeur = creer_electeur(scrutin, active=True)
+    # Not sealed yet: the ceremony's key takes no ballot.
+    with pytest.raises(depot.ScrutinNonPret, match="pas encore scellé"):
+        depot.voter(electeur=electeurs[0], scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    s = _sceller(bureau, c, detenteurs)
+    assert s.scelle_le is not None and scellement.verifier(scrutin) == []
+
+    for electeur, k in zip(electeurs, choix, strict=True):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
 
     with pytest.raises(depouillement.DepouillementRefuse, match="après la clôture"):
@@ -133,12 +171,9 @@ def _verifier_le_proces_verbal(client, scrutin, tmp_path) -> None:
 
 
 def test_une_part_fausse_est_refusee(bureau, scrutin, creer_electeur) -> None:
-    c, detenteurs = _ceremonie_complete(bureau)
-    depot.voter(
-        electeur=creer_electeur(scrutin, active=True),
-        scrutin=scrutin,
-        texte=bulletin_pour(scrutin, 1),
-    )
+    electeur = creer_electeur(scrutin, active=True)
+    c, detenteurs = _pret_a_voter(bureau)
+    depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     with clock.shifted_by(timedelta(days=9)):
         d = depouillement.ouvrir(scrutin)
         h = detenteurs["delegue-fo"]
@@ -193,9 +228,9 @@ def test_la_cloture_fige_l_urne_et_l_emargement(bureau, scrutin, creer_electeur)
     from isoloir.booth.models import Emargement
     from isoloir.counting import cloture
 
-    _ceremonie_complete(bureau)
-    for k in (1, 2):
-        electeur = creer_electeur(scrutin, active=True)
+    electeurs = [creer_electeur(scrutin, active=True) for _ in (1, 2)]
+    _pret_a_voter(bureau)
+    for electeur, k in zip(electeurs, (1, 2), strict=True):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
     with pytest.raises(cloture.ClotureRefusee, match="fin de sa période de vote"):
         cloture.clore(scrutin)

@@ -123,7 +123,7 @@ function ceremonie(v) {
 
 test("the file is version 1 and every section is known here", () => {
   assert.equal(vecteurs.version, 1);
-  assert.deepEqual(Object.keys(vecteurs).sort(), ["ceremonies", "coffres", "coffres_refus", "description", "refus", "version"]);
+  assert.deepEqual(Object.keys(vecteurs).sort(), ["ceremonies", "coffres", "coffres_refus", "description", "refus", "scellements", "version"]);
   assert.deepEqual(vecteurs.ceremonies.map((c) => [c.seuil, c.nombre]), [[2, 3], [3, 5]]);
 });
 
@@ -326,4 +326,61 @@ test("loaded as plain scripts after isoloir-crypto.js, it defines the global Iso
   const ctx = Sp.lireContexte(page.sodium, v.contexte);
   const d = Sp.distribuer(page.sodium, ctx, 1, page.IsoloirCrypto.AleaDeterministe(page.sodium, hex(v.distributions[0].graine)));
   assert.equal(JSON.stringify(Sp.versJson(d)), JSON.stringify(S.versJson(S.lireDistribution(v.distributions[0].distribution))));
+});
+
+// --- Seal signatures (§ 14) -------------------------------------------------------------
+
+test("scellements: the content's fingerprint and every holder's signature, byte for byte", () => {
+  const v = vecteurs.scellements;
+  const cle = S.lireCle(sodium, v.cle);
+  assert.equal(I.versHex(cle.empreinte), v.empreinte_cle);
+  assert.equal(I.jsonCanonique(v.contenu, false), v.contenu_canonique);
+  const empreinte = S.empreinteDuContenu(sodium, v.contenu);
+  assert.equal(I.versHex(empreinte), v.empreinte);
+  assert.deepEqual(v.signatures.map((s) => s.detenteur), [1, 2, 3]);
+  for (const vs of v.signatures) {
+    const j = vs.detenteur;
+    assert.equal(I.versHex(S.cleDeVerification(sodium, cle, j)), vs.Y);
+    const alea = I.AleaDeterministe(sodium, hex(vs.graine));
+    const signature = S.signerScellement(sodium, cle, j, hex(vs.x), empreinte, alea);
+    assert.equal(alea.tirages, 1);
+    assert.deepEqual(J(signature), vs.signature, "holder " + j);
+    assert.equal(I.versHex(S.defiScellement(sodium, cle, j, hex(vs.Y), signature.engagement, empreinte)), vs.defi);
+    // What seuil.py wrote verifies here, read strictly from its JSON.
+    assert.ok(S.verifierSignatureScellement(sodium, cle, S.lireSignatureScellement(vs.signature), empreinte));
+  }
+});
+
+test("scellements: the refused signatures are refused, the malformed ones unread", () => {
+  const v = vecteurs.scellements;
+  const cle = S.lireCle(sodium, v.cle);
+  for (const r of v.refus) {
+    assert.equal(r.valide, false);
+    const ok = S.verifierSignatureScellement(sodium, cle, S.lireSignatureScellement(r.signature), hex(r.empreinte));
+    assert.equal(ok, false, r.nom);
+  }
+  assert.ok(v.refus.length >= 8);
+  for (const r of v.format) {
+    assert.throws(() => S.lireSignatureScellement(r.objet), S.FormatInvalide, r.nom);
+  }
+});
+
+test("scellements: a holder signs with x_j, only its own share, and only that message", () => {
+  const v = vecteurs.scellements;
+  const cle = S.lireCle(sodium, v.cle);
+  const x = v.signatures.map((s) => hex(s.x));
+  const alea = I.AleaSysteme(sodium);
+  const m = sodium.randombytes_buf(32);
+  for (let j = 1; j <= 3; j++) {
+    const s = S.signerScellement(sodium, cle, j, x[j - 1], m, alea);
+    assert.ok(S.verifierSignatureScellement(sodium, cle, s, m));
+    assert.ok(S.verifierSignatureScellement(sodium, cle, S.lireSignatureScellement(JSON.parse(JSON.stringify(J(s)))), m));
+    const autre = m.slice();
+    autre[0] ^= 1;
+    assert.equal(S.verifierSignatureScellement(sodium, cle, s, autre), false);
+    assert.equal(S.verifierSignatureScellement(sodium, cle, { ...s, detenteur: (j % 3) + 1 }, m), false);
+    assert.equal(S.verifierSignatureScellement(sodium, cle, { ...s, reponse: plusUn(s.reponse) }, m), false);
+  }
+  assert.throws(() => S.signerScellement(sodium, cle, 2, x[0], m, alea), RangeError);
+  assert.throws(() => S.signerScellement(sodium, cle, 1, x[0], "pas des octets", alea), TypeError);
 });

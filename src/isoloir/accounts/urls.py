@@ -1,6 +1,6 @@
 from django.urls import path
 
-from isoloir.accounts import views
+from isoloir.accounts import views, vues_second_facteur
 
 app_name = "accounts"
 
@@ -17,4 +17,21 @@ urlpatterns = [
     path("assistance-telephonique/", views.assistance_telephonique, name="assistance_telephonique"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    # Second factor of the bureau de vote's members (see accounts/second_facteur.py).
+    path(
+        "second-facteur/",
+        vues_second_facteur.verification,
+        name="second_facteur_verification",
+    ),
+    path(
+        "second-facteur/activation/",
+        vues_second_facteur.enrolement,
+        name="second_facteur_enrolement",
+    ),
+    path("second-facteur/secours/", vues_second_facteur.secours, name="second_facteur_secours"),
+    path(
+        "second-facteur/codes-de-secours/",
+        vues_second_facteur.codes_de_secours,
+        name="second_facteur_codes",
+    ),
 ]

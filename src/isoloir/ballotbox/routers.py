@@ -24,7 +24,7 @@ class UrneRouter:
         return _alias(model)
 
     def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
-        return _alias(type(obj1)) == _alias(type(obj2))
+        return _alias(obj1.__class__) == _alias(obj2.__class__)
 
     def allow_migrate(
         self, db: str, app_label: str, model_name: str | None = None, **hints: Any

@@ -30,7 +30,8 @@ def dossier_des_cles_de_developpement() -> Path:
 
 
 def ceremonie_de_developpement(campagne: Campagne) -> list[Scrutin]:
-    """Give every scrutin of the campaign without a key a development key. Returns the
+    """Give every scrutin of the campaign without a key, and without a bureau de vote to
+    make one, a development key. Returns the
     scrutins keyed now. Each private key is written, mode 0600, before its public key is
     published, so that no published key is ever without its private half."""
     if settings.PRODUCTION:
@@ -41,7 +42,9 @@ def ceremonie_de_developpement(campagne: Campagne) -> list[Scrutin]:
     dossier = dossier_des_cles_de_developpement() / campagne.slug
     dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
     cles_posees = []
-    for scrutin in campagne.scrutins.filter(cle__isnull=True).order_by("ordre", "pk"):
+    # A scrutin counted by a bureau de vote gets its key from that bureau's ceremony only.
+    sans_cle = campagne.scrutins.filter(cle__isnull=True, rattachement_au_bureau__isnull=True)
+    for scrutin in sans_cle.order_by("ordre", "pk"):
         privee, publique = cles.generer_cle(AleaSysteme())
         chemin = dossier / f"{scrutin.code}.json"
         descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

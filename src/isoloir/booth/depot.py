@@ -33,6 +33,7 @@ from isoloir.booth import cles
 from isoloir.booth.mails import TYPE_ACCUSE
 from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
 from isoloir.core import clock, throttle
+from isoloir.counting.scellement import est_scelle
 from isoloir.crypto.bulletin import (
     BulletinInvalide,
     BulletinVerifie,
@@ -153,6 +154,12 @@ def verifier(*, scrutin: Scrutin, texte: str) -> tuple[Manifeste, BulletinVerifi
         raise ScrutinNonPret(
             "Ce scrutin refuse tout bulletin : sa clé vient d'une cérémonie de "
             "développement, interdite en production. Contactez l'assistance."
+        )
+    # A bureau's key opens the vote only once the bureau has sealed the scrutin
+    # (docs/scellement.md): what the voter votes on is then fixed and signed.
+    if manifeste.origine_cle == OrigineCle.CEREMONIE and not est_scelle(scrutin):
+        raise ScrutinNonPret(
+            "Le bureau de vote n'a pas encore scellé ce scrutin : le vote n'est pas ouvert."
         )
     try:
         return manifeste, verifier_bulletin(texte, manifeste)

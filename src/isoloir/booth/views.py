@@ -19,12 +19,14 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.accounts.second_facteur import exige_second_facteur
 from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot, selectors
 from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
+from isoloir.counting import scellement
 from isoloir.counting.services import scrutins_du_membre
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
@@ -186,6 +188,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
         trouve=trouve,
         trop=trop,
         page=page,
+        scellement=scellement.etat_public(objet),
     )
 
 
@@ -210,7 +213,7 @@ def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> Stre
     return reponse
 
 
-@login_required
+@exige_second_facteur  # bureau members only: password and second factor
 def participation(request: HttpRequest) -> HttpResponse:
     """Émargements per scrutin (A11): an account with the permission sees every scrutin;
     a bureau member, those of their bureaus; anybody else, nothing."""

@@ -5,3 +5,9 @@ class CountingConfig(AppConfig):
     name = "isoloir.counting"
     label = "counting"
     verbose_name = "Bureaux de vote et dépouillement"
+
+    def ready(self) -> None:
+        # Nothing a bureau has sealed may change, whichever path writes (docs/scellement.md).
+        from isoloir.counting import signals
+
+        signals.connecter()

@@ -18,7 +18,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.booth.models import Emargement, OrigineCle
 from isoloir.core import clock
-from isoloir.counting import cloture, sieges
+from isoloir.counting import cloture, scellement, sieges
 from isoloir.counting.ceremonie import CeremonieRefusee, cle_du_bureau, indice
 from isoloir.counting.models import (
     CeremonieDesCles,
@@ -29,7 +29,7 @@ from isoloir.counting.models import (
 from isoloir.counting.services import presents_suffisent
 from isoloir.crypto import seuil
 from isoloir.crypto.bulletin import BulletinInvalide, verifier_bulletin
-from isoloir.crypto.elgamal import Chiffre, somme
+from isoloir.crypto.elgamal import Chiffre, somme_des_choix
 from isoloir.elections.models import Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 
@@ -72,6 +72,14 @@ def ouvrir(scrutin: Scrutin) -> Depouillement:
         )
     if Depouillement.objects.filter(scrutin=scrutin).exists():
         raise DepouillementRefuse("Le dépouillement de ce scrutin est déjà ouvert.")
+    # The seal is checked again before anything is counted (docs/scellement.md).
+    ecarts_du_scellement = scellement.verifier(scrutin)
+    if ecarts_du_scellement:
+        raise DepouillementRefuse(
+            "Scellement rompu ou absent : "
+            + " ".join(ecarts_du_scellement)
+            + " Le dépouillement est arrêté ; consignez l'incident au procès-verbal."
+        )
     ceremonie = _ceremonie(scrutin)
     cle = cle_du_bureau(ceremonie)
     manifeste = manifeste_du_scrutin(scrutin)
@@ -98,14 +106,10 @@ def ouvrir(scrutin: Scrutin) -> Depouillement:
             f"L'urne contient {bulletins} bulletins pour {emargements} émargements : le "
             "dépouillement est arrêté ; consignez l'incident au procès-verbal."
         )
-    sommes = (
-        [
-            {"alpha": s.alpha.hex(), "beta": s.beta.hex()}
-            for s in (somme(chiffres) for chiffres in par_choix)
-        ]
-        if bulletins
-        else []
-    )
+    sommes = [
+        {"alpha": s.alpha.hex(), "beta": s.beta.hex()}
+        for s in (somme_des_choix(chiffres) for chiffres in par_choix)
+    ]
     graine = hashlib.sha256(
         json.dumps([ceremonie.empreinte, sommes], sort_keys=True).encode()
     ).hexdigest()
@@ -157,15 +161,12 @@ def calculer(depouillement: Depouillement) -> dict[str, Any]:
     if manque:
         raise DepouillementRefuse("Dépouillement impossible : " + " ".join(manque))
     listes = list(scrutin.listes.order_by("ordre").prefetch_related("candidats"))
-    if depouillement.bulletins:
-        decomptes = seuil.combiner(
-            cle_du_bureau(ceremonie),
-            _chiffres(depouillement),
-            [seuil.PartDechiffrement.depuis_dict(p.contenu) for p in parts],
-            depouillement.bulletins,
-        )
-    else:
-        decomptes = tuple(0 for _ in range(len(listes) + 1))
+    decomptes = seuil.combiner(
+        cle_du_bureau(ceremonie),
+        _chiffres(depouillement),
+        [seuil.PartDechiffrement.depuis_dict(p.contenu) for p in parts],
+        depouillement.bulletins,
+    )
     if sum(decomptes) != depouillement.bulletins:
         raise DepouillementRefuse("Les voix déchiffrées ne font pas le nombre de bulletins.")
     blancs, voix = decomptes[0], decomptes[1:]

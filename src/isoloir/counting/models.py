@@ -216,3 +216,28 @@ class Cloture(models.Model):
 
     def __str__(self) -> str:
         return f"Clôture — {self.scrutin}"
+
+
+class Scellement(models.Model):
+    """The seal of a bureau (issue 5 § 3): before the vote opens, a fingerprint of what the
+    vote runs on (software, rolls, candidate lists, windows, keys), signed by the président
+    and at least one délégué with their key shares (docs/scellement.md). Once sealed,
+    nothing it covers may change; it is checked again before the count."""
+
+    bureau = models.OneToOneField(
+        BureauDeVote, on_delete=models.CASCADE, related_name="scellement", verbose_name="bureau"
+    )
+    contenu = models.JSONField("contenu scellé")
+    # SHA-256 (hex) of the canonical JSON of ``contenu``: the message the holders sign.
+    empreinte = models.CharField("empreinte du scellement", max_length=64)
+    # SignatureScellement.vers_dict() of each holder who signed, in signing order.
+    signatures = models.JSONField(default=list)
+    propose_le = models.DateTimeField("proposé le")
+    scelle_le = models.DateTimeField("scellé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "scellement"
+        verbose_name_plural = "scellements"
+
+    def __str__(self) -> str:
+        return f"Scellement — {self.bureau}"

@@ -1,117 +1,479 @@
-"""The procès-verbal of a scrutin's count (A18, E04): participation, votes and seats per
-list, elected candidates, the checks of the closing, and the bureau's signature block.
+"""The procès-verbal of a scrutin's count (A18, E04) and the figures of its results page.
 
-Made with reportlab like the notices and receipts. (PDF/A needs WeasyPrint, not yet a
-dependency: see the closing note of the bureau de vote issue.)"""
+``releve`` gathers everything once: participation, votes and seats per list, quotient,
+drawing of lots, elected candidates, the checks (seal, closing, ballots against
+émargements, the seats re-computed), the key holders whose shares were used, the
+incidents of the vote and the bureau's members. The results page and the PV show that same
+``Releve``, so they can never disagree.
 
-import io
+``proces_verbal`` renders it as PDF/A-3b with WeasyPrint (archival, art. 16 / A19): every
+font embedded (DejaVu from the system), an sRGB output intent, XMP metadata. The rendering
+reads only the template, the stylesheet next to this file and the font files: the URL
+fetcher refuses anything else, so a PV never depends on the network or on what a page
+could point at.
+"""
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import cm
-from reportlab.pdfgen.canvas import Canvas
 
-from isoloir.counting.models import Cloture, Depouillement, MembreDuBureau, Role
-from isoloir.elections.models import Candidat
-from isoloir.votecode.notices import polices
+from isoloir.booth import selectors as selecteurs_du_vote
+from isoloir.core import clock
+from isoloir.counting import scellement, sieges
+from isoloir.counting.models import (
+    BureauDeVote,
+    CeremonieDesCles,
+    Cloture,
+    Depouillement,
+    MembreDuBureau,
+    Role,
+    Scellement,
+)
+from isoloir.elections.models import Candidat, ListeCandidats, Scrutin
+from isoloir.elections.selectors import Fenetre, fenetre_du_scrutin
+from isoloir.votecode.notices import POLICES
+
+FEUILLE_DE_STYLE = Path(__file__).resolve().parent / "static" / "counting" / "pv.css"
+# The faces the stylesheet uses, embedded from the system's DejaVu (fonts-dejavu-core).
+FACES = (
+    ("PV", "normal", "normal", "DejaVuSans.ttf"),
+    ("PV", "bold", "normal", "DejaVuSans-Bold.ttf"),
+    ("PV", "normal", "italic", "DejaVuSans-Oblique.ttf"),
+    ("PV Mono", "normal", "normal", "DejaVuSansMono.ttf"),
+)
 
 
-def elus(depouillement: Depouillement) -> list[tuple[str, list[Candidat]]]:
-    """Per list, its first candidates in rank order, as many as its seats."""
-    resultat = depouillement.resultat or {}
-    return [
-        (
-            ligne["sigle"],
-            list(Candidat.objects.filter(liste_id=ligne["id"]).order_by("rang")[: ligne["sieges"]]),
+# ---------------------------------------------------------------------------------------
+# Formatting: French figures, the same on the page and in the PDF.
+
+
+def nombre(n: int) -> str:
+    """1 400 000, digits grouped by no-break spaces as Django's French locale does
+    (``floatformat:"0g"`` in the templates)."""
+    return f"{n:,}".replace(",", "\xa0")
+
+
+def pourcentage(partie: int, tout: int) -> str:
+    return f"{100 * partie / tout:.2f} %".replace(".", ",") if tout else "—"
+
+
+def _decimal(valeur: Fraction) -> str:
+    return f"{float(valeur):,.2f}".replace(",", "\xa0").replace(".", ",")
+
+
+def date_longue(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return formats.date_format(timezone.localtime(moment), "l j F Y à H\\hi")
+
+
+# ---------------------------------------------------------------------------------------
+# What the PV and the results page show.
+
+
+@dataclass(frozen=True)
+class LigneDeListe:
+    liste: ListeCandidats
+    voix: int
+    sieges: int
+    part: str  # of the suffrages exprimés, formatted
+    elus: list[Candidat]
+
+    @property
+    def organisation(self) -> str:
+        if self.liste.union:
+            return f"{self.liste.denomination} ({self.liste.union})"
+        return self.liste.denomination
+
+
+@dataclass(frozen=True)
+class TirageConsigne:
+    """One drawing of lots, with the sigles instead of the list ids for a reader."""
+
+    numero: int
+    en_lice: list[str]
+    identifiants: list[str]  # « 12 = FSU »: how the hashed text names the lists
+    gagnante: str
+    message: str
+    empreinte: str
+
+
+@dataclass(frozen=True)
+class EtatDuScellement:
+    """The bureau's seal and its check: verified when sealed and ``ecarts`` is empty."""
+
+    scelle: bool
+    empreinte: str
+    scelle_le: datetime | None
+    signe_par: list[str]  # « président : nom (détenteur n° 1) », in signing order
+    ecarts: list[str]
+
+    @property
+    def verifie(self) -> bool:
+        return self.scelle and not self.ecarts
+
+
+@dataclass(frozen=True)
+class Signataire:
+    membre: MembreDuBureau
+    nom: str
+    qualite: str
+    liste: str
+
+    @property
+    def qualite_et_nom(self) -> str:
+        return f"{self.qualite} : {self.nom}"
+
+
+@dataclass(frozen=True)
+class Releve:
+    depouillement: Depouillement
+    scrutin: Scrutin
+    bureau: BureauDeVote | None
+    fenetre: Fenetre
+    cloture: Cloture | None
+    inscrits: int
+    votants: int
+    blancs: int
+    exprimes: int
+    listes: list[LigneDeListe]
+    quotient: Fraction | None
+    vacants: int
+    tirage_au_sort: bool
+    tirages: list[TirageConsigne]
+    departage_aux_voix: list[str]  # sigles tied on the average, settled by their votes
+    detenteurs: list[Signataire]
+    indices_detenteurs: list[int]
+    scellement: EtatDuScellement
+    incidents: selecteurs_du_vote.Incidents
+    signataires: list[Signataire]
+    ecarts: list[str] = field(default_factory=list)  # checks of the count itself that failed
+
+    # Formatted figures, so that the templates hold no arithmetic.
+    @property
+    def participation(self) -> str:
+        return pourcentage(self.votants, self.inscrits)
+
+    @property
+    def quotient_affiche(self) -> str:
+        if self.quotient is None:
+            return "sans objet (aucun suffrage exprimé)"
+        if self.quotient.denominator == 1:
+            return nombre(self.quotient.numerator)
+        return (
+            f"{_decimal(self.quotient)} ({nombre(self.exprimes)} suffrages exprimés / "
+            f"{self.scrutin.sieges_titulaires} sièges)"
         )
-        for ligne in resultat.get("listes", [])
+
+    @property
+    def sieges_attribues(self) -> int:
+        return sum(ligne.sieges for ligne in self.listes)
+
+    @property
+    def listes_avec_elus(self) -> list[LigneDeListe]:
+        return [ligne for ligne in self.listes if ligne.sieges]
+
+    @property
+    def bulletins_egaux(self) -> bool:
+        return self.depouillement.bulletins == self.depouillement.emargements
+
+    @property
+    def bulletins_et_emargements(self) -> str:
+        d = self.depouillement
+        egalite = "égaux" if self.bulletins_egaux else "ÉCART"
+        return (
+            f"Bulletins dans l'urne : {nombre(d.bulletins)} ; émargements : "
+            f"{nombre(d.emargements)} ({egalite})"
+        )
+
+    @property
+    def somme_verifiee(self) -> bool:
+        """A18: exprimés + blancs, counted electronically, equal the émargements."""
+        return self.exprimes + self.blancs == self.votants
+
+    @property
+    def conforme(self) -> bool:
+        return (
+            self.bulletins_egaux
+            and self.somme_verifiee
+            and not self.ecarts
+            and self.scellement.verifie
+        )
+
+
+def _entier(resultat: dict[str, Any], cle: str) -> int:
+    return int(resultat.get(cle) or 0)
+
+
+def _bureau(scrutin: Scrutin) -> BureauDeVote | None:
+    return BureauDeVote.objects.filter(rattachements__scrutin=scrutin).first()
+
+
+def _signataires(bureau: BureauDeVote | None) -> list[Signataire]:
+    """Every member, président first, then secrétaire, then délégués in the lists' order."""
+    if bureau is None:
+        return []
+    rang = {Role.PRESIDENT: 0, Role.SECRETAIRE: 1, Role.DELEGUE: 2}
+    membres = sorted(
+        bureau.membres.select_related("compte", "liste"),
+        key=lambda m: (rang.get(Role(m.role), 3), m.liste.ordre if m.liste else 0, m.pk),
+    )
+    return [
+        Signataire(
+            membre=m,
+            nom=m.compte.nom_affiche or m.compte.email,
+            qualite=m.get_role_display(),
+            liste=m.liste.sigle if m.liste else "",
+        )
+        for m in membres
     ]
 
 
-def _date(moment: object) -> str:
-    return formats.date_format(timezone.localtime(moment), "l j F Y à H\\hi")  # type: ignore[arg-type]
+def _detenteurs(
+    bureau: BureauDeVote | None, indices: Sequence[int], signataires: list[Signataire]
+) -> list[Signataire]:
+    """The key holders whose shares were combined: index j is the ceremony's j-th holder."""
+    ceremonie = CeremonieDesCles.objects.filter(bureau=bureau).first() if bureau else None
+    if ceremonie is None:
+        return []
+    par_id = {s.membre.pk: s for s in signataires}
+    ordre: list[int] = list(ceremonie.detenteurs)
+    return [par_id[ordre[j - 1]] for j in indices if 0 < j <= len(ordre) and ordre[j - 1] in par_id]
+
+
+def _scellement(
+    bureau: BureauDeVote | None, scrutin: Scrutin, signataires: list[Signataire], *, frais: bool
+) -> EtatDuScellement:
+    """The seal of the scrutin's bureau and what breaks it. ``frais``: recompute the check
+    now (the PV); otherwise the public board's check of the last minutes (the results page,
+    which anyone may load: the check reads the whole roll)."""
+    if frais:
+        ecarts = scellement.verifier(bureau if bureau is not None else scrutin)
+    else:
+        public = scellement.etat_public(scrutin)
+        ecarts = public.ecarts if public else scellement.verifier(scrutin)
+    sceau = Scellement.objects.filter(bureau=bureau, scelle_le__isnull=False).first()
+    if sceau is None:
+        return EtatDuScellement(False, "", None, [], ecarts)
+    ordre: list[int] = []
+    if bureau is not None and (c := CeremonieDesCles.objects.filter(bureau=bureau).first()):
+        ordre = list(c.detenteurs)
+    par_id = {s.membre.pk: s for s in signataires}
+    signe_par = []
+    for signature in sceau.signatures:
+        j = signature.get("detenteur") if isinstance(signature, dict) else None
+        membre = par_id.get(ordre[j - 1]) if isinstance(j, int) and 0 < j <= len(ordre) else None
+        qui = membre.qualite_et_nom if membre else "détenteur inconnu"
+        signe_par.append(f"{qui} (détenteur n° {j})")
+    return EtatDuScellement(True, sceau.empreinte, sceau.scelle_le, signe_par, ecarts)
+
+
+def _repartition(
+    scrutin: Scrutin, lignes: list[dict[str, Any]], graine: str
+) -> sieges.Repartition | None:
+    """The seats computed again from the recorded votes (art. 14-III), for the quotient
+    and the drawing's texts. None without a count to redo."""
+    candidats = {
+        liste.pk: liste.candidats.count()
+        for liste in scrutin.listes.filter(pk__in=[ligne["id"] for ligne in lignes])
+    }
+    try:
+        return sieges.repartir(
+            [
+                sieges.Liste(
+                    identifiant=str(ligne["id"]),
+                    voix=int(ligne["voix"]),
+                    candidats=candidats.get(ligne["id"], 0),
+                )
+                for ligne in lignes
+            ],
+            scrutin.sieges_titulaires,
+            graine=bytes.fromhex(graine),
+        )
+    except ValueError:
+        return None
+
+
+def releve(depouillement: Depouillement, *, scellement_frais: bool = True) -> Releve:
+    """Everything the PV and the results page show, from the recorded result.
+    ``scellement_frais``: check the seal again now rather than read the board's recent
+    check (see ``_scellement``)."""
+    if depouillement.resultat is None:
+        raise ValueError("Le résultat n'est pas encore calculé.")
+    resultat: dict[str, Any] = depouillement.resultat
+    scrutin = depouillement.scrutin
+    bureau = _bureau(scrutin)
+    lignes: list[dict[str, Any]] = list(resultat.get("listes", []))
+    exprimes = _entier(resultat, "exprimes")
+    listes_par_id = {
+        liste.pk: liste
+        for liste in scrutin.listes.filter(
+            pk__in=[ligne["id"] for ligne in lignes]
+        ).prefetch_related("candidats")
+    }
+    listes = []
+    for ligne in lignes:
+        liste = listes_par_id[ligne["id"]]
+        # The titulaires are the first candidates in the list's order, one per seat.
+        rangs = sorted(liste.candidats.all(), key=lambda c: c.rang)
+        listes.append(
+            LigneDeListe(
+                liste=liste,
+                voix=int(ligne["voix"]),
+                sieges=int(ligne["sieges"]),
+                part=pourcentage(int(ligne["voix"]), exprimes),
+                elus=rangs[: int(ligne["sieges"])],
+            )
+        )
+    ecarts = []
+    repartition = _repartition(scrutin, lignes, depouillement.graine)
+    if repartition is None or any(
+        repartition.sieges.get(str(ligne["id"])) != int(ligne["sieges"]) for ligne in lignes
+    ):
+        ecarts.append(
+            "La répartition des sièges recalculée à partir des voix ne redonne pas les "
+            "sièges consignés."
+        )
+    sigle = {str(pk): liste.sigle for pk, liste in listes_par_id.items()}
+    egalite = repartition.egalite if repartition else None
+    tirages = [
+        TirageConsigne(
+            numero=t.numero,
+            en_lice=[sigle.get(i, i) for i in t.listes],
+            identifiants=[f"{i} = {sigle.get(i, i)}" for i in t.listes],
+            gagnante=sigle.get(t.gagnante, t.gagnante),
+            message=t.message,
+            empreinte=t.empreinte,
+        )
+        for t in (egalite.tirages if egalite else ())
+    ]
+    signataires = _signataires(bureau)
+    indices = [int(j) for j in resultat.get("detenteurs", [])]
+    return Releve(
+        depouillement=depouillement,
+        scrutin=scrutin,
+        bureau=bureau,
+        fenetre=fenetre_du_scrutin(scrutin),
+        cloture=Cloture.objects.filter(scrutin=scrutin).first(),
+        inscrits=_entier(resultat, "inscrits"),
+        votants=_entier(resultat, "votants"),
+        blancs=_entier(resultat, "blancs"),
+        exprimes=exprimes,
+        listes=listes,
+        quotient=repartition.quotient if repartition else None,
+        vacants=_entier(resultat, "vacants"),
+        tirage_au_sort=bool(resultat.get("tirage_au_sort")),
+        tirages=tirages,
+        departage_aux_voix=[sigle.get(i, i) for i in egalite.listes]
+        if egalite and egalite.departage == "voix"
+        else [],
+        detenteurs=_detenteurs(bureau, indices, signataires),
+        indices_detenteurs=indices,
+        scellement=_scellement(bureau, scrutin, signataires, frais=scellement_frais),
+        # The participation page's reading of the vote's incidents (campaign-wide).
+        incidents=selecteurs_du_vote.incidents(scrutin.campagne),
+        signataires=signataires,
+        ecarts=ecarts,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The PDF/A.
+
+
+def _racines_permises() -> tuple[Path, ...]:
+    return (FEUILLE_DE_STYLE.parent, POLICES.resolve())
+
+
+def _polices_css() -> str:
+    regles = []
+    for famille, graisse, style, fichier in FACES:
+        chemin = POLICES / fichier
+        if chemin.exists():
+            regles.append(
+                f'@font-face {{ font-family: "{famille}"; font-weight: {graisse}; '
+                f'font-style: {style}; src: url("{chemin.as_uri()}"); }}'
+            )
+    return "\n".join(regles)
+
+
+def _recuperateur() -> Any:
+    """A WeasyPrint URL fetcher that serves only local files under the stylesheet's folder
+    and the font folder; any other address stops the rendering."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class RecuperateurLocal(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            adresse = urlsplit(url)
+            if adresse.scheme == "file" and adresse.netloc in ("", "localhost"):
+                chemin = Path(url2pathname(adresse.path)).resolve()
+                if any(chemin.is_relative_to(racine) for racine in _racines_permises()):
+                    return URLFetcherResponse(url, chemin.read_bytes())
+            raise FatalURLFetchingError(f"Ressource refusée dans le procès-verbal : {url}")
+
+    return RecuperateurLocal()
 
 
 def proces_verbal(depouillement: Depouillement) -> bytes:
-    if depouillement.resultat is None:
-        raise ValueError("Le résultat n'est pas encore calculé.")
-    scrutin = depouillement.scrutin
-    resultat = depouillement.resultat
-    cloture = Cloture.objects.filter(scrutin=scrutin).first()
-    texte, gras, mono = polices()
-    tampon = io.BytesIO()
-    feuille = Canvas(tampon, pagesize=A4, pageCompression=1)
-    feuille.setTitle(f"Procès-verbal — {scrutin.intitule}")
-    feuille.setAuthor("Isoloir")
-    _, hauteur = A4
-    y = hauteur - 2.5 * cm
+    """The PV of the count as PDF/A-3b bytes."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    def ligne(contenu: str, police: str = texte, taille: float = 10, saut: float = 0.55) -> None:
-        nonlocal y
-        if y < 2.5 * cm:
-            feuille.showPage()
-            y = hauteur - 2.5 * cm
-        feuille.setFont(police, taille)
-        feuille.drawString(2 * cm, y, contenu)
-        y -= saut * cm
+    contenu = releve(depouillement)
+    etabli_le = clock.now()
+    html = render_to_string(
+        "counting/pv.html",
+        {
+            "r": contenu,
+            "etabli_le": etabli_le,
+            "etabli_le_iso": etabli_le.isoformat(timespec="seconds"),
+        },
+    )
+    recuperateur = _recuperateur()
+    polices = FontConfiguration()
+    feuilles = [
+        CSS(string=_polices_css(), font_config=polices, url_fetcher=recuperateur),
+        CSS(
+            filename=str(FEUILLE_DE_STYLE),
+            font_config=polices,
+            url_fetcher=recuperateur,
+        ),
+    ]
+    document = HTML(
+        string=html, base_url=FEUILLE_DE_STYLE.parent.as_uri() + "/", url_fetcher=recuperateur
+    )
+    pdf = document.write_pdf(
+        stylesheets=feuilles,
+        font_config=polices,
+        pdf_variant="pdf/a-3b",
+        # Tagged: a screen reader reads the PV's headings and tables as such.
+        pdf_tags=True,
+    )
+    assert pdf is not None
+    return bytes(pdf)
 
-    ligne("Procès-verbal des opérations de dépouillement", gras, 15, 0.8)
-    ligne(f"{scrutin.campagne.nom} — {scrutin.intitule}", gras, 11, 0.9)
-    inscrits, votants = resultat["inscrits"], resultat["votants"]
-    taux = 100 * votants / inscrits if inscrits else 0
-    for libelle, valeur in (
-        ("Inscrits", inscrits),
-        ("Votants (émargements)", f"{votants} ({taux:.2f} %)".replace(".", ",")),
-        ("Votes blancs", resultat["blancs"]),
-        ("Suffrages exprimés", resultat["exprimes"]),
-        ("Sièges de titulaires", scrutin.sieges_titulaires),
-    ):
-        ligne(f"{libelle} : {valeur}")
-    y -= 0.3 * cm
-    ligne("Voix et sièges par liste", gras, 11, 0.7)
-    for liste in resultat["listes"]:
-        ligne(f"{liste['sigle']} : {liste['voix']} voix, {liste['sieges']} siège(s)")
-    if resultat["vacants"]:
-        ligne(f"Sièges restés vacants : {resultat['vacants']}")
-    if resultat["tirage_au_sort"]:
-        ligne(f"Tirage au sort consigné, graine : {depouillement.graine}", mono, 8)
-    y -= 0.3 * cm
-    ligne("Élus titulaires", gras, 11, 0.7)
-    for sigle, candidats in elus(depouillement):
-        for candidat in candidats:
-            ligne(
-                f"{sigle} — {candidat.rang}. {candidat.civilite} {candidat.nom} {candidat.prenoms}"
-            )
-    y -= 0.3 * cm
-    ligne("Contrôles", gras, 11, 0.7)
-    ligne(
-        f"Bulletins dans l'urne : {depouillement.bulletins} ; émargements : "
-        f"{depouillement.emargements} (égaux)"
-    )
-    if cloture is not None:
-        ligne(
-            f"Clôture le {_date(cloture.faite_le)} ; empreintes vérifiées à l'ouverture du "
-            "dépouillement :"
-        )
-        ligne(f"urne {cloture.empreinte_urne}", mono, 8, 0.45)
-        ligne(f"émargement {cloture.empreinte_emargement}", mono, 8, 0.45)
-    ligne(
-        f"Dépouillement calculé le {_date(depouillement.calcule_le)} par les détenteurs de "
-        f"clé n° {', '.join(str(d) for d in resultat['detenteurs'])}."
-    )
-    y -= 0.3 * cm
-    ligne("Observations et incidents :", gras, 11, 2.0)
-    ligne("Signatures des membres du bureau de vote", gras, 11, 0.9)
-    membres = (
-        MembreDuBureau.objects.filter(bureau__rattachements__scrutin=scrutin)
-        .select_related("compte", "liste")
-        .order_by("role", "pk")
-    )
-    for membre in membres:
-        qualite = membre.get_role_display()
-        if membre.role == Role.DELEGUE and membre.liste is not None:
-            qualite += f" ({membre.liste.sigle})"
-        ligne(f"{qualite} : {membre.compte.nom_affiche or membre.compte.email}", texte, 10, 1.1)
-    feuille.showPage()
-    feuille.save()
-    return tampon.getvalue()
+
+# The PV is public and takes about a second of CPU to make (bench/pv.py): a download serves
+# the one made in the last minutes, as the public board does for the seal's check.
+DUREE_DU_PV_EN_CACHE = 120
+
+
+def proces_verbal_recent(depouillement: Depouillement) -> bytes:
+    """The PV made at most ``DUREE_DU_PV_EN_CACHE`` seconds ago, or a new one. The key
+    follows the result's computation time, so a count run again is never served stale."""
+    calcule_le = depouillement.calcule_le.isoformat() if depouillement.calcule_le else ""
+    cle = f"counting:pv:{depouillement.pk}:{calcule_le}"
+    contenu: bytes | None = cache.get(cle)
+    if contenu is None:
+        contenu = proces_verbal(depouillement)
+        cache.set(cle, contenu, DUREE_DU_PV_EN_CACHE)
+    return contenu

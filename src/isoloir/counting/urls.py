@@ -1,6 +1,6 @@
 from django.urls import path
 
-from isoloir.counting import views
+from isoloir.counting import views, vues_archive, vues_bureau
 
 app_name = "counting"
 
@@ -10,5 +10,20 @@ urlpatterns = [
         "resultats/<slug:campagne>/<slug:scrutin>/proces-verbal.pdf",
         views.proces_verbal,
         name="proces_verbal",
+    ),
+    path("resultats/<slug:campagne>/archive.zip", vues_archive.archive, name="archive"),
+    path("bureau/", vues_bureau.espace, name="espace"),
+    path("bureau/<int:bureau_id>/", vues_bureau.tableau_de_bord, name="bureau"),
+    path(
+        "bureau/<int:bureau_id>/ceremonie/ouvrir/",
+        vues_bureau.ouvrir_ceremonie,
+        name="ouvrir_ceremonie",
+    ),
+    path("bureau/<int:bureau_id>/ceremonie/", vues_bureau.page_ceremonie, name="ceremonie"),
+    path("bureau/<int:bureau_id>/scellement/", vues_bureau.page_scellement, name="scellement"),
+    path(
+        "bureau/<int:bureau_id>/depouillement/<int:scrutin_id>/",
+        vues_bureau.page_depouillement,
+        name="depouillement",
     ),
 ]

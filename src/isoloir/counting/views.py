@@ -1,6 +1,4 @@
-"""Public results of a scrutin, once its bureau has computed them."""
-
-from typing import Any
+"""Public results of a scrutin, once its bureau has computed them, and their PV."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,21 +21,20 @@ def _depouillement_calcule(campagne: str, scrutin: str) -> Depouillement:
 
 def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     depouillement = _depouillement_calcule(campagne, scrutin)
-    resultat: dict[str, Any] = depouillement.resultat or {}
-    inscrits = resultat["inscrits"]
+    # The seal as the public board last checked it: this page is public and frequent.
+    releve = pv.releve(depouillement, scellement_frais=False)
     return rendre_page(
         request,
         "counting/resultats.html",
         f"Résultats — {depouillement.scrutin.intitule}",
         scrutin=depouillement.scrutin,
         depouillement=depouillement,
-        resultat=resultat,
-        participation=100 * resultat["votants"] / inscrits if inscrits else 0,
+        r=releve,
     )
 
 
 def proces_verbal(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     depouillement = _depouillement_calcule(campagne, scrutin)
-    reponse = HttpResponse(pv.proces_verbal(depouillement), content_type="application/pdf")
+    reponse = HttpResponse(pv.proces_verbal_recent(depouillement), content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="pv-{scrutin}.pdf"'
     return reponse

@@ -34,6 +34,19 @@ def additionner(a: Chiffre, b: Chiffre) -> Chiffre:
     return Chiffre(alpha=add(a.alpha, b.alpha), beta=add(a.beta, b.beta))
 
 
+# The sum of no ballot, for a scrutin nobody voted in: the trivial encryption of 0. No
+# ballot may hold it (a ciphertext's α is never the identity), but the threshold
+# decryption takes it (its factor is the identity, with no proof) and the count gives 0.
+SOMME_DE_RIEN = Chiffre(alpha=NEUTRE, beta=NEUTRE)
+
+
+def somme_des_choix(chiffres: Iterable[Chiffre]) -> Chiffre:
+    """The sum of one choice's ciphertexts over the urne; :data:`SOMME_DE_RIEN` for an
+    empty urne."""
+    liste = list(chiffres)
+    return somme(liste) if liste else SOMME_DE_RIEN
+
+
 def somme(chiffres: Iterable[Chiffre]) -> Chiffre:
     """The component-wise sum. An empty input has no ciphertext to stand for it (the
     identity pair is no ciphertext the protocol accepts): ValueError."""

@@ -30,11 +30,13 @@ from isoloir.crypto.seuil import (
     DechiffrementRefuse,
     Depouillement,
     Distribution,
+    FormatInvalide,
     PartChiffree,
     PartDechiffrement,
     PartIndechiffrable,
     PreuveConnaissance,
     PreuveEgalite,
+    SignatureScellement,
     Transcription,
     chiffrer_part,
     cle_de_detenteur,
@@ -43,16 +45,20 @@ from isoloir.crypto.seuil import (
     combiner_facteurs,
     dechiffrer_part,
     dechiffrer_partiellement,
+    defi_scellement,
     distribuer,
+    empreinte_du_contenu,
     etablir_cle,
     evaluer_polynome,
     generer_cle_communication,
     plainte_fondee,
     porter_plainte,
     recevoir,
+    signer_scellement,
     verifier_distribution,
     verifier_part,
     verifier_part_dechiffrement,
+    verifier_signature_scellement,
     verifier_transcription,
 )
 
@@ -349,6 +355,7 @@ def _ceremonie(nom: str) -> tuple[dict[str, Any], dict[str, Any]]:
         "chiffres": chiffres,
         "parts": parts_dechiffrement,
         "maximum": maximum,
+        "x": x,
     }
     return vecteur, interne
 
@@ -530,6 +537,143 @@ def code_de_refus(erreur: DechiffrementRefuse) -> str:
     raise ValueError(f"unknown refusal: {message}")
 
 
+# --- Seals (§ 14) ---------------------------------------------------------------------------
+
+DESCRIPTION_SCELLEMENTS = (
+    "Signatures de scellement (docs/protocol-seuil.md § 14) avec les parts x_j de la "
+    "cérémonie 2-sur-3 : `contenu` (ce que le bureau scelle, forme de "
+    "src/isoloir/counting/scellement.py), son JSON canonique UTF-8 et son SHA-256 "
+    "`empreinte` (le message signé) ; pour chaque détenteur : graine, tirage w, Y_j, défi c "
+    "et signature. `refus` : signature et message altérés, tous invalides ; `format` : "
+    "objets que la lecture stricte refuse."
+)
+
+# What a bureau seals, in the shape the server writes (fixed values: only the shape and
+# the bytes matter to another implementation).
+_CONTENU_SCELLE: dict[str, Any] = {
+    "version": 1,
+    "campagne": "ep2026",
+    "bureau": {"nom": "BV du CSA ministériel", "seuil": 2},
+    "logiciel": {"version": "0.1.0", "empreinte": "00" * 32, "fichiers": 252},
+    "scrutins": [
+        {
+            "code": "csa-men",
+            "intitule": "CSA ministériel — Éducation nationale",
+            "type": "CSA",
+            "perimetre": "Ministère",
+            "manifeste": "33" * 32,
+            "ouverture": "2026-12-01T08:00:00Z",
+            "cloture": "2026-12-08T16:00:00Z",
+            "sieges_titulaires": 15,
+            "sieges_suppleants": 15,
+            "origine_cle": "ceremonie",
+            "liste_electorale": {"empreinte": "11" * 32, "inscrits": 9},
+            "listes": "22" * 32,
+        }
+    ],
+}
+
+
+def _scellements(interne: dict[str, Any]) -> dict[str, Any]:
+    cle: CleSeuil = interne["cle"]
+    x: dict[int, bytes] = interne["x"]
+    contenu = {
+        **_CONTENU_SCELLE,
+        "cle": {"empreinte": cle.empreinte.hex(), "cle_publique": cle.cle_publique.hex()},
+    }
+    contenu["scrutins"] = [
+        {**s, "cle_publique": cle.cle_publique.hex()} for s in contenu["scrutins"]
+    ]
+    canonique = json_canonique(contenu, ascii=False)
+    empreinte = empreinte_du_contenu(contenu)
+    assert empreinte == hashlib.sha256(canonique.encode("utf-8")).digest()
+    signatures = []
+    par_detenteur: dict[int, SignatureScellement] = {}
+    for j in sorted(x):
+        graine, alea = _alea("", "scellement", j)
+        signature = signer_scellement(cle, j, x[j], empreinte, alea)
+        assert alea.tirages == 1
+        assert verifier_signature_scellement(cle, signature, empreinte)
+        y_j = cle.cle_de_verification(j)
+        par_detenteur[j] = signature
+        signatures.append(
+            {
+                "detenteur": j,
+                "x": x[j].hex(),
+                "Y": y_j.hex(),
+                "graine": graine.hex(),
+                "w": _tirages(graine, 1)[0].hex(),
+                "defi": defi_scellement(cle, j, y_j, signature.engagement, empreinte).hex(),
+                "signature": signature.vers_dict(),
+            }
+        )
+
+    s1 = par_detenteur[1]
+    autre_message = empreinte_du_contenu({**contenu, "campagne": "ep2027"})
+    refus = []
+    for nom, signature, message in (
+        ("autre-message", s1, autre_message),
+        ("message-tronque", s1, empreinte[:-1]),
+        ("autre-detenteur", dataclasses.replace(s1, detenteur=2), empreinte),
+        ("detenteur-hors-cle", dataclasses.replace(s1, detenteur=4), empreinte),
+        ("detenteur-zero", dataclasses.replace(s1, detenteur=0), empreinte),
+        ("reponse-alteree", dataclasses.replace(s1, reponse=plus_un(s1.reponse)), empreinte),
+        ("engagement-altere", dataclasses.replace(s1, engagement=add(s1.engagement, B)), empreinte),
+        ("engagement-neutre", dataclasses.replace(s1, engagement=bytes(32)), empreinte),
+        (
+            "reponse-non-reduite",
+            dataclasses.replace(s1, reponse=(2**255 - 1).to_bytes(32, "little")),
+            empreinte,
+        ),
+        (
+            "signature-d-un-autre-detenteur",
+            dataclasses.replace(par_detenteur[2], detenteur=1),
+            empreinte,
+        ),
+    ):
+        assert not verifier_signature_scellement(cle, signature, message), nom
+        refus.append(
+            {
+                "nom": nom,
+                "signature": signature.vers_dict(),
+                "empreinte": message.hex(),
+                "valide": False,
+            }
+        )
+
+    bonne = s1.vers_dict()
+    format_refus = []
+    for nom, objet in (
+        ("cle-manquante", {"detenteur": 1, "engagement": bonne["engagement"]}),
+        ("cle-en-trop", {**bonne, "c": bonne["reponse"]}),
+        ("detenteur-texte", {**bonne, "detenteur": "1"}),
+        ("detenteur-booleen", {**bonne, "detenteur": True}),
+        ("detenteur-negatif", {**bonne, "detenteur": -1}),
+        ("engagement-court", {**bonne, "engagement": bonne["engagement"][:-2]}),
+        ("reponse-majuscules", {**bonne, "reponse": bonne["reponse"].upper()}),
+        ("pas-un-objet", [1, bonne["engagement"], bonne["reponse"]]),
+    ):
+        try:
+            SignatureScellement.depuis_dict(objet)
+        except FormatInvalide:
+            pass
+        else:
+            raise AssertionError(nom)
+        format_refus.append({"nom": nom, "objet": objet})
+
+    return {
+        "description": DESCRIPTION_SCELLEMENTS,
+        "cle": cle.vers_dict(),
+        "empreinte_cle": cle.empreinte.hex(),
+        "contenu": contenu,
+        "contenu_canonique": canonique,
+        "empreinte": empreinte.hex(),
+        "signatures": signatures,
+        "refus": refus,
+        "format": format_refus,
+    }
+
+
 # --- Passphrase vaults --------------------------------------------------------------------
 
 _PHRASE_NFD = "Le cheval e\u0301cluse « No\u0308el » 2026"
@@ -593,6 +737,7 @@ def _coffres(x: bytes, z: bytes) -> tuple[list[dict[str, Any]], list[dict[str, A
 def generer() -> dict[str, Any]:
     petite, interne = _ceremonie("2-sur-3")
     grande, _ = _ceremonie("3-sur-5")
+    scellements = _scellements(interne)
     x1 = bytes.fromhex(petite["receptions"][0]["cle_de_detenteur"])
     z1 = bytes.fromhex(petite["communication"][0]["z"])
     coffres, coffres_refus = _coffres(x1, z1)
@@ -603,6 +748,7 @@ def generer() -> dict[str, Any]:
         "refus": _refus(interne),
         "coffres": coffres,
         "coffres_refus": coffres_refus,
+        "scellements": scellements,
     }
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -11,12 +13,48 @@ from isoloir.accounts import services
 from isoloir.accounts.admin import message_activation
 from isoloir.accounts.models import Electeur
 from isoloir.core.requests import client_ip
+from isoloir.counting.signals import refus_de_modification, refus_de_suppression
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.elections.roll_import import importer_liste_electorale
 
 
-class ScrutinInline(admin.TabularInline):
+class FormulaireScelle(forms.ModelForm):
+    """A change to what a bureau has sealed is refused here, next to the form, rather than
+    by the pre_save receiver (counting/signals.py) as a server error."""
+
+    def _post_clean(self) -> None:
+        # After Django's own _post_clean, self.instance holds the form's new values.
+        super()._post_clean()  # type: ignore[misc]
+        message = refus_de_modification(self.instance)
+        if message:
+            self.add_error(None, message)
+
+
+class FormsetScelle(forms.BaseInlineFormSet):
+    """An inline row of a sealed object ticked for deletion is refused with the message."""
+
+    def clean(self) -> None:
+        super().clean()
+        for formulaire in self.deleted_forms:
+            if formulaire.instance.pk is not None:
+                message = refus_de_suppression(formulaire.instance)
+                if message:
+                    raise forms.ValidationError(message)
+
+
+class ProtegeParLeScellement:
+    """Sealed objects keep no delete button (the pre_delete receiver refuses anyway)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and refus_de_suppression(obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class ScrutinInline(ProtegeParLeScellement, admin.TabularInline):
     model = Scrutin
+    form = FormulaireScelle
+    formset = FormsetScelle
     extra = 0
     fields = [
         "ordre",
@@ -45,6 +83,7 @@ class ImportListeElectoraleForm(forms.Form):
 
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
+    form = FormulaireScelle
     list_display = ["nom", "ouverture", "cloture"]
     prepopulated_fields = {"slug": ["nom"]}
     inlines = [ScrutinInline]
@@ -99,15 +138,18 @@ class CampagneAdmin(admin.ModelAdmin):
         )
 
 
-class ListeInline(admin.TabularInline):
+class ListeInline(ProtegeParLeScellement, admin.TabularInline):
     model = ListeCandidats
+    form = FormulaireScelle
+    formset = FormsetScelle
     extra = 0
     fields = ["ordre", "sigle", "denomination", "union", "profession_de_foi"]
     show_change_link = True
 
 
 @admin.register(Scrutin)
-class ScrutinAdmin(admin.ModelAdmin):
+class ScrutinAdmin(ProtegeParLeScellement, admin.ModelAdmin):
+    form = FormulaireScelle
     list_display = [
         "intitule",
         "type",
@@ -121,13 +163,16 @@ class ScrutinAdmin(admin.ModelAdmin):
     inlines = [ListeInline]
 
 
-class CandidatInline(admin.TabularInline):
+class CandidatInline(ProtegeParLeScellement, admin.TabularInline):
     model = Candidat
+    form = FormulaireScelle
+    formset = FormsetScelle
     extra = 0
 
 
 @admin.register(ListeCandidats)
-class ListeCandidatsAdmin(admin.ModelAdmin):
+class ListeCandidatsAdmin(ProtegeParLeScellement, admin.ModelAdmin):
+    form = FormulaireScelle
     list_display = ["sigle", "denomination", "scrutin", "ordre"]
     list_filter = ["scrutin__campagne", "scrutin"]
     search_fields = ["sigle", "denomination", "union"]
@@ -135,7 +180,8 @@ class ListeCandidatsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(admin.ModelAdmin):
+class InscriptionAdmin(ProtegeParLeScellement, admin.ModelAdmin):
+    form = FormulaireScelle
     list_display = ["electeur", "scrutin"]
     list_filter = ["scrutin__campagne", "scrutin"]
     search_fields = ["electeur__nom_naissance", "electeur__nom_usage", "electeur__compte__email"]

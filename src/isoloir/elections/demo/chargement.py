@@ -117,7 +117,9 @@ def _enregistrer(objet: models.Model, **exclusions: Any) -> None:
     objet.save()
 
 
-def _charger_campagne(*, maintenant: datetime, ouverture_dans: timedelta) -> Campagne:
+def _charger_campagne(
+    *, maintenant: datetime, ouverture_dans: timedelta, duree_du_vote: timedelta
+) -> Campagne:
     # Whole minutes read better on the portal ("à 14h05"); rounding down keeps a
     # window opening "now" already open.
     ouverture = (maintenant + ouverture_dans).astimezone(UTC).replace(second=0, microsecond=0)
@@ -125,7 +127,7 @@ def _charger_campagne(*, maintenant: datetime, ouverture_dans: timedelta) -> Cam
     campagne.nom = NOM
     campagne.edito = EDITO
     campagne.ouverture = ouverture
-    campagne.cloture = ouverture + DUREE_DU_VOTE
+    campagne.cloture = ouverture + duree_du_vote
     _enregistrer(campagne)
     return campagne
 
@@ -313,12 +315,14 @@ def charger_campagne_demo(
     *,
     maintenant: datetime,
     ouverture_dans: timedelta,
+    duree_du_vote: timedelta = DUREE_DU_VOTE,
     graine: int = 2026,
     url_base: str | None = None,
 ) -> IdentifiantsDemo:
     """Load (or reload) the demo campaign and return the showcase credentials.
 
-    The vote opens at ``maintenant + ouverture_dans`` and lasts 8 days. ``url_base``
+    The vote opens at ``maintenant + ouverture_dans`` and lasts ``duree_du_vote`` (8 days
+    unless the demo is asked for a whole election in one sitting). ``url_base``
     prefixes the activation links (default ``ISOLOIR_BASE_URL``).
     """
     url_base = (url_base or settings.ISOLOIR_BASE_URL).rstrip("/")
@@ -337,7 +341,9 @@ def charger_campagne_demo(
         )
         par_empreinte = {electeur.numen_empreinte: electeur for electeur in connus}
         par_email = {electeur.compte.email: electeur for electeur in connus}
-        campagne = _charger_campagne(maintenant=maintenant, ouverture_dans=ouverture_dans)
+        campagne = _charger_campagne(
+            maintenant=maintenant, ouverture_dans=ouverture_dans, duree_du_vote=duree_du_vote
+        )
         scrutins = _charger_scrutins(campagne=campagne, graine=graine)
         inscriptions = []
         for modele in modeles:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock
+from isoloir.counting.scellement import est_scelle
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.elections.roll_import.lecture import (
     CHAMPS_D_IDENTITE,
@@ -23,6 +24,14 @@ from isoloir.elections.roll_import.lecture import (
     texte_du_flux,
 )
 from isoloir.elections.roll_import.rapport import RapportImport
+
+
+class ListeScellee(Exception):
+    """The import would change the roll of a scrutin its bureau has sealed."""
+
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = codes
 
 
 def importer_liste_electorale(
@@ -88,6 +97,16 @@ def importer_liste_electorale(
                         inscriptions_ajoutees=rapport.inscriptions_ajoutees,
                         inscriptions_retirees=rapport.inscriptions_retirees,
                     )
+        except ListeScellee as refus:
+            rapport = RapportImport(simulation=simulation, encodage=encodage)
+            rapport.signaler(
+                0,
+                "",
+                "La liste électorale de "
+                + ", ".join(refus.codes)
+                + " est scellée par le bureau de vote : elle ne peut plus changer. Rien n'a "
+                "été enregistré.",
+            )
         except IntegrityError:
             # Someone changed an account between our checks and our writes: all was undone.
             rapport = RapportImport(simulation=simulation, encodage=encodage)
@@ -178,6 +197,8 @@ def _appliquer(
     emails_modifies: list[Compte] = []
     a_inscrire: list[Inscription] = []
     a_retirer: list[int] = []
+    # The scrutins whose roll this batch changes: a sealed one refuses the whole import.
+    touches: set[int] = set()
     for ligne in lignes:
         electeur = electeurs.get(ligne.empreinte)
         if electeur is None:
@@ -207,6 +228,15 @@ def _appliquer(
             rapport.electeurs_mis_a_jour += 1
         else:
             rapport.electeurs_inchanges += 1
+        touches.update(ajouts)
+        touches.update(s for s, pk in actuelles.items() if pk in retraits)
+    for ligne in nouveaux:
+        touches.update(ligne.scrutin_ids)
+    scelles = sorted(s for s in touches if est_scelle(s))
+    if scelles:
+        raise ListeScellee(
+            list(Scrutin.objects.filter(pk__in=scelles).values_list("code", flat=True))
+        )
     if not ecrire:
         return
 

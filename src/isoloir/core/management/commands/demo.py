@@ -1,9 +1,14 @@
-"""``isoloir demo [--port 8000] [--opens-in DURATION] [--no-serve]``.
+"""``isoloir demo [--port 8000] [--opens-in DURATION] [--lasts DURATION] [--no-serve]``.
 
 One command from a bare checkout to a portal one can click through: migrate both
 databases, load the demo campaign, print the credentials of the showcase voters (also
 written to ``demo-credentials.json`` in the data folder), then serve like
 ``isoloir serve``.
+
+The ministerial CSA is counted by a bureau de vote whose three key holders make its key
+in their browsers; ``--opens-in 20m --lasts 20m`` gives them time for the ceremony and
+the sealing, then a short vote, so that the whole election, count and minutes included,
+fits in one sitting. The other scrutins get development keys and can be voted on at once.
 
 When Node.js and the FranceConnect test peer of the repository (tools/oidc-provider, its
 node_modules installed) are there, the demo also runs that peer on the next port with the
@@ -16,6 +21,7 @@ import os
 import re
 import secrets
 import shutil
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,7 @@ from isoloir.accounts.models import Civilite, Electeur
 from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
 from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
+from isoloir.counting.demo import MembreDemo, charger_bureau_demo
 from isoloir.elections.demo import (
     DUREE_LIEN_ACTIVATION,
     ElecteurDemo,
@@ -39,6 +46,7 @@ from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
 from isoloir.elections.models import Campagne
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
+SCRUTIN_DU_BUREAU = "csa-men"
 FICHIER_IDENTITES_FC = "franceconnect-demo.json"
 FC_CLIENT_ID = "isoloir-demo"
 MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
@@ -130,16 +138,30 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--lasts",
+            default="8d",
+            metavar="DURÉE",
+            help=(
+                "Durée du vote (8d par défaut ; 20m pour dérouler toute l'élection, "
+                "dépouillement compris, en une séance)."
+            ),
+        )
+        parser.add_argument(
             "--no-serve",
             action="store_true",
             help="Charger la démonstration sans lancer le serveur.",
         )
 
-    def handle(self, *args: Any, port: int, opens_in: str, no_serve: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, port: int, opens_in: str, lasts: str, no_serve: bool, **options: Any
+    ) -> None:
         if settings.PRODUCTION:
             # It creates a superuser whose password is in the source code.
             raise CommandError("isoloir demo est refusé avec ISOLOIR_ENV=production.")
         ouverture_dans = lire_duree(opens_in)
+        duree_du_vote = lire_duree(lasts)
+        if duree_du_vote <= timedelta(0):
+            raise CommandError("La durée du vote doit être positive (--lasts 20m, 8d…).")
         url = adresse_url(HOTE, port)
         # The links we print must point at the port we are about to serve on.
         url_base = os.environ.get("ISOLOIR_BASE_URL") or url
@@ -148,11 +170,16 @@ class Command(BaseCommand):
             call_command("migrate", database=base, interactive=False, verbosity=0)
         self.stdout.write("Chargement de la campagne de démonstration…")
         identifiants = charger_campagne_demo(
-            maintenant=clock.now(), ouverture_dans=ouverture_dans, url_base=url_base
+            maintenant=clock.now(),
+            ouverture_dans=ouverture_dans,
+            duree_du_vote=duree_du_vote,
+            url_base=url_base,
         )
-        # Until the bureau de vote's key ceremony exists, the demo's scrutins get keys from
-        # the development ceremony, whose private halves stay in a file of the data folder.
-        cles = ceremonie_de_developpement(Campagne.objects.get(slug=SLUG_DEMO))
+        campagne = Campagne.objects.get(slug=SLUG_DEMO)
+        bureau = charger_bureau_demo(campagne, campagne.scrutins.get(code=SCRUTIN_DU_BUREAU))
+        # The other scrutins get keys from the development ceremony, whose private halves
+        # stay in a file of the data folder, so that they can be voted on at once.
+        cles = ceremonie_de_developpement(campagne)
         if cles:
             self.stdout.write(
                 f"Clés de DÉVELOPPEMENT posées sur {len(cles)} scrutin(s) (jamais en production)."
@@ -161,11 +188,14 @@ class Command(BaseCommand):
         donnees = {
             "portail": f"{url_base}/portail/",
             "back_office": f"{url_base}/back-office/",
+            "bureau_de_vote": f"{url_base}/bureau/",
             **identifiants.en_json(),
+            "membres_du_bureau": [asdict(m) for m in bureau],
         }
         ecrire_secret(chemin, json.dumps(donnees, ensure_ascii=False, indent=2) + "\n")
         pair = None if no_serve else self._preparer_franceconnect(identifiants, port, url_base)
         self._afficher(identifiants, url_base, chemin)
+        self._afficher_bureau(bureau, url_base)
         if pair is not None:
             self.stdout.write(f"FranceConnect de démonstration : {adresse_url(HOTE, port + 1)}")
             self.stdout.write(
@@ -249,6 +279,29 @@ class Command(BaseCommand):
         if boite:
             ecrire(f"Courriels envoyés : fichiers .eml dans {boite}")
         ecrire(f"Ces informations sont aussi dans {chemin}")
+        ecrire("")
+
+    def _afficher_bureau(self, membres: list[MembreDemo], url: str) -> None:
+        ecrire = self.stdout.write
+        ecrire(self.style.MIGRATE_HEADING(f"Bureau de vote du CSA ministériel : {url}/bureau/"))
+        ecrire(
+            "  Le président et deux délégués détiennent une clé (seuil : 3). Chacun crée la "
+            "sienne dans son navigateur,"
+        )
+        ecrire(
+            "  puis le bureau scelle l'élection avant l'ouverture, et dépouille après la "
+            "clôture. Second facteur :"
+        )
+        ecrire("  le code à 6 chiffres d'une application TOTP réglée sur le secret ci-dessous")
+        ecrire("  (ou : oathtool --totp -b SECRET).")
+        for m in membres:
+            cle = ", détient une clé" if m.detenteur_de_cle else ""
+            liste = f" ({m.liste})" if m.liste else ""
+            ecrire("")
+            ecrire(f"  {m.role}{liste}{cle}")
+            ecrire(f"    e-mail            : {m.email}")
+            ecrire(f"    mot de passe      : {m.mot_de_passe}")
+            ecrire(f"    secret TOTP       : {m.secret_totp}")
         ecrire("")
 
     def _afficher_electeur(self, e: ElecteurDemo) -> None:

@@ -46,6 +46,7 @@
   var ETIQUETTE_CLE = "isoloir/v1/seuil/cle";
   var ETIQUETTE_DECHIFFREMENT = "isoloir/v1/seuil/dechiffrement";
   var ETIQUETTE_COFFRE = "isoloir/v1/seuil/coffre";
+  var ETIQUETTE_SCELLEMENT = "isoloir/v1/seuil/scellement";
 
   var MAX_DETENTEURS = 255;
   var MAX_IDENTIFIANT = 256;
@@ -655,6 +656,55 @@
     });
   }
 
+  // --- Seal signature (§ 14) ------------------------------------------------------------
+
+  /** m = SHA-256(UTF-8(canonical JSON of the sealed content)): the signed message. */
+  function empreinteDuContenu(sodium, contenu) {
+    return sodium.crypto_hash_sha256(I.encoderPartie(I.jsonCanonique(contenu, false)));
+  }
+
+  /** c = Hs("isoloir/v1/seuil/scellement", F, j, Y_j, R, m). */
+  function defiScellement(sodium, cle, j, Yj, R, empreinte) {
+    return I.hacherEnScalaire(sodium, ETIQUETTE_SCELLEMENT, cle.empreinte, j, Yj, R, empreinte);
+  }
+
+  /** Holder j signs the seal's fingerprint with its share x: one draw (w). RangeError if
+   * x is not the share whose public key is Y_j. */
+  function signerScellement(sodium, cle, j, x, empreinte, alea) {
+    var Yj = cleDeVerification(sodium, cle, j);
+    if (!estScalaire(sodium, x) || !egaux(foisB(sodium, x), Yj)) {
+      throw new RangeError("x is not the key share of holder " + j);
+    }
+    if (!(empreinte instanceof Uint8Array)) throw new TypeError("the signed fingerprint is a Uint8Array");
+    var w = alea.scalaire();
+    var R = base(sodium, w);
+    var c = defiScellement(sodium, cle, j, Yj, R, empreinte);
+    return {
+      detenteur: j,
+      engagement: R,
+      reponse: sodium.crypto_core_ristretto255_scalar_add(w, sodium.crypto_core_ristretto255_scalar_mul(c, x)),
+    };
+  }
+
+  /** Public data only, in the order of seuil.py: the index, R a valid non-identity point,
+   * s a reduced scalar, Y_j not the identity, then s·B = R + c·Y_j. */
+  function verifierSignatureScellement(sodium, cle, signature, empreinte) {
+    if (!signature || !estIndice(signature.detenteur, cle.contexte.nombre)) return false;
+    if (!(empreinte instanceof Uint8Array)) return false;
+    if (!estPoint(sodium, signature.engagement) || !estScalaire(sodium, signature.reponse)) return false;
+    var Yj = cleDeVerification(sodium, cle, signature.detenteur);
+    if (estNul(Yj)) return false;
+    var c = defiScellement(sodium, cle, signature.detenteur, Yj, signature.engagement, empreinte);
+    var attendu;
+    try {
+      attendu = add(sodium, signature.engagement, fois(sodium, c, Yj));
+    } catch (erreur) {
+      if (erreur instanceof I.OperationImpossible) return false;
+      throw erreur;
+    }
+    return egaux(foisB(sodium, signature.reponse), attendu);
+  }
+
   // --- JSON -----------------------------------------------------------------------------
 
   /** Uint8Array → lowercase hex, recursively (Maps are not JSON: refused). */
@@ -779,6 +829,17 @@
           preuve: of.preuve === null ? null : lirePreuve(of.preuve, ou + ".facteurs[" + k + "].preuve"),
         };
       }),
+    };
+  }
+
+  /** A seal signature's JSON (§ 14): {"detenteur", "engagement", "reponse"}. */
+  function lireSignatureScellement(d, ou) {
+    ou = ou || "signature";
+    var o = objet(d, ["detenteur", "engagement", "reponse"], ou);
+    return {
+      detenteur: entier(o.detenteur, ou + ".detenteur"),
+      engagement: octets(o.engagement, 32, ou + ".engagement"),
+      reponse: octets(o.reponse, 32, ou + ".reponse"),
     };
   }
 
@@ -925,5 +986,11 @@
     deriverCle: deriverCle,
     chiffrerSecret: chiffrerSecret,
     dechiffrerSecret: dechiffrerSecret,
+    ETIQUETTE_SCELLEMENT: ETIQUETTE_SCELLEMENT,
+    empreinteDuContenu: empreinteDuContenu,
+    defiScellement: defiScellement,
+    signerScellement: signerScellement,
+    verifierSignatureScellement: verifierSignatureScellement,
+    lireSignatureScellement: lireSignatureScellement,
   };
 });
