@@ -1,5 +1,6 @@
 """The demo: its loader, the ``demo`` command, and ``isoloir serve`` as real processes."""
 
+import base64
 import io
 import json
 import os
@@ -232,17 +233,44 @@ def test_la_commande_demo_ecrit_les_identifiants(
         if electeur["lien_activation"]:
             assert electeur["lien_activation"].startswith("http://127.0.0.1:8765/portail/")
             assert electeur["lien_activation"] in texte
-    # Every scrutin can receive ballots, under a development key whose private half is a
-    # file of the data folder that only its owner reads.
+    # Every scrutin but the ministerial CSA can receive ballots at once, under a
+    # development key whose private half is a file of the data folder that only its owner
+    # reads. The CSA's key is its bureau's to make.
     from isoloir.booth.models import CleDeScrutin
     from isoloir.elections.models import Scrutin
 
-    assert "Clés de DÉVELOPPEMENT posées sur 6 scrutin(s)" in texte
+    assert "Clés de DÉVELOPPEMENT posées sur 5 scrutin(s)" in texte
     assert set(CleDeScrutin.objects.values_list("origine", flat=True)) == {"developpement"}
-    assert CleDeScrutin.objects.count() == Scrutin.objects.count() == 6
+    assert CleDeScrutin.objects.count() == Scrutin.objects.count() - 1 == 5
+    assert not CleDeScrutin.objects.filter(scrutin__code="csa-men").exists()
     fichiers = list((tmp_path / "cles-developpement").glob("*/*.json"))
-    assert len(fichiers) == 6
+    assert len(fichiers) == 5
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in fichiers)
+
+    # The CSA's bureau: président, secrétaire, a délégué per list, three key holders, a
+    # lawful composition, each member's second factor set to the secret printed for them.
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from isoloir.counting.models import BureauDeVote
+    from isoloir.counting.services import problemes_de_composition
+
+    bureau = BureauDeVote.objects.get(rattachements__scrutin__code="csa-men")
+    assert problemes_de_composition(bureau) == []
+    membres = donnees["membres_du_bureau"]
+    listes = bureau.rattachements.get().scrutin.listes.count()
+    assert len(membres) == bureau.membres.count() == 2 + listes
+    assert sum(m["detenteur_de_cle"] for m in membres) == 3
+    assert donnees["bureau_de_vote"] == "http://127.0.0.1:8765/bureau/"
+    for membre in membres:
+        assert membre["email"] in texte and membre["secret_totp"] in texte
+        assert "@" in membre["email"] and " " not in membre["email"]
+        appareil = TOTPDevice.objects.get(user__email=membre["email"], confirmed=True)
+        cle = base64.b32decode(membre["secret_totp"])
+        assert totp(cle) == totp(appareil.bin_key)
+    # Loading it again starts the bureau's life over, with no duplicate.
+    call_command("demo", "--no-serve", "--port", "8765", "--opens-in", "1h", stdout=io.StringIO())
+    assert BureauDeVote.objects.count() == 1
 
 
 # --- isoloir serve, as real processes ----------------------------------------------------

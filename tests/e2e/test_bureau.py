@@ -20,6 +20,7 @@ from playwright.sync_api import Page, Request, expect
 from isoloir.booth import depot
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.core import clock
+from isoloir.counting.demo import charger_bureau_demo
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -30,7 +31,10 @@ from isoloir.counting.models import (
 from isoloir.crypto import coffre
 from isoloir.crypto.bulletin import creer_bulletin
 from isoloir.crypto.groupe import AleaSysteme, base
-from isoloir.elections.models import Candidat
+from isoloir.elections.demo import charger_campagne_demo
+from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.elections.models import Campagne, Candidat
+from isoloir.verification import verifier_archive
 from tests.e2e.conftest import Visite
 from tests.factories import MOT_DE_PASSE
 from tests.pdf import texte_du_pdf
@@ -41,10 +45,12 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "urne"]),
 ]
 
+# The three key holders: the président and two délégués de liste, each on their device.
+DETENTEURS = ["president", "premier-delegue", "second-delegue"]
 PHRASES = {
-    "presidente": "la présidente garde sa phrase",
-    "delegue-fsu": "phrase du délégué de la FSU",
-    "delegue-unsa": "phrase du délégué de l'UNSA",
+    "president": "la présidente garde sa phrase",
+    "premier-delegue": "phrase du premier délégué",
+    "second-delegue": "phrase du second délégué de liste",
 }
 # Blank, FSU, UNSA, FO: 1, 4, 3, 1 — with 3 seats, FSU 2 and UNSA 1.
 CHOIX = [0, 1, 1, 1, 1, 2, 2, 2, 3]
@@ -127,31 +133,48 @@ def _ouvrir_le_coffre(page: Page, fichier: Path, phrase: str, bouton: str) -> No
     page.get_by_role("button", name=bouton).click()
 
 
-def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings) -> None:
-    scrutin, bureau, membres, electeurs = election
-    settings.ISOLOIR_BASE_URL = live_server.url
-    detenteurs = ["presidente", "delegue-fsu", "delegue-unsa"]
-    visites = {nom: _connecter(ouvrir_visite, membres[nom]) for nom in detenteurs}
+def _vie_du_bureau(
+    ouvrir_visite,
+    scrutin,
+    bureau: BureauDeVote,
+    detenteurs: list[MembreDuBureau],
+    electeurs: list,
+    choix: list[int],
+    dossier: Path,
+    *,
+    captures: bool = True,
+) -> Visite:
+    """Ceremony, sealing, vote, closing and count with ``detenteurs`` (the président,
+    then two délégués) in three browsers; returns the président's, on the computed count,
+    the clock still after the closing (the caller is inside ``clock.shifted_by``)."""
+    membres = dict(zip(DETENTEURS, detenteurs, strict=True))
+    visites = {nom: _connecter(ouvrir_visite, membres[nom]) for nom in DETENTEURS}
     envois: list[str] = []
     for visite in visites.values():
         _espionner(visite.page, list(PHRASES.values()), envois)
-    presidente = visites["presidente"].page
 
+    def controler(nom: str, ecran: str) -> None:
+        if captures:
+            visites[nom].controler(ecran)
+        else:
+            visites[nom].verifier_console(ecran)
+
+    presidente = visites["president"].page
     # 1. The président's dashboard, then the ceremony opens.
-    presidente.goto(visites["presidente"].url(f"/bureau/{bureau.pk}/"))
-    expect(presidente.locator("h1")).to_have_text("BV du CSA ministériel")
-    visites["presidente"].controler("bureau-tableau-de-bord")
+    presidente.goto(visites["president"].url(f"/bureau/{bureau.pk}/"))
+    expect(presidente.locator("h1")).to_have_text(bureau.nom)
+    controler("president", "bureau-tableau-de-bord")
     presidente.get_by_role("button", name="Ouvrir la cérémonie des clés").click()
     expect(presidente.get_by_role("status").first).to_contain_text("cérémonie des clés est ouverte")
-    visites["presidente"].controler("bureau-ceremonie-cle")
+    controler("president", "bureau-ceremonie-cle")
 
     # 2. Each holder creates their key in their browser and keeps the vault file.
     coffres = {}
-    for nom in detenteurs:
+    for nom in DETENTEURS:
         visite = visites[nom]
-        if nom != "presidente":
+        if nom != "president":
             visite.page.goto(visite.url(f"/bureau/{bureau.pk}/ceremonie/"))
-        if nom == "delegue-fsu":
+        if nom == "premier-delegue":
             # Mismatched passphrases: a French message by the field, nothing sent.
             avant = len(envois)
             visite.page.get_by_label("Phrase de passe", exact=False).first.fill(PHRASES[nom])
@@ -159,10 +182,10 @@ def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings)
             visite.page.get_by_role("button", name="Créer ma clé et enregistrer mon coffre").click()
             expect(visite.page.get_by_role("alert")).to_contain_text("ne sont pas identiques")
             assert len(envois) == avant
-            visite.controler("bureau-ceremonie-erreur")
-        coffres[nom] = _creer_sa_cle(visite, nom, tmp_path)
+            controler(nom, "bureau-ceremonie-erreur")
+        coffres[nom] = _creer_sa_cle(visite, nom, dossier)
     ceremonie = CeremonieDesCles.objects.get(bureau=bureau)
-    for j, nom in enumerate(detenteurs, start=1):
+    for j, nom in enumerate(DETENTEURS, start=1):
         # The file is a vault (coffre.py's format) that opens to the published key.
         fichier = json.loads(coffres[nom].read_text())
         assert set(fichier) == {"format", "bureau", "detenteur", "cle_de_communication", "coffre"}
@@ -172,28 +195,31 @@ def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings)
         assert fichier["detenteur"] == j
 
     # 3. Each holder deals their shares (no secret to keep at this step).
-    for nom in detenteurs:
+    for nom in DETENTEURS:
         page = visites[nom].page
         page.goto(visites[nom].url(f"/bureau/{bureau.pk}/ceremonie/"))
-        if nom == "presidente":
-            visites[nom].controler("bureau-ceremonie-distribution")
+        if nom == "president":
+            controler(nom, "bureau-ceremonie-distribution")
         page.get_by_role("button", name="Distribuer mes parts").click()
         expect(page.get_by_role("status").first).to_contain_text("parts sont distribuées")
 
     # 4. Each holder opens their vault and checks the shares they received.
-    for nom in detenteurs:
+    for nom in DETENTEURS:
         visite = visites[nom]
         page = visite.page
         page.goto(visite.url(f"/bureau/{bureau.pk}/ceremonie/"))
-        if nom == "delegue-unsa":
+        if nom == "second-delegue":
             _ouvrir_le_coffre(
                 page, coffres[nom], "pas la bonne phrase", "Vérifier les parts reçues"
             )
             expect(page.get_by_role("alert")).to_contain_text("Phrase de passe incorrecte")
             expect(page.get_by_label("Phrase de passe de votre coffre")).to_be_focused()
-            visite.controler("bureau-ceremonie-phrase-incorrecte")
+            controler(nom, "bureau-ceremonie-phrase-incorrecte")
             _ouvrir_le_coffre(
-                page, coffres["delegue-fsu"], PHRASES["delegue-fsu"], "Vérifier les parts reçues"
+                page,
+                coffres["premier-delegue"],
+                PHRASES["premier-delegue"],
+                "Vérifier les parts reçues",
             )
             expect(page.get_by_role("alert")).to_contain_text("celui d'un autre détenteur")
         _ouvrir_le_coffre(page, coffres[nom], PHRASES[nom], "Vérifier les parts reçues")
@@ -201,88 +227,136 @@ def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings)
     ceremonie.refresh_from_db()
     assert ceremonie.etat == "close"
     expect(page.get_by_text(ceremonie.empreinte)).to_be_visible()
-    visites["delegue-unsa"].controler("bureau-ceremonie-close")
+    controler("second-delegue", "bureau-ceremonie-close")
     assert manifeste_du_scrutin(scrutin).origine_cle == "ceremonie"
 
     # 5. Sealing: the président fixes it; the président and a délégué sign it.
-    presidente.goto(visites["presidente"].url(f"/bureau/{bureau.pk}/scellement/"))
-    visites["presidente"].controler("bureau-scellement-a-preparer")
+    presidente.goto(visites["president"].url(f"/bureau/{bureau.pk}/scellement/"))
+    controler("president", "bureau-scellement-a-preparer")
     presidente.get_by_role("button", name="Préparer le scellement").click()
     expect(presidente.get_by_role("status").first).to_contain_text("contenu du scellement est fixé")
-    visites["presidente"].controler("bureau-scellement-a-signer")
-    for nom in ["presidente", "delegue-fsu"]:
+    controler("president", "bureau-scellement-a-signer")
+    for nom in ["president", "premier-delegue"]:
         page = visites[nom].page
         page.goto(visites[nom].url(f"/bureau/{bureau.pk}/scellement/"))
         _ouvrir_le_coffre(page, coffres[nom], PHRASES[nom], "Signer le scellement")
         expect(page.get_by_role("status").first).to_contain_text("signature est enregistrée")
     expect(page.get_by_text("Scellement vérifié")).to_be_visible()
-    visites["delegue-fsu"].controler("bureau-scelle")
+    controler("premier-delegue", "bureau-scelle")
 
     # 6. The vote opens: nine ballots under the bureau's key; the dashboard shows
     # participation, never a result.
     with clock.shifted_by(timedelta(hours=3)):
         manifeste = manifeste_du_scrutin(scrutin)
-        for electeur, k in zip(electeurs, CHOIX, strict=True):
+        for electeur, k in zip(electeurs, choix, strict=True):
             depot.voter(
                 electeur=electeur,
                 scrutin=scrutin,
                 texte=creer_bulletin(manifeste, k, AleaSysteme()),
             )
-        presidente.goto(visites["presidente"].url(f"/bureau/{bureau.pk}/"))
+        presidente.goto(visites["president"].url(f"/bureau/{bureau.pk}/"))
         expect(presidente.get_by_role("table", name="Participation par scrutin")).to_contain_text(
-            "9"
+            str(len(choix))
         )
-        visites["presidente"].controler("bureau-pendant-le-vote")
+        controler("president", "bureau-pendant-le-vote")
 
     # 7. After the closing: the président opens the count; two shares are not enough.
     with clock.shifted_by(timedelta(days=9)):
         adresse = f"/bureau/{bureau.pk}/depouillement/{scrutin.pk}/"
-        presidente.goto(visites["presidente"].url(adresse))
-        visites["presidente"].controler("bureau-depouillement-a-ouvrir")
+        presidente.goto(visites["president"].url(adresse))
+        controler("president", "bureau-depouillement-a-ouvrir")
         presidente.get_by_role("button", name="Ouvrir le dépouillement").click()
-        expect(presidente.get_by_role("status").first).to_contain_text("9 bulletin(s) vérifiés")
-        for nom in ["delegue-fsu", "delegue-unsa"]:
+        expect(presidente.get_by_role("status").first).to_contain_text(
+            f"{len(choix)} bulletin(s) vérifiés"
+        )
+        for nom in ["premier-delegue", "second-delegue"]:
             page = visites[nom].page
             page.goto(visites[nom].url(adresse))
             _ouvrir_le_coffre(page, coffres[nom], PHRASES[nom], "Publier ma part de déchiffrement")
             expect(page.get_by_role("status").first).to_contain_text(
                 "part de déchiffrement est publiée"
             )
-        visites["delegue-unsa"].controler("bureau-depouillement-parts")
-        presidente.goto(visites["presidente"].url(adresse))
+        controler("second-delegue", "bureau-depouillement-parts")
+        presidente.goto(visites["president"].url(adresse))
         presidente.get_by_role("button", name="Calculer le résultat").click()
         expect(presidente.get_by_role("alert")).to_contain_text("Dépouillement impossible")
-        visites["presidente"].controler("bureau-depouillement-seuil-non-atteint")
+        controler("president", "bureau-depouillement-seuil-non-atteint")
 
         # The président's share makes three: the result follows.
         _ouvrir_le_coffre(
             presidente,
-            coffres["presidente"],
-            PHRASES["presidente"],
+            coffres["president"],
+            PHRASES["president"],
             "Publier ma part de déchiffrement",
         )
         expect(presidente.get_by_role("status").first).to_contain_text(
             "part de déchiffrement est publiée"
         )
         presidente.get_by_role("button", name="Calculer le résultat").click()
+        blancs = choix.count(0)
         expect(presidente.get_by_role("status").first).to_contain_text(
-            "9 votants, 1 vote(s) blanc(s), 8 suffrage(s) exprimé(s)"
+            f"{len(choix)} votants, {blancs} vote(s) blanc(s), "
+            f"{len(choix) - blancs} suffrage(s) exprimé(s)"
         )
-        visites["presidente"].controler("bureau-depouillement-calcule")
+        controler("president", "bureau-depouillement-calcule")
 
-        # 8. The public results and the minutes.
-        presidente.get_by_role("link", name=re.compile("Résultats et procès-verbal")).click()
-        resultats = presidente.get_by_role("table", name=re.compile("Voix et sièges"))
-        expect(resultats.get_by_role("row", name=re.compile("FSU"))).to_contain_text("4")
-        visites["presidente"].controler("bureau-resultats")
-        with presidente.expect_download() as telechargement:
-            presidente.get_by_role("link", name=re.compile("procès-verbal")).click()
-        pv = tmp_path / "pv.pdf"
-        telechargement.value.save_as(pv)
+    # Only public messages went up: keys, distributions, complaints, signatures, shares.
+    assert envois and all(MOT_DE_PASSE not in e for e in envois)
+    return visites["president"]
+
+
+def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings) -> None:
+    scrutin, bureau, membres, electeurs = election
+    settings.ISOLOIR_BASE_URL = live_server.url
+    detenteurs = [membres[nom] for nom in ("presidente", "delegue-fsu", "delegue-unsa")]
+    visite = _vie_du_bureau(ouvrir_visite, scrutin, bureau, detenteurs, electeurs, CHOIX, tmp_path)
+    presidente = visite.page
+
+    # The public results and the minutes.
+    presidente.get_by_role("link", name=re.compile("Résultats et procès-verbal")).click()
+    resultats = presidente.get_by_role("table", name=re.compile("Voix et sièges"))
+    expect(resultats.get_by_role("row", name=re.compile("FSU"))).to_contain_text("4")
+    visite.controler("bureau-resultats")
+    with presidente.expect_download() as telechargement:
+        presidente.get_by_role("link", name=re.compile("procès-verbal")).click()
+    pv = tmp_path / "pv.pdf"
+    telechargement.value.save_as(pv)
     texte = texte_du_pdf(pv.read_bytes(), tmp_path)
     for attendu in ["FSU-1", "FSU-2", "UNSA-1", "presidente@education.gouv.fr"]:
         assert attendu in texte
     assert "FO-1" not in texte
 
-    # Only public messages went up: keys, distributions, complaints, signatures, shares.
-    assert envois and all(MOT_DE_PASSE not in e for e in envois)
+    # The public archive re-verifies, without the database.
+    archive = tmp_path / "election.zip"
+    with clock.shifted_by(timedelta(days=9)):
+        reponse = presidente.request.get(
+            visite.url(f"/resultats/{scrutin.campagne.slug}/archive.zip")
+        )
+    assert reponse.ok
+    archive.write_bytes(reponse.body())
+    rapport = verifier_archive(archive)
+    assert rapport.ok, rapport.messages(echecs_seulement=True)
+
+
+def test_cycle_complet_de_la_demonstration(ouvrir_visite, tmp_path, live_server, settings) -> None:
+    """``isoloir demo --opens-in 20m``'s campaign: its CSA's bureau, as the demo makes it,
+    runs the whole election in three browsers."""
+    settings.ISOLOIR_BASE_URL = live_server.url
+    charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(hours=2))
+    campagne = Campagne.objects.get(slug=SLUG_DEMO)
+    scrutin = campagne.scrutins.get(code="csa-men")
+    charger_bureau_demo(campagne, scrutin)
+    bureau = BureauDeVote.objects.get(rattachements__scrutin=scrutin)
+    detenteurs = list(bureau.membres.filter(detenteur_de_cle=True).order_by("role", "liste__ordre"))
+    assert [m.role for m in detenteurs] == ["delegue", "delegue", "president"]
+    detenteurs = [detenteurs[2], detenteurs[0], detenteurs[1]]
+    electeurs = [i.electeur for i in scrutin.inscriptions.select_related("electeur")[:7]]
+    choix = [0, 1, 1, 2, 3, 1, 6]
+    visite = _vie_du_bureau(
+        ouvrir_visite, scrutin, bureau, detenteurs, electeurs, choix, tmp_path, captures=False
+    )
+    visite.page.get_by_role("link", name=re.compile("Résultats et procès-verbal")).click()
+    expect(visite.page.locator("h1")).to_contain_text(scrutin.intitule)
+    resultat = scrutin.depouillement.resultat
+    voix = [liste["voix"] for liste in resultat["listes"]]
+    assert (resultat["blancs"], voix) == (1, [3, 1, 1, 0, 0, 1])

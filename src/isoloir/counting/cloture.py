@@ -64,6 +64,10 @@ def clore(scrutin: Scrutin) -> Cloture:
             empreinte_emargement=empreinte_em,
             faite_le=clock.now(),
         )
+        # The board's last statement, over the whole urne, is part of the closing.
+        urne.releve_a_jour(
+            scrutin.pk, code_scrutin=scrutin.code, cloture=fenetre_du_scrutin(scrutin).cloture
+        )
         journaliser(
             "scrutin.clos",
             scrutin=scrutin.pk,

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from isoloir.accounts.models import Compte
 from isoloir.accounts.second_facteur import appareil_de_demonstration
@@ -56,8 +57,9 @@ def _oublier_le_bureau(bureau: BureauDeVote) -> None:
 
 @transaction.atomic
 def charger_bureau_demo(campagne: Campagne, scrutin: Scrutin) -> list[MembreDemo]:
-    """The bureau of ``scrutin``, its five members with fresh passwords and second
-    factors; three of them hold a key, the threshold is three."""
+    """The bureau of ``scrutin``: président, secrétaire and a délégué per list, with
+    fresh passwords and second factors; the président and the first two délégués hold a
+    key, and the threshold is three."""
     bureau = BureauDeVote.objects.filter(campagne=campagne, nom=NOM_DU_BUREAU).first()
     if bureau is not None:
         _oublier_le_bureau(bureau)
@@ -74,7 +76,7 @@ def charger_bureau_demo(campagne: Campagne, scrutin: Scrutin) -> list[MembreDemo
         ("presidente", Role.PRESIDENT, None, True),
         ("secretaire", Role.SECRETAIRE, None, False),
         *[
-            (f"delegue-{liste.sigle.lower()}", Role.DELEGUE, liste, rang < 2)
+            (f"delegue-{slugify(liste.sigle)}", Role.DELEGUE, liste, rang < 2)
             for rang, liste in enumerate(listes)
         ],
     ]
