@@ -42,6 +42,7 @@ from tests.second_facteur import verifier_second_facteur
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.aussi_postgresql,
     pytest.mark.django_db(transaction=True, databases=["default", "urne"]),
 ]
 
