@@ -388,6 +388,8 @@ def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
     commandes = {p: Path(f"/proc/{p}/cmdline").read_bytes() for p in enfants}
     assert any(b"granian" in c for c in commandes.values())
     assert any(b"db_worker" in c for c in commandes.values())
+    assert any(b"recuperer_votes" in c for c in commandes.values())
+    assert any(b"clore_scrutins" in c for c in commandes.values())
 
     statut, _, page = _lire(f"http://127.0.0.1:{port}/portail/connexion/")
     assert statut == 200

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from isoloir.audit.services import journaliser
 from isoloir.ballotbox import services as urne
-from isoloir.booth.models import Emargement
+from isoloir.booth.models import Emargement, IntentionDeVote
 from isoloir.core import clock
 from isoloir.counting.models import Cloture
 from isoloir.crypto import tableau
@@ -52,6 +52,14 @@ def clore(scrutin: Scrutin) -> Cloture:
     existante = Cloture.objects.filter(scrutin=scrutin).first()
     if existante is not None:
         return existante
+    if IntentionDeVote.objects.filter(inscription__scrutin=scrutin).exists():
+        # A vote begun before the end is still being written, or awaits the recovery
+        # (booth/depot.py): freezing now would leave it out, or change the urne after.
+        raise ClotureRefusee(
+            "Des votes commencés avant la fin de la période sont encore en cours "
+            "d'enregistrement : la clôture sera possible dans quelques minutes, une fois "
+            "ces votes terminés ou annulés."
+        )
     urne.rebrasser(scrutin.pk)
     with transaction.atomic():
         bulletins, empreinte = empreinte_urne(scrutin)
@@ -90,3 +98,17 @@ def verifier(cloture: Cloture) -> list[str]:
     ):
         ecarts.append("L'émargement a changé depuis la clôture.")
     return ecarts
+
+
+def clore_les_scrutins_termines() -> list[Cloture]:
+    """Close every scrutin whose window has ended (A17: automatically at the end of the
+    vote). One still finishing a vote is left for the next round."""
+    closes = []
+    for scrutin in Scrutin.objects.filter(cloture_faite__isnull=True, cle__isnull=False):
+        if fenetre_du_scrutin(scrutin).phase() is not Phase.CLOS:
+            continue
+        try:
+            closes.append(clore(scrutin))
+        except ClotureRefusee:
+            continue
+    return closes

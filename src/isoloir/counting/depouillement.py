@@ -64,7 +64,11 @@ def ouvrir(scrutin: Scrutin) -> Depouillement:
     émargements differ."""
     if fenetre_du_scrutin(scrutin).phase() is not Phase.CLOS:
         raise DepouillementRefuse("Le dépouillement ne s'ouvre qu'après la clôture du scrutin.")
-    ecarts = cloture.verifier(cloture.clore(scrutin))
+    try:
+        faite = cloture.clore(scrutin)
+    except cloture.ClotureRefusee as refus:
+        raise DepouillementRefuse(refus.message) from None
+    ecarts = cloture.verifier(faite)
     if ecarts:
         raise DepouillementRefuse(
             " ".join(ecarts) + " Le dépouillement est arrêté ; consignez l'incident au "

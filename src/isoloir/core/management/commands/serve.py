@@ -162,6 +162,13 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "isoloir.cli", "recuperer_votes", "--boucle", "60"],
             )
         )
+        # Closes each scrutin at the end of its window (A17), every minute.
+        commandes.append(
+            (
+                "clôture des scrutins",
+                [sys.executable, "-m", "isoloir.cli", "clore_scrutins", "--boucle", "60"],
+            )
+        )
         commandes += enfants or []
 
         signaux_recus: list[int] = []
