@@ -268,9 +268,21 @@ def test_la_commande_demo_ecrit_les_identifiants(
         appareil = TOTPDevice.objects.get(user__email=membre["email"], confirmed=True)
         cle = base64.b32decode(membre["secret_totp"])
         assert totp(cle) == totp(appareil.bin_key)
-    # Loading it again starts the bureau's life over, with no duplicate.
+    # Loading it again starts the bureau's life over, with no duplicate, even after an
+    # earlier run went as far as sealing (which nothing else may undo).
+    from django.db import transaction
+
+    from isoloir.counting.models import Scellement
+    from isoloir.counting.signals import ScrutinScelle
+
+    Scellement.objects.create(
+        bureau=bureau, contenu={}, empreinte="0" * 64, propose_le=clock.now(), scelle_le=clock.now()
+    )
+    with pytest.raises(ScrutinScelle), transaction.atomic():
+        bureau.membres.first().delete()
     call_command("demo", "--no-serve", "--port", "8765", "--opens-in", "1h", stdout=io.StringIO())
     assert BureauDeVote.objects.count() == 1
+    assert not Scellement.objects.exists()
 
 
 # --- isoloir serve, as real processes ----------------------------------------------------

@@ -114,6 +114,9 @@ if ISOLOIR_TASKS_BACKEND == "redis":
     RQ_QUEUES = {"default": {"URL": ISOLOIR_TASKS_REDIS_URL}}
 
 AUTH_USER_MODEL = "accounts.Compte"
+# The back-office never shows a member's TOTP secret (nor its QR code): whoever read it
+# could clone that member's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:connexion"
 LOGIN_REDIRECT_URL = "accounts:accueil"

@@ -7,7 +7,10 @@ from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAu
 
 
 def nouveau_compte(nom: str) -> Compte:
-    return Compte.objects.create_user(f"{nom}@education.gouv.fr", "x" * 20)
+    # The minutes print the display name (never the e-mail address).
+    return Compte.objects.create_user(
+        f"{nom}@education.gouv.fr", "x" * 20, nom_affiche=nom.replace("-", " ").title()
+    )
 
 
 @pytest.fixture

@@ -141,7 +141,12 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
         ]
         assert resultat["votants"] == 9 and resultat["detenteurs"] == [1, 2, 3]
         # The count can be run again (art. 14-III): same result.
-        assert depouillement.calculer(d) == resultat
+        assert depouillement.recalculer(d) == resultat
+        with pytest.raises(depouillement.DepouillementRefuse, match="déjà calculé"):
+            depouillement.calculer(d)
+        # A share sent after the result (a tab left open) would no longer match it.
+        with pytest.raises(depouillement.DepouillementRefuse, match="déjà calculé"):
+            part_de("delegue-fo")
 
     page = client.get(reverse("counting:resultats", args=[scrutin.campagne.slug, scrutin.code]))
     texte = page.content.decode()

@@ -257,14 +257,15 @@ def test_le_pv_donne_les_chiffres_les_elus_le_tirage_et_les_signatures(
     sceau = Scellement.objects.get(bureau=bureau)
     assert sceau.empreinte in plat
     assert "Scellement vérifié lors de l'établissement du procès-verbal" in plat
-    assert "président : presidente@education.gouv.fr (détenteur n° 1)" in plat
+    assert "président : Presidente (détenteur n° 1)" in plat
+    assert "@" not in plat  # no e-mail address in public minutes
     cloture = scrutin.cloture_faite
     assert f"urne {cloture.empreinte_urne}" in plat
     assert f"émargement {cloture.empreinte_emargement}" in plat
     # The key holders whose shares were combined, by name.
     detenteurs = plat[plat.index("Détenteurs de clé ayant déchiffré") :]
     assert "Parts de déchiffrement des détenteurs n° 1, 2, 3 (seuil du bureau : 3)" in detenteurs
-    for qui in ("delegue-fsu@education.gouv.fr (FSU)", "delegue-unsa@education.gouv.fr (UNSA)"):
+    for qui in ("Delegue Fsu (FSU)", "Delegue Unsa (UNSA)"):
         assert qui in detenteurs
 
     # Incidents, observations, then one signature line per member of the bureau.
@@ -274,7 +275,7 @@ def test_le_pv_donne_les_chiffres_les_elus_le_tirage_et_les_signatures(
     for membre in bureau.membres.select_related("compte", "liste"):
         # Qualité, then the list represented (the cell beside it), then the name.
         liste = membre.liste.sigle if membre.liste else "—"
-        ligne = rf"{membre.get_role_display()} : {liste} {re.escape(membre.compte.email)}"
+        ligne = rf"{membre.get_role_display()} : {liste} {re.escape(membre.compte.nom_affiche)}"
         assert re.search(ligne, signatures), ligne
     assert signatures.index("président :") < signatures.index("secrétaire :")
     assert signatures.index("secrétaire :") < signatures.index("délégué de liste :")

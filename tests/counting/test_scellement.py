@@ -40,6 +40,7 @@ from isoloir.crypto.groupe import AleaSysteme
 from isoloir.elections.admin import FormulaireScelle
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.elections.roll_import import importer_liste_electorale
+from tests.counting.conftest import nouveau_compte
 from tests.counting.test_ceremonie_et_depouillement import (
     AVANT_L_OUVERTURE,
     Detenteur,
@@ -613,3 +614,29 @@ def test_import_dans_une_liste_scellee_refuse(scelle: Bureau) -> None:
         ]
     assert etat() == avant
     assert scellement.verifier(scrutin) == []
+
+
+def test_bureau_et_composition_figes(scelle: Bureau) -> None:
+    """The count checks the président and the délégués against who sits on the sealed
+    bureau: its composition, name and threshold no longer change."""
+    bureau = BureauDeVote.objects.get(pk=scelle.bureau.pk)
+    bureau.nom = "Autre nom"
+    _refuse(bureau.save, "composition, son nom ou son seuil")
+    bureau.refresh_from_db()
+    bureau.seuil = 4
+    _refuse(bureau.save)
+    secretaire = bureau.membres.get(role=Role.SECRETAIRE)
+    secretaire.detenteur_de_cle = True
+    _refuse(secretaire.save)
+    secretaire.refresh_from_db()
+    _refuse(secretaire.delete, "retirer un de ses membres")
+    _refuse(
+        lambda: MembreDuBureau.objects.create(
+            bureau=bureau,
+            compte=nouveau_compte("intrus"),
+            role=Role.DELEGUE,
+            liste=bureau.rattachements.get().scrutin.listes.filter(delegues__isnull=True).first(),
+        )
+    )
+    secretaire.save()  # saving without a change is no change
+    assert scellement.verifier(scelle.scrutin) == []

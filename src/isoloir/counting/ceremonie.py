@@ -84,6 +84,11 @@ def _messages(ceremonie: CeremonieDesCles, nature: str) -> dict[int, Any]:
     }
 
 
+def identifiant_du_bureau(bureau: BureauDeVote) -> str:
+    """What every message of the bureau's ceremony is bound to (and its vault files)."""
+    return f"{bureau.campagne.slug}/bureau-{bureau.pk}"
+
+
 def contexte(ceremonie: CeremonieDesCles) -> seuil.Contexte:
     """What every message of the ceremony is bound to, once every holder's communication
     key is published."""
@@ -95,7 +100,7 @@ def contexte(ceremonie: CeremonieDesCles) -> seuil.Contexte:
         )
     bureau = ceremonie.bureau
     return seuil.Contexte(
-        identifiant=f"{bureau.campagne.slug}/bureau-{bureau.pk}",
+        identifiant=identifiant_du_bureau(bureau),
         seuil=bureau.seuil,
         cles_communication=tuple(bytes.fromhex(cles[j]["cle"]) for j in range(1, n + 1)),
     )

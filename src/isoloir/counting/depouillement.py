@@ -129,11 +129,22 @@ def ouvrir(scrutin: Scrutin) -> Depouillement:
     return depouillement
 
 
+def _verrouiller(depouillement: Depouillement) -> Depouillement:
+    """The count's row, locked: two holders publishing at once, or a share racing the
+    computation, are taken one after the other."""
+    verrouille = Depouillement.objects.select_for_update().get(pk=depouillement.pk)
+    if verrouille.resultat is not None:
+        raise DepouillementRefuse("Le résultat de ce scrutin est déjà calculé et publié.")
+    return verrouille
+
+
 @transaction.atomic
 def publier_part(
     depouillement: Depouillement, membre: MembreDuBureau, donnees: dict[str, Any]
 ) -> None:
-    """A key holder's decryption share of the sums, checked with its proof."""
+    """A key holder's decryption share of the sums, checked with its proof. Refused once
+    the result is computed: the result names the shares it was computed from."""
+    depouillement = _verrouiller(depouillement)
     ceremonie = _ceremonie(depouillement.scrutin)
     j = indice(ceremonie, membre)
     try:
@@ -157,7 +168,20 @@ def publier_part(
 @transaction.atomic
 def calculer(depouillement: Depouillement) -> dict[str, Any]:
     """The result from the shares published so far; refused without the threshold, the
-    président and two délégués. Running it again gives the same result."""
+    président and two délégués. Computed once: the minutes and the public archive stand
+    on it (``recalculer`` redoes it from the published data, without writing)."""
+    depouillement = _verrouiller(depouillement)
+    resultat = recalculer(depouillement)
+    depouillement.resultat = resultat
+    depouillement.calcule_le = clock.now()
+    depouillement.save(update_fields=["resultat", "calcule_le"])
+    journaliser("depouillement.calcule", scrutin=depouillement.scrutin_id)
+    return resultat
+
+
+def recalculer(depouillement: Depouillement) -> dict[str, Any]:
+    """The result the published shares give, computed again and written nowhere: a
+    re-run of the count (art. 14-III) gives what was published."""
     scrutin = depouillement.scrutin
     ceremonie = _ceremonie(scrutin)
     parts = list(depouillement.parts.select_related("membre"))
@@ -201,8 +225,4 @@ def calculer(depouillement: Depouillement) -> dict[str, Any]:
         and repartition.egalite.departage == "tirage",
         "detenteurs": sorted(p.contenu["detenteur"] for p in parts),
     }
-    depouillement.resultat = resultat
-    depouillement.calcule_le = clock.now()
-    depouillement.save(update_fields=["resultat", "calcule_le"])
-    journaliser("depouillement.calcule", scrutin=scrutin.pk)
     return resultat

@@ -210,6 +210,17 @@ class Releve:
         )
 
 
+def nom_du_membre(membre: MembreDuBureau) -> str:
+    """The member's name for the public minutes: the account's display name, else the
+    voter's own; never the e-mail address. Empty: the line is filled in by hand."""
+    if membre.compte.nom_affiche:
+        return membre.compte.nom_affiche
+    electeur = getattr(membre.compte, "electeur", None)
+    if electeur is not None:
+        return f"{electeur.prenoms} {(electeur.nom_usage or electeur.nom_naissance).upper()}"
+    return ""
+
+
 def _entier(resultat: dict[str, Any], cle: str) -> int:
     return int(resultat.get(cle) or 0)
 
@@ -230,7 +241,7 @@ def _signataires(bureau: BureauDeVote | None) -> list[Signataire]:
     return [
         Signataire(
             membre=m,
-            nom=m.compte.nom_affiche or m.compte.email,
+            nom=nom_du_membre(m),
             qualite=m.get_role_display(),
             liste=m.liste.sigle if m.liste else "",
         )

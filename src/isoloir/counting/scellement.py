@@ -283,7 +283,8 @@ def _signe_par_president_et_delegue(
 def signer(bureau: BureauDeVote, membre: MembreDuBureau, donnees: dict[str, Any]) -> Scellement:
     """A key holder's signature of the proposed seal, checked against the bureau's key
     and the stored fingerprint. The seal holds once the président and at least one
-    délégué have signed; other holders may add theirs until the first ballot."""
+    délégué have signed (the screens ask no more of them; a later signature of the same
+    content by another holder is still taken, until the first ballot)."""
     scellement = Scellement.objects.select_for_update().filter(bureau=bureau).first()
     if scellement is None:
         raise ScellementRefuse("Aucun scellement n'est proposé pour ce bureau.")

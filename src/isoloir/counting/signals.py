@@ -12,8 +12,12 @@ which stops the count.
 message without raising, for the admin's forms (elections/admin.py).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
@@ -21,8 +25,25 @@ from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.booth.models import CleDeScrutin
-from isoloir.counting.models import RattachementAuBureau, Scellement
+from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAuBureau, Scellement
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+
+# Set only while the demo reloads itself (isoloir demo): its bureau starts over.
+_demonstration_rechargee: ContextVar[bool] = ContextVar("demonstration_rechargee", default=False)
+
+
+@contextmanager
+def rechargement_de_la_demonstration() -> Iterator[None]:
+    """Let ``isoloir demo`` reload a campaign whose bureau sealed it in an earlier run:
+    its seal, key and count are thrown away with the rest. Refused in production, where
+    nothing may undo a seal."""
+    if settings.PRODUCTION:
+        raise RuntimeError("un scellement ne se défait pas en production")
+    jeton = _demonstration_rechargee.set(True)
+    try:
+        yield
+    finally:
+        _demonstration_rechargee.reset(jeton)
 
 
 class ScrutinScelle(ValidationError):
@@ -165,7 +186,30 @@ def refus_de_modification(instance: models.Model) -> str | None:
         return _refus_campagne(instance)
     if isinstance(instance, Electeur):
         return _refus_electeur(instance)
+    if isinstance(instance, BureauDeVote):
+        return _refus_bureau(instance.pk, instance, ["campagne_id", "nom", "seuil"])
+    if isinstance(instance, MembreDuBureau):
+        avant = _avant(instance, ["bureau_id"])
+        for bureau_id in dict.fromkeys([instance.bureau_id, avant["bureau_id"] if avant else None]):
+            refus = _refus_bureau(bureau_id, instance, _CHAMPS_MEMBRE)
+            if refus:
+                return refus
     return None
+
+
+_CHAMPS_MEMBRE = ["bureau_id", "compte_id", "role", "liste_id", "detenteur_de_cle"]
+
+
+def _refus_bureau(bureau_id: int | None, instance: models.Model, champs: list[str]) -> str | None:
+    """The seal covers the bureau's name and threshold, and who sits on it in which role
+    (the count checks the président and the délégués against it)."""
+    scelle = Scellement.objects.filter(bureau_id=bureau_id, scelle_le__isnull=False).first()
+    if scelle is None or not _change(instance, _avant(instance, champs), champs):
+        return None
+    return (
+        f"Le bureau de vote « {scelle.bureau.nom} » est scellé : impossible de modifier sa "
+        "composition, son nom ou son seuil. Rien n'a été enregistré."
+    )
 
 
 def _refus_rattachement(instance: RattachementAuBureau) -> str | None:
@@ -232,6 +276,15 @@ def refus_de_suppression(instance: models.Model) -> str | None:
         if instance.scelle_le is None:
             return None
         return "Un scellement ne se supprime pas. Rien n'a été supprimé."
+    elif isinstance(instance, MembreDuBureau):
+        if Scellement.objects.filter(
+            bureau_id=instance.bureau_id, scelle_le__isnull=False
+        ).exists():
+            return (
+                "Le bureau de vote est scellé : impossible de retirer un de ses membres. Rien "
+                "n'a été supprimé."
+            )
+        return None
     else:
         return None
     scellement = _scellement(scrutin_id)
@@ -249,16 +302,22 @@ MODELES_SCELLES: tuple[type[models.Model], ...] = (
     CleDeScrutin,
     RattachementAuBureau,
     Electeur,
+    BureauDeVote,
+    MembreDuBureau,
 )
 
 
 def refuser_la_modification(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    if _demonstration_rechargee.get():
+        return
     message = refus_de_modification(instance)
     if message:
         raise ScrutinScelle(message)
 
 
 def refuser_la_suppression(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
+    if _demonstration_rechargee.get():
+        return
     message = refus_de_suppression(instance)
     if message:
         raise ScrutinScelle(message)

@@ -134,7 +134,7 @@ def ouvrir_ceremonie(request: HttpRequest, membre: MembreDuBureau) -> HttpRespon
 def _donnees_publiques_de_la_ceremonie(etat: EtatDuBureau) -> dict[str, Any]:
     """What the holder's browser needs at this step, all of it already public."""
     c = etat.ceremonie
-    donnees: dict[str, Any] = {"bureau": membre_identifiant(etat.membre), "indice": etat.indice}
+    donnees: dict[str, Any] = {"bureau": identifiant_du_bureau(etat.membre), "indice": etat.indice}
     if c is None:
         return donnees
     try:
@@ -147,9 +147,10 @@ def _donnees_publiques_de_la_ceremonie(etat: EtatDuBureau) -> dict[str, Any]:
     return donnees
 
 
-def membre_identifiant(membre: MembreDuBureau) -> str:
-    """Names the holder's vault file and is checked when it is loaded back."""
-    return f"{membre.bureau.campagne.slug}/bureau-{membre.bureau_id}"
+def identifiant_du_bureau(membre: MembreDuBureau) -> str:
+    """The ceremony's identifier of the bureau (ceremonie.contexte): it names the holder's
+    vault file, and is checked when the file is loaded back."""
+    return ceremonie.identifiant_du_bureau(membre.bureau)
 
 
 @csp_override(CSP_ISOLOIR)

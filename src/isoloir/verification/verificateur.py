@@ -16,7 +16,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,12 @@ RAISONS_DU_REFUS = {
 
 class _Malforme(Exception):
     """A file whose structure is not the archive's (a field missing, of the wrong type)."""
+
+
+def _en_utc(moment: datetime) -> str:
+    """The manifest's own form of an instant: UTC, to the second, with "Z". An archive may
+    write its instants with any offset: they are compared once in UTC."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _objet(valeur: object, ou: str) -> dict[str, Any]:
@@ -383,7 +389,7 @@ class _Verification:
             )
         for champ in ("ouverture", "cloture"):
             date = _date(s.brut.get(champ), f"scrutin {s.code}, {champ}")
-            if date.strftime("%Y-%m-%dT%H:%M:%SZ") != contenu[champ]:
+            if _en_utc(date) != contenu[champ]:
                 defauts.append(f"sa date d'{champ} n'est pas celle du scrutin")
         for defaut in defauts:
             self.echec(controle, f"{ou} : manifeste non conforme, {defaut}.")
@@ -665,7 +671,7 @@ class _Verification:
             for s in self.scrutins
             if s.bureau == b.cle and s.manifeste is not None
         ]
-        if any(scelle_le.strftime("%Y-%m-%dT%H:%M:%SZ") >= o for o in ouvertures):
+        if any(_en_utc(scelle_le) >= o for o in ouvertures):
             defauts.append("le bureau a été scellé après l'ouverture du vote")
         for defaut in defauts:
             self.echec(controle, f"{fichier} : contenu non conforme à l'archive, {defaut}.")

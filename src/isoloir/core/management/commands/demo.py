@@ -35,6 +35,7 @@ from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
 from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.counting.demo import MembreDemo, charger_bureau_demo
+from isoloir.counting.signals import rechargement_de_la_demonstration
 from isoloir.elections.demo import (
     DUREE_LIEN_ACTIVATION,
     ElecteurDemo,
@@ -169,14 +170,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Migration de la base « {base} »…")
             call_command("migrate", database=base, interactive=False, verbosity=0)
         self.stdout.write("Chargement de la campagne de démonstration…")
-        identifiants = charger_campagne_demo(
-            maintenant=clock.now(),
-            ouverture_dans=ouverture_dans,
-            duree_du_vote=duree_du_vote,
-            url_base=url_base,
-        )
-        campagne = Campagne.objects.get(slug=SLUG_DEMO)
-        bureau = charger_bureau_demo(campagne, campagne.scrutins.get(code=SCRUTIN_DU_BUREAU))
+        # A demo run before may have sealed its bureau: reloading starts the election over.
+        with rechargement_de_la_demonstration():
+            identifiants = charger_campagne_demo(
+                maintenant=clock.now(),
+                ouverture_dans=ouverture_dans,
+                duree_du_vote=duree_du_vote,
+                url_base=url_base,
+            )
+            campagne = Campagne.objects.get(slug=SLUG_DEMO)
+            bureau = charger_bureau_demo(campagne, campagne.scrutins.get(code=SCRUTIN_DU_BUREAU))
         # The other scrutins get keys from the development ceremony, whose private halves
         # stay in a file of the data folder, so that they can be voted on at once.
         cles = ceremonie_de_developpement(campagne)

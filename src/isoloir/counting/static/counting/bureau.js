@@ -22,16 +22,18 @@
     this.champ = champ || null;
   }
 
-  // The status box is shown, focused and read out: the vault's key derivation takes a
-  // second or two, and an error must be seen as well as heard.
+  // Progress goes to the form's status region and errors to its alert region: both are
+  // in the page, empty, from the start, so that screen readers announce what is written
+  // in them (the vault's key derivation takes a second or two). Errors are also shown in
+  // red, not only read out.
   function montrer(formulaire, message, erreur) {
-    var boite = formulaire.querySelector("[id$='-erreur']");
-    boite.hidden = false;
-    boite.classList.toggle("fr-alert--info", !erreur);
-    boite.classList.toggle("fr-alert--error", !!erreur);
-    boite.setAttribute("role", erreur ? "alert" : "status");
-    boite.firstElementChild.textContent = message;
-    return boite;
+    var etat = formulaire.querySelector("[id$='-etat'] p");
+    var alerte = formulaire.querySelector("[id$='-erreur'] p");
+    etat.textContent = erreur ? "" : message;
+    alerte.textContent = erreur ? message : "";
+    // DSFR's error style draws an icon: only beside an actual message.
+    alerte.classList.toggle("fr-error-text", !!erreur);
+    return alerte.parentElement;
   }
 
   function champ(formulaire, suffixe) {
@@ -71,8 +73,9 @@
     return fichier.text();
   }
 
-  /** z_j from the vault file and the passphrase, checked against the published key. */
-  function ouvrirLeCoffre(sodium, formulaire, texte) {
+  /** z_j from the vault file and the passphrase, checked against the key the file says
+   * it holds. */
+  function lireLeCoffre(sodium, formulaire, texte) {
     var phrase = champ(formulaire, "phrase").value;
     var fichier;
     try {
@@ -96,11 +99,21 @@
       }
       throw new Refus("Ce fichier de coffre est abîmé : il ne peut pas être lu.", champ(formulaire, "coffre"));
     }
+    var Z = I.base(sodium, z);
+    if (I.versHex(Z) !== fichier.cle_de_communication) {
+      throw new Refus("Ce fichier de coffre est abîmé : il ne peut pas être lu.", champ(formulaire, "coffre"));
+    }
+    return { z: z, Z: Z };
+  }
+
+  /** z_j from the vault, checked against the key the holder published. */
+  function ouvrirLeCoffre(sodium, formulaire, texte) {
+    var lu = lireLeCoffre(sodium, formulaire, texte);
     var ctx = S.lireContexte(sodium, donnees.contexte);
-    if (!I.egaux(I.base(sodium, z), S.cleCommunication(ctx, donnees.indice))) {
+    if (!I.egaux(lu.Z, S.cleCommunication(ctx, donnees.indice))) {
       throw new Refus("Ce coffre ne contient pas la clé que vous avez publiée.", champ(formulaire, "coffre"));
     }
-    return { z: z, ctx: ctx };
+    return { z: lu.z, ctx: ctx };
   }
 
   /** What holder j received at the ceremony, recomputed from z_j and the public data. */
@@ -118,7 +131,10 @@
   // --- The computations, one per form ---------------------------------------------------
 
   var calculs = {
-    "cle-de-communication": function (sodium, formulaire) {
+    // Only on this device: the key is drawn and its vault saved; nothing is sent. The
+    // key is published from the saved file (next form), so that no key goes out whose
+    // vault was not saved.
+    "creer-coffre": function (sodium, formulaire) {
       var phrase = champ(formulaire, "phrase").value;
       if (phrase.length < PHRASE_MINIMUM) {
         throw new Refus("La phrase de passe doit compter au moins " + PHRASE_MINIMUM + " caractères.", champ(formulaire, "phrase"));
@@ -127,15 +143,19 @@
         throw new Refus("Les deux phrases de passe ne sont pas identiques.", champ(formulaire, "confirmation"));
       }
       var cle = S.genererCleCommunication(sodium, alea(sodium));
-      var coffre = S.chiffrerSecret(sodium, cle.z, phrase);
       enregistrer(JSON.stringify({
         format: FORMAT_DU_FICHIER,
         bureau: donnees.bureau,
         detenteur: donnees.indice,
         cle_de_communication: I.versHex(cle.Z),
-        coffre: coffre,
+        coffre: S.chiffrerSecret(sodium, cle.z, phrase),
       }, null, 2));
-      return { cle: I.versHex(cle.Z) };
+      return new Local(
+        "Coffre enregistré sous le nom « " + nomDuFichier() + " ». Rouvrez-le ci-dessous pour publier votre clé.",
+        document.getElementById("publication-coffre"));
+    },
+    "cle-de-communication": function (sodium, formulaire, texte) {
+      return { cle: I.versHex(lireLeCoffre(sodium, formulaire, texte).Z) };
     },
     distribution: function (sodium) {
       var ctx = S.lireContexte(sodium, donnees.contexte);
@@ -155,8 +175,14 @@
     },
   };
 
-  // Only the creation of the key reads no vault file.
-  var sansFichier = { "cle-de-communication": true, distribution: true };
+  // The creation of the key and the distribution read no vault file.
+  var sansFichier = { "creer-coffre": true, distribution: true };
+
+  /** A computation whose outcome stays on this device: said, then the focus moves on. */
+  function Local(message, suite) {
+    this.message = message;
+    this.suite = suite;
+  }
 
   function traiter(formulaire, evenement) {
     evenement.preventDefault();
@@ -173,6 +199,12 @@
         });
       })
       .then(function (resultat) {
+        if (resultat instanceof Local) {
+          formulaire.dataset.enCours = "";
+          montrer(formulaire, resultat.message, false);
+          if (resultat.suite) resultat.suite.focus();
+          return;
+        }
         formulaire.querySelector("input[name='donnees']").value = JSON.stringify(resultat);
         montrer(formulaire, "Envoi du message public…", false);
         formulaire.submit();
@@ -186,6 +218,7 @@
           erreur.champ.setAttribute("aria-invalid", "true");
           erreur.champ.focus();
         } else {
+          boite.setAttribute("tabindex", "-1");
           boite.focus();
         }
         if (!(erreur instanceof Refus)) console.warn("Isoloir : " + (erreur && erreur.name));
