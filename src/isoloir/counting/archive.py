@@ -13,7 +13,6 @@ same election gives the same bytes, and two copies can be compared by their SHA-
 """
 
 import hashlib
-import importlib.metadata
 import os
 import tempfile
 import zipfile
@@ -26,6 +25,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.ballotbox.models import Releve
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.counting import ceremonie as ceremonies
+from isoloir.counting import scellement
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -51,54 +51,13 @@ class ArchiveImpossible(Exception):
         self.message = message
 
 
-def _version() -> str:
-    try:
-        return importlib.metadata.version("isoloir")
-    except importlib.metadata.PackageNotFoundError:
-        return "inconnue"
-
-
 def _instant(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(UTC).isoformat()
 
 
-def _sha256_du_fichier(fichier: Any) -> str | None:
-    if not fichier:
-        return None
-    try:
-        with fichier.open("rb") as flux:
-            return hashlib.file_digest(flux, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
 def _liste(liste: ListeCandidats) -> dict[str, Any]:
-    """A list as the seal fingerprints it (counting/scellement.py, ``empreinte_des_listes``),
-    plus its id, which the result names it by: the verifier recomputes the sealed
-    fingerprint from these fields."""
-    return {
-        "id": liste.pk,
-        "ordre": liste.ordre,
-        "sigle": liste.sigle,
-        "denomination": liste.denomination,
-        "union": liste.union,
-        "profession_de_foi": {
-            "nom": liste.profession_de_foi.name or "",
-            "sha256": _sha256_du_fichier(liste.profession_de_foi),
-        },
-        "candidats": [
-            {"rang": c.rang, "civilite": c.civilite, "nom": c.nom, "prenoms": c.prenoms}
-            for c in sorted(liste.candidats.all(), key=lambda c: c.rang)
-        ],
-    }
-
-
-def _scrutins(bureau: BureauDeVote) -> list[Scrutin]:
-    return list(
-        Scrutin.objects.filter(rattachement_au_bureau__bureau=bureau)
-        .select_related("campagne")
-        .order_by("code")
-    )
+    """A list as the seal fingerprints it, plus its id, which the result names it by."""
+    return {"id": liste.pk, **scellement.liste_scellee(liste)}
 
 
 def _bureaux(objet: Campagne | BureauDeVote) -> tuple[Campagne, list[BureauDeVote]]:
@@ -123,7 +82,7 @@ def _bureaux(objet: Campagne | BureauDeVote) -> tuple[Campagne, list[BureauDeVot
 def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]:
     scrutins = []
     for bureau in bureaux:
-        for scrutin in _scrutins(bureau):
+        for scrutin in scellement.scrutins_du_bureau(bureau):
             manifeste = manifeste_du_scrutin(scrutin)
             if manifeste is None:
                 raise ArchiveImpossible(f"Le scrutin {scrutin.code} n'a pas de clé.")
@@ -150,7 +109,7 @@ def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]
     return {
         "format": f.FORMAT,
         "version": f.VERSION,
-        "logiciel": _version(),
+        "logiciel": scellement.version_du_logiciel(),
         "campagne": {
             "slug": campagne.slug,
             "nom": campagne.nom,
@@ -162,7 +121,7 @@ def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]
                 "cle": f.cle_de_bureau(b.pk),
                 "nom": b.nom,
                 "seuil": b.seuil,
-                "scrutins": [s.code for s in _scrutins(b)],
+                "scrutins": [s.code for s in scellement.scrutins_du_bureau(b)],
             }
             for b in bureaux
         ],

@@ -37,7 +37,7 @@ from isoloir.counting.models import (
     Scellement,
 )
 from isoloir.crypto import seuil
-from isoloir.elections.models import Inscription, Scrutin
+from isoloir.elections.models import Inscription, ListeCandidats, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 
 VERSION = 1
@@ -84,7 +84,8 @@ def empreinte_du_logiciel(racine: Path) -> dict[str, Any]:
     return {"empreinte": condensat.hexdigest(), "fichiers": len(fichiers)}
 
 
-def _version() -> str:
+def version_du_logiciel() -> str:
+    """The installed package's version (the seal and the archive name the same)."""
     try:
         return importlib.metadata.version("isoloir")
     except importlib.metadata.PackageNotFoundError:
@@ -96,7 +97,7 @@ def logiciel() -> dict[str, Any]:
     """The program this process runs: read once, at the first seal computed. A process
     started on other files computes another fingerprint, and the seal breaks."""
     return {
-        "version": _version(),
+        "version": version_du_logiciel(),
         **empreinte_du_logiciel(Path(isoloir.__file__).resolve().parent),
     }
 
@@ -126,27 +127,34 @@ def _sha256_du_fichier(fichier: Any) -> str | None:
         return None
 
 
+def liste_scellee(liste: ListeCandidats) -> dict[str, Any]:
+    """What the seal fingerprints of a list: its place, names, profession de foi (name and
+    SHA-256) and candidates in rank order. The archive publishes the same dictionary, so
+    that the verifier recomputes the fingerprint."""
+    return {
+        "ordre": liste.ordre,
+        "sigle": liste.sigle,
+        "denomination": liste.denomination,
+        "union": liste.union,
+        "profession_de_foi": {
+            "nom": liste.profession_de_foi.name or "",
+            "sha256": _sha256_du_fichier(liste.profession_de_foi),
+        },
+        "candidats": [
+            {"rang": c.rang, "civilite": c.civilite, "nom": c.nom, "prenoms": c.prenoms}
+            for c in sorted(liste.candidats.all(), key=lambda c: c.rang)
+        ],
+    }
+
+
 def empreinte_des_listes(scrutin: Scrutin) -> str:
-    """SHA-256 of the canonical JSON of the candidate lists, in ballot order, with their
-    candidates in rank order and the fingerprint of each profession de foi."""
-    listes = [
-        {
-            "ordre": liste.ordre,
-            "sigle": liste.sigle,
-            "denomination": liste.denomination,
-            "union": liste.union,
-            "profession_de_foi": {
-                "nom": liste.profession_de_foi.name or "",
-                "sha256": _sha256_du_fichier(liste.profession_de_foi),
-            },
-            "candidats": [
-                {"rang": c.rang, "civilite": c.civilite, "nom": c.nom, "prenoms": c.prenoms}
-                for c in sorted(liste.candidats.all(), key=lambda c: c.rang)
-            ],
-        }
-        for liste in scrutin.listes.order_by("ordre").prefetch_related("candidats")
-    ]
-    return _sha256_canonique(listes)
+    """SHA-256 of the canonical JSON of the candidate lists, in ballot order."""
+    return _sha256_canonique(
+        [
+            liste_scellee(liste)
+            for liste in scrutin.listes.order_by("ordre").prefetch_related("candidats")
+        ]
+    )
 
 
 def contenu_du_scrutin(scrutin: Scrutin) -> dict[str, Any]:
@@ -170,7 +178,8 @@ def contenu_du_scrutin(scrutin: Scrutin) -> dict[str, Any]:
     }
 
 
-def _scrutins(bureau: BureauDeVote) -> list[Scrutin]:
+def scrutins_du_bureau(bureau: BureauDeVote) -> list[Scrutin]:
+    """The bureau's scrutins, in code order (the seal's and the archive's order)."""
     return list(
         Scrutin.objects.filter(rattachement_au_bureau__bureau=bureau)
         .select_related("campagne")
@@ -190,7 +199,7 @@ def contenu_du_scellement(bureau: BureauDeVote) -> dict[str, Any]:
         "bureau": {"nom": bureau.nom, "seuil": bureau.seuil},
         "cle": cle,
         "logiciel": logiciel(),
-        "scrutins": [contenu_du_scrutin(s) for s in _scrutins(bureau)],
+        "scrutins": [contenu_du_scrutin(s) for s in scrutins_du_bureau(bureau)],
     }
 
 
@@ -230,7 +239,7 @@ def proposer(bureau: BureauDeVote) -> Scellement:
     existant = Scellement.objects.filter(bureau=bureau).first()
     if existant is not None and existant.scelle_le is not None:
         raise ScellementRefuse("Ce bureau est déjà scellé : le scellement ne se refait pas.")
-    scrutins = _scrutins(bureau)
+    scrutins = scrutins_du_bureau(bureau)
     if not scrutins:
         raise ScellementRefuse("Aucun scrutin n'est rattaché à ce bureau : rien à sceller.")
     cle = cle_du_bureau(ceremonie)
@@ -308,7 +317,7 @@ def signer(bureau: BureauDeVote, membre: MembreDuBureau, donnees: dict[str, Any]
             "Signature refusée : elle ne se vérifie pas avec votre clé pour l'empreinte de "
             "ce scellement."
         )
-    _aucun_bulletin(_scrutins(bureau))
+    _aucun_bulletin(scrutins_du_bureau(bureau))
     ecarts = _ecarts_du_contenu(scellement.contenu, contenu_du_scellement(bureau))
     if ecarts:
         raise ScellementRefuse(
