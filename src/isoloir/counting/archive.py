@@ -12,6 +12,7 @@ The ZIP is deterministic: names sorted, fixed timestamps and permissions, so tha
 same election gives the same bytes, and two copies can be compared by their SHA-256.
 """
 
+import fcntl
 import hashlib
 import os
 import tempfile
@@ -327,6 +328,12 @@ def archive_publiee(campagne: Campagne) -> Path:
     dossier = dossier_des_archives()
     dossier.mkdir(parents=True, exist_ok=True)
     chemin = dossier / f"{campagne.slug}-{etiquette}.zip"
-    if not chemin.exists():
-        construire_archive(campagne, chemin)
+    if chemin.exists():
+        return chemin
+    # One build at a time: the requests that arrive meanwhile wait for it, then serve the
+    # same file, instead of each reading the whole urne again.
+    with (dossier / f".{campagne.slug}.verrou").open("w") as verrou:
+        fcntl.flock(verrou, fcntl.LOCK_EX)
+        if not chemin.exists():
+            construire_archive(campagne, chemin)
     return chemin

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.text import slugify
+from faker import Faker
 
 from isoloir.accounts.models import Compte
 from isoloir.accounts.second_facteur import appareil_de_demonstration
@@ -31,6 +32,7 @@ DOMAINE = "bureau.demo.education.gouv.fr"
 
 @dataclass(frozen=True)
 class MembreDemo:
+    nom: str
     email: str
     mot_de_passe: str
     role: str
@@ -80,16 +82,20 @@ def charger_bureau_demo(campagne: Campagne, scrutin: Scrutin) -> list[MembreDemo
             for rang, liste in enumerate(listes)
         ],
     ]
+    noms = Faker("fr_FR")
+    noms.seed_instance(2026)  # the same names from one demo to the next
     membres = []
     for identifiant, role, liste, detenteur in sieges:
         email = f"{identifiant}@{DOMAINE}"
         mot_de_passe = secrets.token_urlsafe(12)
+        nom = f"{noms.first_name()} {noms.last_name().upper()}"
         compte = Compte.objects.filter(email=email).first()
         if compte is None:
-            compte = Compte.objects.create_user(email, mot_de_passe)
+            compte = Compte.objects.create_user(email, mot_de_passe, nom_affiche=nom)
         else:
             compte.set_password(mot_de_passe)
-            compte.save(update_fields=["password"])
+            compte.nom_affiche = nom
+            compte.save(update_fields=["password", "nom_affiche"])
         secret = _secret_totp()
         appareil_de_demonstration(compte, secret)
         MembreDuBureau.objects.create(
@@ -97,6 +103,7 @@ def charger_bureau_demo(campagne: Campagne, scrutin: Scrutin) -> list[MembreDemo
         )
         membres.append(
             MembreDemo(
+                nom=nom,
                 email=email,
                 mot_de_passe=mot_de_passe,
                 role=role.label,

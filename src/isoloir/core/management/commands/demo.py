@@ -48,6 +48,8 @@ from isoloir.elections.models import Campagne
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
 SCRUTIN_DU_BUREAU = "csa-men"
+# Time the three key holders need for the ceremony and the sealing, before the opening.
+DELAI_POUR_LE_BUREAU = timedelta(minutes=10)
 FICHIER_IDENTITES_FC = "franceconnect-demo.json"
 FC_CLIENT_ID = "isoloir-demo"
 MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
@@ -160,6 +162,7 @@ class Command(BaseCommand):
             # It creates a superuser whose password is in the source code.
             raise CommandError("isoloir demo est refusé avec ISOLOIR_ENV=production.")
         ouverture_dans = lire_duree(opens_in)
+        self.ouverture_dans = ouverture_dans
         duree_du_vote = lire_duree(lasts)
         if duree_du_vote <= timedelta(0):
             raise CommandError("La durée du vote doit être positive (--lasts 20m, 8d…).")
@@ -297,11 +300,19 @@ class Command(BaseCommand):
         )
         ecrire("  le code à 6 chiffres d'une application TOTP réglée sur le secret ci-dessous")
         ecrire("  (ou : oathtool --totp -b SECRET).")
+        if self.ouverture_dans < DELAI_POUR_LE_BUREAU:
+            ecrire(
+                self.style.WARNING(
+                    "  Le vote s'ouvre avant que le bureau ait pu faire sa clé et se sceller : "
+                    "le CSA ministériel restera fermé à ses électeurs. Pour dérouler toute "
+                    "l'élection : isoloir demo --opens-in 20m --lasts 20m"
+                )
+            )
         for m in membres:
             cle = ", détient une clé" if m.detenteur_de_cle else ""
             liste = f" ({m.liste})" if m.liste else ""
             ecrire("")
-            ecrire(f"  {m.role}{liste}{cle}")
+            ecrire(f"  {m.nom}, {m.role}{liste}{cle}")
             ecrire(f"    e-mail            : {m.email}")
             ecrire(f"    mot de passe      : {m.mot_de_passe}")
             ecrire(f"    secret TOTP       : {m.secret_totp}")
