@@ -287,7 +287,7 @@ def test_la_commande_demo_ecrit_les_identifiants(
     assert not Scellement.objects.exists()
     # Opening at once leaves the bureau no time to make its key: the demo says so.
     assert "le CSA ministériel restera fermé à ses électeurs" in sortie.getvalue()
-    assert "isoloir demo --opens-in 20m --lasts 20m" in sortie.getvalue()
+    assert "isoloir demo --opens-in 20m" in sortie.getvalue()
 
 
 # --- isoloir serve, as real processes ----------------------------------------------------

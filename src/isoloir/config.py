@@ -161,6 +161,7 @@ def check_production(
     base_url: str,
     allowed_hosts: list[str],
     testing: bool,
+    horloge_avance: str = "",
 ) -> None:
     """Refuse to start a production instance on a setting that is only safe for a demo."""
     if not production:
@@ -198,6 +199,8 @@ def check_production(
         problems.append("ALLOWED_HOSTS doit ne nommer que les noms publics du portail")
     if testing:
         problems.append("le mode test est actif (ISOLOIR_TESTING)")
+    if horloge_avance:
+        problems.append("ISOLOIR_HORLOGE_AVANCE décale l'horloge : réservé à la démonstration")
     if problems:
         raise ImproperlyConfigured(
             "ISOLOIR_ENV=production refuse de démarrer : " + " ; ".join(problems) + "."

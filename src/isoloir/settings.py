@@ -234,6 +234,10 @@ ISOLOIR_FC_CLIENT_SECRET = env.str("ISOLOIR_FC_CLIENT_SECRET", default="")
 
 LOGGING = config.logging_config()
 
+# Development only: the processes live this much ahead (isoloir demo, to reach the end of
+# the vote and the count without waiting). Refused in production.
+ISOLOIR_HORLOGE_AVANCE = env.str("ISOLOIR_HORLOGE_AVANCE", default="")
+
 config.check_production(
     production=PRODUCTION,
     debug=DEBUG,
@@ -251,4 +255,5 @@ config.check_production(
     base_url=ISOLOIR_BASE_URL,
     allowed_hosts=ALLOWED_HOSTS,
     testing=TESTING,
+    horloge_avance=ISOLOIR_HORLOGE_AVANCE,
 )

@@ -54,6 +54,7 @@ def test_une_production_bien_reglee_demarre() -> None:
         ("code_memory_kib", 1024, "ARGON2"),
         ("mailer", {"BACKEND": "isoloir.notify.backends.FileAndConsoleBackend"}, "SMTP"),
         ("testing", True, "mode test"),
+        ("horloge_avance", "2d", "ISOLOIR_HORLOGE_AVANCE"),
     ],
 )
 def test_la_production_refuse(reglage: str, valeur: object, motif: str) -> None:
@@ -132,3 +133,22 @@ def test_l_urne_a_sa_propre_base_et_rien_ne_la_relie_aux_electeurs() -> None:
     assert routeur.allow_migrate("default", "ballotbox") is False
     assert routeur.allow_migrate("urne", "accounts") is False
     assert routeur.allow_migrate("default", "accounts") is True
+
+
+def test_l_horloge_avancee_de_la_demonstration() -> None:
+    """ISOLOIR_HORLOGE_AVANCE: the process lives that far ahead (the demo's count)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from isoloir.core import clock
+
+    try:
+        clock.avancer_au_demarrage("2d")
+        ecart = clock.now() - timezone.now()
+        assert timedelta(days=2) - timedelta(seconds=5) < ecart <= timedelta(days=2)
+        with pytest.raises(clock.DureeIllisible, match="illisible"):
+            clock.avancer_au_demarrage("deux jours")
+    finally:
+        clock.avancer_au_demarrage("0")
+    assert abs(clock.now() - timezone.now()) < timedelta(seconds=5)

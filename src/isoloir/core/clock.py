@@ -4,6 +4,7 @@ Every rule that depends on time (voting windows, link expiry, the 120 seconds of
 code de vote) reads :func:`now`, so that tests can move time forward instead of sleeping.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -40,3 +41,35 @@ def shifted_by(delta: timedelta) -> Iterator[None]:
         yield
     finally:
         _offset = previous
+
+
+UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
+DUREE = re.compile(r"(\d+)([smhdj])")
+
+
+class DureeIllisible(ValueError):
+    pass
+
+
+def lire_duree(texte: str) -> timedelta:
+    """``0``, ``30m``, ``2h``, ``3d`` (or ``3j``), ``1h30m``: a duration."""
+    texte = texte.strip().lower()
+    if texte == "0":
+        return timedelta(0)
+    morceaux = DUREE.findall(texte)
+    if not morceaux or "".join(n + u for n, u in morceaux) != texte:
+        raise DureeIllisible(
+            f"Durée « {texte} » illisible : écrivez par exemple 0, 30m, 2h, 3d ou 1h30m."
+        )
+    duree = timedelta(0)
+    for nombre, unite in morceaux:
+        duree += timedelta(**{UNITES[unite]: int(nombre)})
+    return duree
+
+
+def avancer_au_demarrage(texte: str) -> None:
+    """``ISOLOIR_HORLOGE_AVANCE`` (development only, refused in production by the
+    settings): the whole process lives that much ahead, so that a demo reaches the end of
+    its vote (at least 24 hours, A04) and its count without waiting."""
+    global _offset
+    _offset = lire_duree(texte)

@@ -6,9 +6,10 @@ written to ``demo-credentials.json`` in the data folder), then serve like
 ``isoloir serve``.
 
 The ministerial CSA is counted by a bureau de vote whose three key holders make its key
-in their browsers; ``--opens-in 20m --lasts 20m`` gives them time for the ceremony and
-the sealing, then a short vote, so that the whole election, count and minutes included,
-fits in one sitting. The other scrutins get development keys and can be voted on at once.
+in their browsers; ``--opens-in 20m`` gives them time for the ceremony and the sealing.
+The vote then lasts at least 24 hours (A04): ``ISOLOIR_HORLOGE_AVANCE=2d isoloir serve``
+serves the same data two days ahead, after the closing, for the count. The other scrutins
+get development keys and can be voted on at once.
 
 When Node.js and the FranceConnect test peer of the repository (tools/oidc-provider, its
 node_modules installed) are there, the demo also runs that peer on the next port with the
@@ -18,7 +19,6 @@ réassort can then be tried in a browser, offline.
 
 import json
 import os
-import re
 import secrets
 import shutil
 from dataclasses import asdict
@@ -54,24 +54,13 @@ FICHIER_IDENTITES_FC = "franceconnect-demo.json"
 FC_CLIENT_ID = "isoloir-demo"
 MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
 HOTE = "127.0.0.1"
-UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
-DUREE = re.compile(r"(\d+)([smhdj])")
 
 
 def lire_duree(texte: str) -> timedelta:
-    """``0``, ``30m``, ``2h``, ``3d`` (or ``3j``), ``1h30m``: a duration from now."""
-    texte = texte.strip().lower()
-    if texte == "0":
-        return timedelta(0)
-    morceaux = DUREE.findall(texte)
-    if not morceaux or "".join(n + u for n, u in morceaux) != texte:
-        raise CommandError(
-            f"Durée « {texte} » illisible : écrivez par exemple 0, 30m, 2h, 3d ou 1h30m."
-        )
-    duree = timedelta(0)
-    for nombre, unite in morceaux:
-        duree += timedelta(**{UNITES[unite]: int(nombre)})
-    return duree
+    try:
+        return clock.lire_duree(texte)
+    except clock.DureeIllisible as erreur:
+        raise CommandError(str(erreur)) from None
 
 
 def ecrire_secret(chemin: Path, contenu: str) -> None:
@@ -144,10 +133,7 @@ class Command(BaseCommand):
             "--lasts",
             default="8d",
             metavar="DURÉE",
-            help=(
-                "Durée du vote (8d par défaut ; 20m pour dérouler toute l'élection, "
-                "dépouillement compris, en une séance)."
-            ),
+            help=("Durée du vote, de 24 heures à 8 jours (8d par défaut, 1d au plus court)."),
         )
         parser.add_argument(
             "--no-serve",
@@ -164,8 +150,8 @@ class Command(BaseCommand):
         ouverture_dans = lire_duree(opens_in)
         self.ouverture_dans = ouverture_dans
         duree_du_vote = lire_duree(lasts)
-        if duree_du_vote <= timedelta(0):
-            raise CommandError("La durée du vote doit être positive (--lasts 20m, 8d…).")
+        if not timedelta(hours=24) <= duree_du_vote <= timedelta(days=8):
+            raise CommandError("Le vote dure entre 24 heures et 8 jours (--lasts 1d, 8d…).")
         url = adresse_url(HOTE, port)
         # The links we print must point at the port we are about to serve on.
         url_base = os.environ.get("ISOLOIR_BASE_URL") or url
@@ -305,7 +291,7 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     "  Le vote s'ouvre avant que le bureau ait pu faire sa clé et se sceller : "
                     "le CSA ministériel restera fermé à ses électeurs. Pour dérouler toute "
-                    "l'élection : isoloir demo --opens-in 20m --lasts 20m"
+                    "l'élection : isoloir demo --opens-in 20m"
                 )
             )
         for m in membres:
