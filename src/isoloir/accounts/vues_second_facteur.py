@@ -127,6 +127,20 @@ def enrolement(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _avant_la_verification(
+    request: HttpRequest, compte: Compte, suivant: str
+) -> HttpResponse | None:
+    """Already proved in this session: on to ``suivant``. No application yet: enrol
+    first. Otherwise None: the code is asked."""
+    if second_facteur.est_verifie(request):
+        return redirect(suivant or settings.LOGIN_REDIRECT_URL)
+    if not second_facteur.a_un_appareil_confirme(compte):
+        return redirect(
+            second_facteur.adresse_avec_suivant("accounts:second_facteur_enrolement", suivant)
+        )
+    return None
+
+
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
@@ -134,12 +148,9 @@ def enrolement(request: HttpRequest) -> HttpResponse:
 def verification(request: HttpRequest) -> HttpResponse:
     compte = cast(Compte, request.user)
     suivant = _suivant(request)
-    if second_facteur.est_verifie(request):
-        return redirect(suivant or settings.LOGIN_REDIRECT_URL)
-    if not second_facteur.a_un_appareil_confirme(compte):
-        return redirect(
-            second_facteur.adresse_avec_suivant("accounts:second_facteur_enrolement", suivant)
-        )
+    deja = _avant_la_verification(request, compte, suivant)
+    if deja is not None:
+        return deja
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,12 +176,9 @@ def secours(request: HttpRequest) -> HttpResponse:
     """Verification with a recovery code, when the phone is lost or not at hand."""
     compte = cast(Compte, request.user)
     suivant = _suivant(request)
-    if second_facteur.est_verifie(request):
-        return redirect(suivant or settings.LOGIN_REDIRECT_URL)
-    if not second_facteur.a_un_appareil_confirme(compte):
-        return redirect(
-            second_facteur.adresse_avec_suivant("accounts:second_facteur_enrolement", suivant)
-        )
+    deja = _avant_la_verification(request, compte, suivant)
+    if deja is not None:
+        return deja
     form = CodeDeSecoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
