@@ -1,6 +1,8 @@
 """Bureaux de vote: their composition under décret 2011-595 art. 11-III, the quorum of a
 count (art. 14), and what their members may see during the vote."""
 
+import io
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -126,3 +128,37 @@ def test_le_back_office_nomme_les_membres_et_dit_la_conformite(client, bureau) -
     assert page.status_code == 200
     assert "conforme (décret 2011-595, art. 11-III)" in page.content.decode()
     assert client.get(reverse("admin:counting_bureaudevote_add")).status_code == 200
+
+
+def test_une_intervention_technique_est_consignee_et_montree_au_bureau(client, bureau) -> None:
+    """A12: a technical intervention is recorded (in the chained journal) and the bureau
+    is told: its dashboard lists it; a vague or anonymous one is refused."""
+    from django.core.management import CommandError, call_command
+
+    from isoloir.audit.services import verifier_chaine
+    from isoloir.counting.services import interventions
+
+    with pytest.raises(CommandError, match="au moins 10 caractères"):
+        call_command(
+            "intervention_technique", str(bureau.pk), "--auteur", "Exploitation", "--motif", "rien"
+        )
+    with pytest.raises(CommandError, match="Aucun bureau de vote n° 999"):
+        call_command("intervention_technique", "999", "--auteur", "E", "--motif", "x" * 20)
+    call_command(
+        "intervention_technique",
+        str(bureau.pk),
+        "--auteur",
+        "Équipe d'exploitation",
+        "--motif",
+        "Redémarrage du serveur web après une saturation mémoire",
+        stdout=io.StringIO(),
+    )
+    [fait] = interventions(bureau)
+    assert (fait.auteur, fait.motif) == (
+        "Équipe d'exploitation",
+        "Redémarrage du serveur web après une saturation mémoire",
+    )
+    assert verifier_chaine() is None
+    verifier_second_facteur(client, bureau.membres.get(role=Role.SECRETAIRE).compte)
+    page = client.get(reverse("counting:bureau", args=[bureau.pk])).content.decode()
+    assert "Équipe d&#x27;exploitation, Redémarrage du serveur web après une saturation" in page

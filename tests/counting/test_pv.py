@@ -18,6 +18,7 @@ from django.urls import reverse
 from isoloir.audit.services import journaliser
 from isoloir.counting import pv
 from isoloir.counting.models import Depouillement, Scellement
+from isoloir.counting.services import consigner_intervention
 from isoloir.elections.models import Candidat
 from tests.counting.resultats import candidats, depouiller
 from tests.pdf import texte_du_pdf
@@ -189,9 +190,13 @@ def test_le_pv_donne_les_chiffres_les_elus_le_tirage_et_les_signatures(
     client, egalite_tiree_au_sort, scrutin, bureau, tmp_path
 ) -> None:
     d = egalite_tiree_au_sort
+    consigner_intervention(
+        bureau, auteur="Équipe d'exploitation", motif="Redémarrage du serveur web saturé"
+    )
     texte = texte_du_pdf(_pv(client, scrutin), tmp_path)
     plat = _sans_espaces(texte)
     for attendu in (
+        "Équipe d'exploitation, Redémarrage du serveur web saturé",
         "RÉPUBLIQUE",
         "Procès-verbal des opérations de dépouillement",
         "Bureau de vote électronique : BV du CSA ministériel",

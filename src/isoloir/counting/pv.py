@@ -38,6 +38,7 @@ from isoloir.counting.models import (
     Role,
     Scellement,
 )
+from isoloir.counting.services import Intervention, interventions
 from isoloir.elections.models import Candidat, ListeCandidats, Scrutin
 from isoloir.elections.selectors import Fenetre, fenetre_du_scrutin
 from isoloir.votecode.notices import POLICES
@@ -155,6 +156,7 @@ class Releve:
     indices_detenteurs: list[int]
     scellement: EtatDuScellement
     incidents: selecteurs_du_vote.Incidents
+    interventions: list[Intervention]
     signataires: list[Signataire]
     ecarts: list[str] = field(default_factory=list)  # checks of the count itself that failed
 
@@ -392,6 +394,7 @@ def releve(depouillement: Depouillement, *, scellement_frais: bool = True) -> Re
         scellement=_scellement(bureau, scrutin, signataires, frais=scellement_frais),
         # The participation page's reading of the vote's incidents (campaign-wide).
         incidents=selecteurs_du_vote.incidents(scrutin.campagne),
+        interventions=interventions(bureau) if bureau else [],
         signataires=signataires,
         ecarts=ecarts,
     )

@@ -1,5 +1,12 @@
 """Rules on a bureau's composition and its key holders (décret 2011-595 art. 11-III)."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from isoloir.audit.models import Evenement
+from isoloir.audit.services import journaliser
 from isoloir.counting.models import BureauDeVote, MembreDuBureau, Role
 
 
@@ -72,3 +79,49 @@ def scrutins_du_membre(compte_id: int) -> list[int]:
             "rattachements__scrutin_id", flat=True
         )
     )
+
+
+# --- Technical interventions (A12) ---------------------------------------------------------
+
+TYPE_INTERVENTION = "intervention.technique"
+
+
+class InterventionRefusee(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Intervention:
+    le: datetime
+    auteur: str
+    motif: str
+
+
+@transaction.atomic
+def consigner_intervention(bureau: BureauDeVote, *, auteur: str, motif: str) -> Intervention:
+    """Record a technical intervention on the voting system (décret 2011-595 art. 12, A12:
+    only by the designated maintainers, only when data are at risk, and the bureau is
+    told). It goes into the chained journal, where nobody can remove it, and the bureau
+    sees it on its dashboard and in its minutes."""
+    auteur, motif = auteur.strip(), " ".join(motif.split())
+    if not auteur:
+        raise InterventionRefusee("Nommez la personne qui intervient (mainteneur désigné).")
+    if len(motif) < 10:
+        raise InterventionRefusee(
+            "Décrivez l'intervention et sa raison (au moins 10 caractères) : le bureau de "
+            "vote en est informé."
+        )
+    evenement = journaliser(TYPE_INTERVENTION, bureau=bureau.pk, auteur=auteur, motif=motif)
+    return Intervention(le=evenement.horodatage, auteur=auteur, motif=motif)
+
+
+def interventions(bureau: BureauDeVote) -> list[Intervention]:
+    """The bureau's technical interventions, oldest first."""
+    return [
+        Intervention(le=e.horodatage, auteur=e.details["auteur"], motif=e.details["motif"])
+        for e in Evenement.objects.filter(
+            type=TYPE_INTERVENTION, details__bureau=bureau.pk
+        ).order_by("horodatage", "pk")
+    ]

@@ -37,6 +37,7 @@ from isoloir.counting.selectors import (
     siege_dans,
     sieges_du_compte,
 )
+from isoloir.counting.services import interventions
 from isoloir.elections.models import Scrutin
 from isoloir.elections.selectors import Phase
 
@@ -114,6 +115,7 @@ def tableau_de_bord(request: HttpRequest, membre: MembreDuBureau) -> HttpRespons
         if etat.vote_commence
         else None,
         incidents=participation.incidents(campagne) if etat.vote_commence else None,
+        interventions=interventions(membre.bureau),
     )
 
 
