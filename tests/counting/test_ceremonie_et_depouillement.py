@@ -13,83 +13,24 @@ from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin
 from isoloir.core import clock
 from isoloir.counting import ceremonie, depouillement, scellement
-from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Role, Scellement
+from isoloir.counting.models import Role
 from isoloir.crypto import seuil
 from isoloir.crypto.groupe import AleaSysteme
+from tests.counting.detenteurs import (
+    Detenteur,
+    ceremonie_complete,
+    sceller,
+)
 from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 
-# The scrutin of tests/scrutin_de_vote.py opened an hour ago; the bureau seals before that.
-AVANT_L_OUVERTURE = timedelta(hours=-2)
-
-
-class Detenteur:
-    """A key holder's device: keeps z and x_j, publishes only what the protocol says."""
-
-    def __init__(self, membre: MembreDuBureau) -> None:
-        self.membre = membre
-        self.z, self.cle_communication = seuil.generer_cle_communication(AleaSysteme())
-        self.x: bytes | None = None
-
-
-def _ceremonie_complete(bureau) -> tuple[object, dict[str, Detenteur]]:
-    c = ceremonie.ouvrir(bureau)
-    detenteurs = {
-        m.compte.email.split("@")[0]: Detenteur(m)
-        for m in bureau.membres.filter(detenteur_de_cle=True).select_related("compte")
-    }
-    for d in detenteurs.values():
-        ceremonie.publier_cle_de_communication(c, d.membre, d.cle_communication)
-    c.refresh_from_db()
-    assert c.etat == EtatCeremonie.DISTRIBUTION
-    contexte = ceremonie.contexte(c)
-    for d in detenteurs.values():
-        j = ceremonie.indice(c, d.membre)
-        distribution = seuil.distribuer(contexte, j, AleaSysteme())
-        ceremonie.publier_distribution(c, d.membre, distribution.vers_dict())
-    c.refresh_from_db()
-    assert c.etat == EtatCeremonie.RECEPTION
-    receptions = {}
-    for nom, d in detenteurs.items():
-        j = ceremonie.indice(c, d.membre)
-        receptions[nom] = seuil.recevoir(
-            contexte, j, d.z, ceremonie.distributions(c), AleaSysteme()
-        )
-        ceremonie.publier_reception(c, d.membre, [p.vers_dict() for p in receptions[nom].plaintes])
-    c.refresh_from_db()
-    assert c.etat == EtatCeremonie.CLOSE
-    cle = ceremonie.cle_du_bureau(c)
-    for nom, d in detenteurs.items():
-        d.x = seuil.cle_de_detenteur(cle, receptions[nom])
-    return c, detenteurs
-
-
-def signature_de(c, h: Detenteur, empreinte: str) -> dict:
-    """What holder h's device sends to sign the seal: x_j never leaves it."""
-    assert h.x is not None
-    j = ceremonie.indice(c, h.membre)
-    cle = ceremonie.cle_du_bureau(c)
-    return seuil.signer_scellement(cle, j, h.x, bytes.fromhex(empreinte), AleaSysteme()).vers_dict()
-
-
-def _sceller(
-    bureau, c, detenteurs: dict[str, Detenteur], signataires=("presidente", "delegue-fsu")
-) -> Scellement:
-    """Before the opening: the seal proposed, then signed by the président and a délégué."""
-    with clock.shifted_by(AVANT_L_OUVERTURE):
-        s = scellement.proposer(bureau)
-        for nom in signataires:
-            h = detenteurs[nom]
-            s = scellement.signer(bureau, h.membre, signature_de(c, h, s.empreinte))
-    return s
-
 
 def _pret_a_voter(bureau) -> tuple[object, dict[str, Detenteur]]:
     """Ceremony, then the seal: the scrutin takes ballots."""
-    c, detenteurs = _ceremonie_complete(bureau)
-    s = _sceller(bureau, c, detenteurs)
+    c, detenteurs = ceremonie_complete(bureau)
+    s = sceller(bureau, c, detenteurs)
     assert s.scelle_le is not None
     return c, detenteurs
 
@@ -98,7 +39,7 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
     # 9 voters on the roll before it is sealed: blank ×1, FSU ×4, UNSA ×3, FO ×1.
     choix = [0, 1, 1, 1, 1, 2, 2, 2, 3]
     electeurs = [creer_electeur(scrutin, active=True) for _ in choix]
-    c, detenteurs = _ceremonie_complete(bureau)
+    c, detenteurs = ceremonie_complete(bureau)
     cle_du_scrutin = CleDeScrutin.objects.get(scrutin=scrutin)
     assert cle_du_scrutin.origine == "ceremonie"
     assert cle_du_scrutin.cle_publique == ceremonie.cle_du_bureau(c).cle_publique.hex()
@@ -106,7 +47,7 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
     # Not sealed yet: the ceremony's key takes no ballot.
     with pytest.raises(depot.ScrutinNonPret, match="pas encore scellé"):
         depot.voter(electeur=electeurs[0], scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    s = _sceller(bureau, c, detenteurs)
+    s = sceller(bureau, c, detenteurs)
     assert s.scelle_le is not None and scellement.verifier(scrutin) == []
 
     for electeur, k in zip(electeurs, choix, strict=True):

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from isoloir.audit.services import journaliser
-from isoloir.counting import pv
+from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement, Scellement
 from isoloir.counting.services import consigner_intervention
 from isoloir.elections.models import Candidat
@@ -214,7 +214,7 @@ def test_le_pv_donne_les_chiffres_les_elus_le_tirage_et_les_signatures(
     ):
         assert attendu in plat, attendu
     # The drawing of lots: the recorded seed, the hashed text's fingerprint, the winner.
-    releve = pv.releve(d)
+    releve = releve_du_depouillement.releve(d)
     assert d.resultat["tirage_au_sort"] and len(releve.tirages) == 1
     tirage = releve.tirages[0]
     assert tirage.numero == 3 and tirage.en_lice == ["FSU", "UNSA"]
@@ -378,9 +378,9 @@ def test_un_scrutin_sans_bulletin_et_les_incidents_du_vote(
 
 
 def test_un_scrutin_sans_inscrit_n_a_pas_de_taux() -> None:
-    assert pv.pourcentage(0, 0) == "—"
-    assert pv.pourcentage(2, 3) == "66,67 %"
-    assert pv.nombre(1_400_000) == "1\xa0400\xa0000"
+    assert releve_du_depouillement.pourcentage(0, 0) == "—"
+    assert releve_du_depouillement.pourcentage(2, 3) == "66,67 %"
+    assert releve_du_depouillement.nombre(1_400_000) == "1\xa0400\xa0000"
 
 
 def test_le_rendu_ne_lit_que_la_feuille_de_style_et_les_polices(tmp_path) -> None:

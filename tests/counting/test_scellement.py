@@ -24,7 +24,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot
 from isoloir.booth.models import CleDeScrutin, Emargement, IntentionDeVote, OrigineCle
 from isoloir.core import clock
-from isoloir.counting import ceremonie, depouillement, scellement
+from isoloir.counting import ceremonie, contenu_scelle, depouillement, scellement
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -41,11 +41,11 @@ from isoloir.elections.admin import FormulaireScelle
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.elections.roll_import import importer_liste_electorale
 from tests.counting.conftest import nouveau_compte
-from tests.counting.test_ceremonie_et_depouillement import (
+from tests.counting.detenteurs import (
     AVANT_L_OUVERTURE,
     Detenteur,
-    _ceremonie_complete,
-    _sceller,
+    ceremonie_complete,
+    sceller,
     signature_de,
 )
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
@@ -73,13 +73,13 @@ def avec_cle(bureau, scrutin, creer_electeur, creer_liste) -> Bureau:
     Candidat.objects.create(
         liste=scrutin.listes.get(sigle="FSU"), rang=1, civilite="Mme", nom="Roux", prenoms="Anne"
     )
-    c, detenteurs = _ceremonie_complete(bureau)
+    c, detenteurs = ceremonie_complete(bureau)
     return Bureau(bureau, c, detenteurs, scrutin)
 
 
 @pytest.fixture
 def scelle(avec_cle: Bureau) -> Bureau:
-    _sceller(avec_cle.bureau, avec_cle.ceremonie, avec_cle.detenteurs)
+    sceller(avec_cle.bureau, avec_cle.ceremonie, avec_cle.detenteurs)
     cache.clear()
     return avec_cle
 
@@ -176,17 +176,17 @@ def test_l_empreinte_du_logiciel_suit_ses_fichiers(tmp_path) -> None:
     (tmp_path / "app" / "vue.py").write_text("x = 1\n")
     (tmp_path / "app" / "page.html").write_text("<p>vote</p>")
     (tmp_path / "notes.txt").write_text("hors du logiciel")
-    avant = scellement.empreinte_du_logiciel(tmp_path)
+    avant = contenu_scelle.empreinte_du_logiciel(tmp_path)
     assert avant["fichiers"] == 2
     (tmp_path / "notes.txt").write_text("changé")
     (tmp_path / "__pycache__").mkdir()
     (tmp_path / "__pycache__" / "vue.py").write_text("cache")
-    assert scellement.empreinte_du_logiciel(tmp_path) == avant
+    assert contenu_scelle.empreinte_du_logiciel(tmp_path) == avant
     (tmp_path / "app" / "vue.py").write_text("x = 2\n")
-    assert scellement.empreinte_du_logiciel(tmp_path)["empreinte"] != avant["empreinte"]
+    assert contenu_scelle.empreinte_du_logiciel(tmp_path)["empreinte"] != avant["empreinte"]
     (tmp_path / "app" / "vue.py").write_text("x = 1\n")
     (tmp_path / "app" / "page.html").rename(tmp_path / "app" / "autre.html")
-    assert scellement.empreinte_du_logiciel(tmp_path)["empreinte"] != avant["empreinte"]
+    assert contenu_scelle.empreinte_du_logiciel(tmp_path)["empreinte"] != avant["empreinte"]
 
 
 # --- Signatures ---------------------------------------------------------------------------
@@ -475,7 +475,8 @@ def test_scellement_altere_detecte(scelle: Bureau) -> None:
 
 def test_un_autre_logiciel_rompt_le_scellement(scelle: Bureau, monkeypatch) -> None:
     scelle_avant = Scellement.objects.get().contenu["logiciel"]
-    monkeypatch.setattr(scellement, "logiciel", lambda: {**scelle_avant, "empreinte": "ab" * 32})
+    autre = {**scelle_avant, "empreinte": "ab" * 32}
+    monkeypatch.setattr(contenu_scelle, "logiciel", lambda: autre)
     (ecart,) = scellement.verifier(scelle.scrutin)
     assert ecart.startswith("Le logiciel a changé depuis le scellement (version scellée 0.1.0")
 

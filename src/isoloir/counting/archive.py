@@ -26,7 +26,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.ballotbox.models import Releve
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.counting import ceremonie as ceremonies
-from isoloir.counting import scellement
+from isoloir.counting import contenu_scelle
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -58,7 +58,7 @@ def _instant(moment: datetime | None) -> str | None:
 
 def _liste(liste: ListeCandidats) -> dict[str, Any]:
     """A list as the seal fingerprints it, plus its id, which the result names it by."""
-    return {"id": liste.pk, **scellement.liste_scellee(liste)}
+    return {"id": liste.pk, **contenu_scelle.liste_scellee(liste)}
 
 
 def _bureaux(objet: Campagne | BureauDeVote) -> tuple[Campagne, list[BureauDeVote]]:
@@ -83,7 +83,7 @@ def _bureaux(objet: Campagne | BureauDeVote) -> tuple[Campagne, list[BureauDeVot
 def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]:
     scrutins = []
     for bureau in bureaux:
-        for scrutin in scellement.scrutins_du_bureau(bureau):
+        for scrutin in contenu_scelle.scrutins_du_bureau(bureau):
             manifeste = manifeste_du_scrutin(scrutin)
             if manifeste is None:
                 raise ArchiveImpossible(f"Le scrutin {scrutin.code} n'a pas de clé.")
@@ -110,7 +110,7 @@ def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]
     return {
         "format": f.FORMAT,
         "version": f.VERSION,
-        "logiciel": scellement.version_du_logiciel(),
+        "logiciel": contenu_scelle.version_du_logiciel(),
         "campagne": {
             "slug": campagne.slug,
             "nom": campagne.nom,
@@ -122,7 +122,7 @@ def _election(campagne: Campagne, bureaux: list[BureauDeVote]) -> dict[str, Any]
                 "cle": f.cle_de_bureau(b.pk),
                 "nom": b.nom,
                 "seuil": b.seuil,
-                "scrutins": [s.code for s in scellement.scrutins_du_bureau(b)],
+                "scrutins": [s.code for s in contenu_scelle.scrutins_du_bureau(b)],
             }
             for b in bureaux
         ],

@@ -1,10 +1,9 @@
-"""The procès-verbal of a scrutin's count (A18, E04) and the figures of its results page.
+"""The procès-verbal of a scrutin's count (A18, E04) as a PDF/A document.
 
-``releve`` gathers everything once: participation, votes and seats per list, quotient,
-drawing of lots, elected candidates, the checks (seal, closing, ballots against
-émargements, the seats re-computed), the key holders whose shares were used, the
-incidents of the vote and the bureau's members. The results page and the PV show that same
-``Releve``, so they can never disagree.
+What the PV says comes from ``releve_du_depouillement.releve``, the same ``Releve`` the
+results page shows; this module only prints it. It stays apart because rendering is its own
+concern: WeasyPrint, fonts and a locked-down URL fetcher, none of which the results page
+needs.
 
 ``proces_verbal`` renders it as PDF/A-3b with WeasyPrint (archival, art. 16 / A19): every
 font embedded (DejaVu from the system), an sRGB output intent, XMP metadata. The rendering
@@ -13,10 +12,6 @@ fetcher refuses anything else, so a PV never depends on the network or on what a
 could point at.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,24 +19,22 @@ from urllib.request import url2pathname
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
 
-from isoloir.booth import selectors as selecteurs_du_vote
 from isoloir.core import clock
-from isoloir.counting import scellement, sieges
-from isoloir.counting.models import (
-    BureauDeVote,
-    CeremonieDesCles,
-    Cloture,
-    Depouillement,
-    MembreDuBureau,
-    Role,
-    Scellement,
-)
-from isoloir.counting.services import Intervention, interventions
-from isoloir.elections.models import Candidat, ListeCandidats, Scrutin
-from isoloir.elections.selectors import Fenetre, fenetre_du_scrutin
+from isoloir.counting.models import Depouillement
+from isoloir.counting.releve_du_depouillement import releve
 from isoloir.votecode.notices import POLICES
+
+# ``pv.releve`` stays available to the callers that reach the figures through the PV
+# (bench/pv.py measures both from here).
+__all__ = [
+    "DUREE_DU_PV_EN_CACHE",
+    "FACES",
+    "FEUILLE_DE_STYLE",
+    "proces_verbal",
+    "proces_verbal_recent",
+    "releve",
+]
 
 FEUILLE_DE_STYLE = Path(__file__).resolve().parent / "static" / "counting" / "pv.css"
 # The faces the stylesheet uses, embedded from the system's DejaVu (fonts-dejavu-core).
@@ -51,353 +44,6 @@ FACES = (
     ("PV", "normal", "italic", "DejaVuSans-Oblique.ttf"),
     ("PV Mono", "normal", "normal", "DejaVuSansMono.ttf"),
 )
-
-
-# ---------------------------------------------------------------------------------------
-# Formatting: French figures, the same on the page and in the PDF.
-
-
-def nombre(n: int) -> str:
-    """1 400 000, digits grouped by no-break spaces as Django's French locale does
-    (``floatformat:"0g"`` in the templates)."""
-    return f"{n:,}".replace(",", "\xa0")
-
-
-def pourcentage(partie: int, tout: int) -> str:
-    return f"{100 * partie / tout:.2f} %".replace(".", ",") if tout else "—"
-
-
-def _decimal(valeur: Fraction) -> str:
-    return f"{float(valeur):,.2f}".replace(",", "\xa0").replace(".", ",")
-
-
-def date_longue(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    return formats.date_format(timezone.localtime(moment), "l j F Y à H\\hi")
-
-
-# ---------------------------------------------------------------------------------------
-# What the PV and the results page show.
-
-
-@dataclass(frozen=True)
-class LigneDeListe:
-    liste: ListeCandidats
-    voix: int
-    sieges: int
-    part: str  # of the suffrages exprimés, formatted
-    elus: list[Candidat]
-
-    @property
-    def organisation(self) -> str:
-        if self.liste.union:
-            return f"{self.liste.denomination} ({self.liste.union})"
-        return self.liste.denomination
-
-
-@dataclass(frozen=True)
-class TirageConsigne:
-    """One drawing of lots, with the sigles instead of the list ids for a reader."""
-
-    numero: int
-    en_lice: list[str]
-    identifiants: list[str]  # « 12 = FSU »: how the hashed text names the lists
-    gagnante: str
-    message: str
-    empreinte: str
-
-
-@dataclass(frozen=True)
-class EtatDuScellement:
-    """The bureau's seal and its check: verified when sealed and ``ecarts`` is empty."""
-
-    scelle: bool
-    empreinte: str
-    scelle_le: datetime | None
-    signe_par: list[str]  # « président : nom (détenteur n° 1) », in signing order
-    ecarts: list[str]
-
-    @property
-    def verifie(self) -> bool:
-        return self.scelle and not self.ecarts
-
-
-@dataclass(frozen=True)
-class Signataire:
-    membre: MembreDuBureau
-    nom: str
-    qualite: str
-    liste: str
-
-    @property
-    def qualite_et_nom(self) -> str:
-        return f"{self.qualite} : {self.nom}"
-
-
-@dataclass(frozen=True)
-class Releve:
-    depouillement: Depouillement
-    scrutin: Scrutin
-    bureau: BureauDeVote | None
-    fenetre: Fenetre
-    cloture: Cloture | None
-    inscrits: int
-    votants: int
-    blancs: int
-    exprimes: int
-    listes: list[LigneDeListe]
-    quotient: Fraction | None
-    vacants: int
-    tirage_au_sort: bool
-    tirages: list[TirageConsigne]
-    departage_aux_voix: list[str]  # sigles tied on the average, settled by their votes
-    detenteurs: list[Signataire]
-    indices_detenteurs: list[int]
-    scellement: EtatDuScellement
-    incidents: selecteurs_du_vote.Incidents
-    interventions: list[Intervention]
-    signataires: list[Signataire]
-    ecarts: list[str] = field(default_factory=list)  # checks of the count itself that failed
-
-    # Formatted figures, so that the templates hold no arithmetic.
-    @property
-    def participation(self) -> str:
-        return pourcentage(self.votants, self.inscrits)
-
-    @property
-    def quotient_affiche(self) -> str:
-        if self.quotient is None:
-            return "sans objet (aucun suffrage exprimé)"
-        if self.quotient.denominator == 1:
-            return nombre(self.quotient.numerator)
-        return (
-            f"{_decimal(self.quotient)} ({nombre(self.exprimes)} suffrages exprimés / "
-            f"{self.scrutin.sieges_titulaires} sièges)"
-        )
-
-    @property
-    def sieges_attribues(self) -> int:
-        return sum(ligne.sieges for ligne in self.listes)
-
-    @property
-    def listes_avec_elus(self) -> list[LigneDeListe]:
-        return [ligne for ligne in self.listes if ligne.sieges]
-
-    @property
-    def bulletins_egaux(self) -> bool:
-        return self.depouillement.bulletins == self.depouillement.emargements
-
-    @property
-    def bulletins_et_emargements(self) -> str:
-        d = self.depouillement
-        egalite = "égaux" if self.bulletins_egaux else "ÉCART"
-        return (
-            f"Bulletins dans l'urne : {nombre(d.bulletins)} ; émargements : "
-            f"{nombre(d.emargements)} ({egalite})"
-        )
-
-    @property
-    def somme_verifiee(self) -> bool:
-        """A18: exprimés + blancs, counted electronically, equal the émargements."""
-        return self.exprimes + self.blancs == self.votants
-
-    @property
-    def conforme(self) -> bool:
-        return (
-            self.bulletins_egaux
-            and self.somme_verifiee
-            and not self.ecarts
-            and self.scellement.verifie
-        )
-
-
-def nom_du_membre(membre: MembreDuBureau) -> str:
-    """The member's name for the public minutes: the account's display name, else the
-    voter's own; never the e-mail address. Empty: the line is filled in by hand."""
-    if membre.compte.nom_affiche:
-        return membre.compte.nom_affiche
-    electeur = getattr(membre.compte, "electeur", None)
-    if electeur is not None:
-        return f"{electeur.prenoms} {(electeur.nom_usage or electeur.nom_naissance).upper()}"
-    return ""
-
-
-def _entier(resultat: dict[str, Any], cle: str) -> int:
-    return int(resultat.get(cle) or 0)
-
-
-def _bureau(scrutin: Scrutin) -> BureauDeVote | None:
-    return BureauDeVote.objects.filter(rattachements__scrutin=scrutin).first()
-
-
-def _signataires(bureau: BureauDeVote | None) -> list[Signataire]:
-    """Every member, président first, then secrétaire, then délégués in the lists' order."""
-    if bureau is None:
-        return []
-    rang = {Role.PRESIDENT: 0, Role.SECRETAIRE: 1, Role.DELEGUE: 2}
-    membres = sorted(
-        bureau.membres.select_related("compte", "liste"),
-        key=lambda m: (rang.get(Role(m.role), 3), m.liste.ordre if m.liste else 0, m.pk),
-    )
-    return [
-        Signataire(
-            membre=m,
-            nom=nom_du_membre(m),
-            qualite=m.get_role_display(),
-            liste=m.liste.sigle if m.liste else "",
-        )
-        for m in membres
-    ]
-
-
-def _detenteurs(
-    bureau: BureauDeVote | None, indices: Sequence[int], signataires: list[Signataire]
-) -> list[Signataire]:
-    """The key holders whose shares were combined: index j is the ceremony's j-th holder."""
-    ceremonie = CeremonieDesCles.objects.filter(bureau=bureau).first() if bureau else None
-    if ceremonie is None:
-        return []
-    par_id = {s.membre.pk: s for s in signataires}
-    ordre: list[int] = list(ceremonie.detenteurs)
-    return [par_id[ordre[j - 1]] for j in indices if 0 < j <= len(ordre) and ordre[j - 1] in par_id]
-
-
-def _scellement(
-    bureau: BureauDeVote | None, scrutin: Scrutin, signataires: list[Signataire], *, frais: bool
-) -> EtatDuScellement:
-    """The seal of the scrutin's bureau and what breaks it. ``frais``: recompute the check
-    now (the PV); otherwise the public board's check of the last minutes (the results page,
-    which anyone may load: the check reads the whole roll)."""
-    if frais:
-        ecarts = scellement.verifier(bureau if bureau is not None else scrutin)
-    else:
-        public = scellement.etat_public(scrutin)
-        ecarts = public.ecarts if public else scellement.verifier(scrutin)
-    sceau = Scellement.objects.filter(bureau=bureau, scelle_le__isnull=False).first()
-    if sceau is None:
-        return EtatDuScellement(False, "", None, [], ecarts)
-    ordre: list[int] = []
-    if bureau is not None and (c := CeremonieDesCles.objects.filter(bureau=bureau).first()):
-        ordre = list(c.detenteurs)
-    par_id = {s.membre.pk: s for s in signataires}
-    signe_par = []
-    for signature in sceau.signatures:
-        j = signature.get("detenteur") if isinstance(signature, dict) else None
-        membre = par_id.get(ordre[j - 1]) if isinstance(j, int) and 0 < j <= len(ordre) else None
-        qui = membre.qualite_et_nom if membre else "détenteur inconnu"
-        signe_par.append(f"{qui} (détenteur n° {j})")
-    return EtatDuScellement(True, sceau.empreinte, sceau.scelle_le, signe_par, ecarts)
-
-
-def _repartition(
-    scrutin: Scrutin, lignes: list[dict[str, Any]], graine: str
-) -> sieges.Repartition | None:
-    """The seats computed again from the recorded votes (art. 14-III), for the quotient
-    and the drawing's texts. None without a count to redo."""
-    candidats = {
-        liste.pk: liste.candidats.count()
-        for liste in scrutin.listes.filter(pk__in=[ligne["id"] for ligne in lignes])
-    }
-    try:
-        return sieges.repartir(
-            [
-                sieges.Liste(
-                    identifiant=str(ligne["id"]),
-                    voix=int(ligne["voix"]),
-                    candidats=candidats.get(ligne["id"], 0),
-                )
-                for ligne in lignes
-            ],
-            scrutin.sieges_titulaires,
-            graine=bytes.fromhex(graine),
-        )
-    except ValueError:
-        return None
-
-
-def releve(depouillement: Depouillement, *, scellement_frais: bool = True) -> Releve:
-    """Everything the PV and the results page show, from the recorded result.
-    ``scellement_frais``: check the seal again now rather than read the board's recent
-    check (see ``_scellement``)."""
-    if depouillement.resultat is None:
-        raise ValueError("Le résultat n'est pas encore calculé.")
-    resultat: dict[str, Any] = depouillement.resultat
-    scrutin = depouillement.scrutin
-    bureau = _bureau(scrutin)
-    lignes: list[dict[str, Any]] = list(resultat.get("listes", []))
-    exprimes = _entier(resultat, "exprimes")
-    listes_par_id = {
-        liste.pk: liste
-        for liste in scrutin.listes.filter(
-            pk__in=[ligne["id"] for ligne in lignes]
-        ).prefetch_related("candidats")
-    }
-    listes = []
-    for ligne in lignes:
-        liste = listes_par_id[ligne["id"]]
-        # The titulaires are the first candidates in the list's order, one per seat.
-        rangs = sorted(liste.candidats.all(), key=lambda c: c.rang)
-        listes.append(
-            LigneDeListe(
-                liste=liste,
-                voix=int(ligne["voix"]),
-                sieges=int(ligne["sieges"]),
-                part=pourcentage(int(ligne["voix"]), exprimes),
-                elus=rangs[: int(ligne["sieges"])],
-            )
-        )
-    ecarts = []
-    repartition = _repartition(scrutin, lignes, depouillement.graine)
-    if repartition is None or any(
-        repartition.sieges.get(str(ligne["id"])) != int(ligne["sieges"]) for ligne in lignes
-    ):
-        ecarts.append(
-            "La répartition des sièges recalculée à partir des voix ne redonne pas les "
-            "sièges consignés."
-        )
-    sigle = {str(pk): liste.sigle for pk, liste in listes_par_id.items()}
-    egalite = repartition.egalite if repartition else None
-    tirages = [
-        TirageConsigne(
-            numero=t.numero,
-            en_lice=[sigle.get(i, i) for i in t.listes],
-            identifiants=[f"{i} = {sigle.get(i, i)}" for i in t.listes],
-            gagnante=sigle.get(t.gagnante, t.gagnante),
-            message=t.message,
-            empreinte=t.empreinte,
-        )
-        for t in (egalite.tirages if egalite else ())
-    ]
-    signataires = _signataires(bureau)
-    indices = [int(j) for j in resultat.get("detenteurs", [])]
-    return Releve(
-        depouillement=depouillement,
-        scrutin=scrutin,
-        bureau=bureau,
-        fenetre=fenetre_du_scrutin(scrutin),
-        cloture=Cloture.objects.filter(scrutin=scrutin).first(),
-        inscrits=_entier(resultat, "inscrits"),
-        votants=_entier(resultat, "votants"),
-        blancs=_entier(resultat, "blancs"),
-        exprimes=exprimes,
-        listes=listes,
-        quotient=repartition.quotient if repartition else None,
-        vacants=_entier(resultat, "vacants"),
-        tirage_au_sort=bool(resultat.get("tirage_au_sort")),
-        tirages=tirages,
-        departage_aux_voix=[sigle.get(i, i) for i in egalite.listes]
-        if egalite and egalite.departage == "voix"
-        else [],
-        detenteurs=_detenteurs(bureau, indices, signataires),
-        indices_detenteurs=indices,
-        scellement=_scellement(bureau, scrutin, signataires, frais=scellement_frais),
-        # The participation page's reading of the vote's incidents (campaign-wide).
-        incidents=selecteurs_du_vote.incidents(scrutin.campagne),
-        interventions=interventions(bureau) if bureau else [],
-        signataires=signataires,
-        ecarts=ecarts,
-    )
 
 
 # ---------------------------------------------------------------------------------------

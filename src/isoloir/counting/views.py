@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from isoloir.accounts.pages import rendre_page
-from isoloir.counting import pv
+from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement
 
 
@@ -22,7 +22,7 @@ def _depouillement_calcule(campagne: str, scrutin: str) -> Depouillement:
 def resultats(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     depouillement = _depouillement_calcule(campagne, scrutin)
     # The seal as the public board last checked it: this page is public and frequent.
-    releve = pv.releve(depouillement, scellement_frais=False)
+    releve = releve_du_depouillement.releve(depouillement, scellement_frais=False)
     return rendre_page(
         request,
         "counting/resultats.html",
