@@ -75,7 +75,7 @@ def charger_bureau_demo(campagne: Campagne, scrutin: Scrutin) -> list[MembreDemo
     CleDeScrutin.objects.filter(scrutin=scrutin).delete()
     listes = list(scrutin.listes.order_by("ordre"))
     sieges = [
-        ("presidente", Role.PRESIDENT, None, True),
+        ("president", Role.PRESIDENT, None, True),
         ("secretaire", Role.SECRETAIRE, None, False),
         *[
             (f"delegue-{slugify(liste.sigle)}", Role.DELEGUE, liste, rang < 2)

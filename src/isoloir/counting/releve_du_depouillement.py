@@ -28,9 +28,9 @@ from isoloir.counting.models import (
     Cloture,
     Depouillement,
     MembreDuBureau,
-    Role,
     Scellement,
 )
+from isoloir.counting.selectors import membres_dans_l_ordre
 from isoloir.counting.services import Intervention, interventions
 from isoloir.elections.models import Candidat, ListeCandidats, Scrutin
 from isoloir.elections.selectors import Fenetre, fenetre_du_scrutin
@@ -217,11 +217,7 @@ def _signataires(bureau: BureauDeVote | None) -> list[Signataire]:
     """Every member, président first, then secrétaire, then délégués in the lists' order."""
     if bureau is None:
         return []
-    rang = {Role.PRESIDENT: 0, Role.SECRETAIRE: 1, Role.DELEGUE: 2}
-    membres = sorted(
-        bureau.membres.select_related("compte", "liste"),
-        key=lambda m: (rang.get(Role(m.role), 3), m.liste.ordre if m.liste else 0, m.pk),
-    )
+    membres = membres_dans_l_ordre(bureau)
     return [
         Signataire(
             membre=m,

@@ -139,3 +139,12 @@ def detenteurs_nommes(ceremonie: CeremonieDesCles) -> list[tuple[int, MembreDuBu
         list(ceremonie.detenteurs)
     )
     return [(j, membres[pk]) for j, pk in enumerate(ceremonie.detenteurs, start=1)]
+
+
+def membres_dans_l_ordre(bureau: BureauDeVote) -> list[MembreDuBureau]:
+    """Président, secrétaire, then the délégués in the order of their lists on the ballot."""
+    rang = {Role.PRESIDENT: 0, Role.SECRETAIRE: 1, Role.DELEGUE: 2}
+    return sorted(
+        bureau.membres.select_related("compte", "liste"),
+        key=lambda m: (rang[Role(m.role)], m.liste.ordre if m.liste else 0, m.pk),
+    )

@@ -34,6 +34,7 @@ from isoloir.counting.selectors import (
     EtatDuBureau,
     detenteurs_nommes,
     etat_du_bureau,
+    membres_dans_l_ordre,
     siege_dans,
     sieges_du_compte,
 )
@@ -110,7 +111,7 @@ def tableau_de_bord(request: HttpRequest, membre: MembreDuBureau) -> HttpRespons
         "counting/bureau/tableau_de_bord.html",
         f"{membre.bureau.nom} — bureau de vote",
         etat=etat,
-        membres=membre.bureau.membres.select_related("compte", "liste").order_by("role", "pk"),
+        membres=membres_dans_l_ordre(membre.bureau),
         participation=participation.participation(campagne, parmi=scrutins)
         if etat.vote_commence
         else None,
