@@ -33,7 +33,8 @@ ISOLOIR_BASE_URL = env.str("ISOLOIR_BASE_URL", default="http://127.0.0.1:8000").
 ISOLOIR_NUMEN_KEY = env.str("ISOLOIR_NUMEN_KEY", default=SECRET_KEY)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin under the back-office's guard (isoloir.gestion.site).
+    "isoloir.gestion.apps.AdministrationConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "isoloir.booth",
     "isoloir.counting",
     "isoloir.franceconnect",
+    "isoloir.gestion",
     "captcha",
     # Second factor (TOTP) of the bureau de vote's members, with single-use recovery codes
     # (see isoloir.accounts.second_facteur).
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(), after the account
     "django.contrib.messages.middleware.MessageMiddleware",
+    "isoloir.gestion.journal.JournalDeGestion",  # after the account, around every view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]

@@ -2,10 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Isoloir — back-office des élections"
-admin.site.site_title = "Isoloir"
-admin.site.index_title = "Administration des élections"
-
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="accounts:accueil", permanent=False)),
     path("portail/", include("isoloir.accounts.urls")),
@@ -15,5 +11,6 @@ urlpatterns = [
     path("", include("isoloir.booth.urls")),
     path("", include("isoloir.counting.urls")),
     path("captcha/", include("isoloir.votecode.captcha_urls")),
+    path("gestion/", include("isoloir.gestion.urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -5,12 +5,13 @@ from django.urls import reverse
 
 from isoloir.accounts.models import Compte
 from isoloir.notify.models import Courriel
+from tests.second_facteur import verifier_second_facteur
 
 
 @pytest.fixture
 def admin_client(client):
     compte = Compte.objects.create_superuser("admin@isoloir.localhost", "Phrase admin solide 2026")
-    client.force_login(compte)
+    verifier_second_facteur(client, compte)
     return client
 
 

@@ -15,6 +15,7 @@ from isoloir.booth.models import CleDeScrutin, Emargement, IntentionDeVote
 from isoloir.core import clock
 from isoloir.notify.models import Courriel
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
+from tests.second_facteur import verifier_second_facteur
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
 
@@ -259,7 +260,7 @@ def test_le_back_office_ne_montre_pas_le_traceur_d_un_accuse_en_attente(
     courriel = Courriel.objects.get(type="accuse_de_vote")
     assert courriel.contexte["traceur"] == accuse.traceur  # still waiting to be sent
     admin = Compte.objects.create_superuser("admin@education.gouv.fr", "x" * 20)
-    client.force_login(admin)
+    verifier_second_facteur(client, admin)
     page = client.get(reverse("admin:notify_courriel_change", args=[courriel.pk]))
     assert page.status_code == 200
     assert accuse.traceur not in page.content.decode()

@@ -123,7 +123,7 @@ def test_un_membre_voit_la_participation_de_son_bureau_seulement(
 
 def test_le_back_office_nomme_les_membres_et_dit_la_conformite(client, bureau) -> None:
     admin = Compte.objects.create_superuser("admin@education.gouv.fr", "x" * 20)
-    client.force_login(admin)
+    verifier_second_facteur(client, admin)
     page = client.get(reverse("admin:counting_bureaudevote_change", args=[bureau.pk]))
     assert page.status_code == 200
     assert "conforme (décret 2011-595, art. 11-III)" in page.content.decode()

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -21,6 +21,7 @@ from isoloir.elections import roll_import
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.elections.roll_import import COLONNES, importer_liste_electorale
 from tests.factories import numen_de
+from tests.second_facteur import verifier_second_facteur
 
 EXEMPLE = Path(__file__).resolve().parents[2] / "docs" / "exemples" / "liste-electorale.csv"
 CODES = [
@@ -774,7 +775,7 @@ def envoyer(client: Client, campagne: Campagne, contenu: bytes, *, simulation: b
 
 @pytest.mark.django_db
 def test_page_d_import_depuis_la_fiche_campagne(client, campagne, administrateur) -> None:
-    assert client.login(email="admin@isoloir.localhost", password="Urne-Transparente-Scellee-2026")
+    verifier_second_facteur(client, administrateur)
     fiche = client.get(reverse("admin:elections_campagne_change", args=[campagne.pk]))
     assert url_import(campagne) in fiche.content.decode()
     assert "Importer la liste électorale" in fiche.content.decode()
@@ -789,7 +790,7 @@ def test_page_d_import_depuis_la_fiche_campagne(client, campagne, administrateur
 
 @pytest.mark.django_db
 def test_page_d_import_simulation_puis_import(client, campagne, administrateur) -> None:
-    client.force_login(administrateur)
+    verifier_second_facteur(client, administrateur)
     contenu = csv(ligne(), ligne_b()).getvalue()
 
     page = envoyer(client, campagne, contenu, simulation=True)
@@ -812,7 +813,7 @@ def test_page_d_import_simulation_puis_import(client, campagne, administrateur) 
 
 @pytest.mark.django_db
 def test_page_d_import_montre_les_erreurs(client, campagne, administrateur) -> None:
-    client.force_login(administrateur)
+    verifier_second_facteur(client, administrateur)
     contenu = csv(ligne(), ligne_b(civilite=NUMEN_B, scrutins="csa-zzz")).getvalue()
 
     html = envoyer(client, campagne, contenu, simulation=False).content.decode()
@@ -832,9 +833,15 @@ def test_page_d_import_reservee(client, campagne) -> None:
     client.force_login(Compte.objects.create_user("agent@ac-lyon.fr", None))
     assert client.get(url).status_code == 302
 
-    client.force_login(Compte.objects.create_user("gestionnaire@ac-lyon.fr", None, is_staff=True))
-    assert client.get(url).status_code == 403
-    assert envoyer(client, campagne, csv(ligne()).getvalue(), simulation=False).status_code == 403
+    gestionnaire = Compte.objects.create_user("gestionnaire@ac-lyon.fr", None, is_staff=True)
+    client.force_login(gestionnaire)
+    assert client.get(url)["Location"].startswith(reverse("accounts:second_facteur_enrolement"))
+
+    # Second factor proved, but the helpdesk's role: not the administration's pages.
+    gestionnaire.groups.add(Group.objects.get(name="Assistance"))
+    verifier_second_facteur(client, gestionnaire)
+    assert client.get(url)["Location"].startswith(reverse("admin:login"))
+    assert envoyer(client, campagne, csv(ligne()).getvalue(), simulation=False).status_code == 302
     assert Electeur.objects.count() == 0
 
 
@@ -842,7 +849,8 @@ def test_page_d_import_reservee(client, campagne) -> None:
 def test_page_d_import_pour_un_gestionnaire_habilite(client, campagne) -> None:
     gestionnaire = Compte.objects.create_user("gestionnaire@ac-lyon.fr", None, is_staff=True)
     gestionnaire.user_permissions.add(Permission.objects.get(codename="change_campagne"))
-    client.force_login(gestionnaire)
+    gestionnaire.groups.add(Group.objects.get(name="Administration des élections"))
+    verifier_second_facteur(client, gestionnaire)
     assert client.get(url_import(campagne)).status_code == 200
     assert envoyer(client, campagne, csv(ligne()).getvalue(), simulation=False).status_code == 200
     assert Electeur.objects.count() == 1
@@ -851,6 +859,6 @@ def test_page_d_import_pour_un_gestionnaire_habilite(client, campagne) -> None:
 @pytest.mark.django_db
 def test_page_d_import_protegee_par_csrf(campagne, administrateur) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(administrateur)
+    verifier_second_facteur(client, administrateur)
     assert envoyer(client, campagne, csv(ligne()).getvalue(), simulation=False).status_code == 403
     assert Electeur.objects.count() == 0

@@ -8,6 +8,12 @@ from isoloir.accounts.models import Civilite, Electeur
 
 DUREE_MINIMALE = timedelta(hours=24)  # décret 2011-595 art. 9-I (A01)
 DUREE_MAXIMALE = timedelta(days=8)
+# The notice and its code reach each voter 15 days at least before the vote (art. 10, A04).
+DELAI_REMISE_DES_NOTICES = timedelta(days=15)
+# Once the rolls are published, staff have 8 days to check them and ask to be added, and 3
+# more days to claim against an entry or an omission (the CSA and CAP texts' rule).
+DELAI_DE_VERIFICATION = timedelta(days=8)
+DELAI_DE_RECLAMATION = timedelta(days=3)
 
 
 def verifier_fenetre(ouverture: datetime | None, cloture: datetime | None) -> None:
@@ -46,6 +52,31 @@ class Campagne(models.Model):
         blank=True,
         help_text="Vide : à la clôture du vote.",
     )
+    remise_des_notices = models.DateTimeField(
+        "fin de la remise des notices",
+        null=True,
+        blank=True,
+        help_text="Au plus tard 15 jours avant l'ouverture du vote. Vide : 15 jours avant.",
+    )
+    publication_des_listes = models.DateTimeField(
+        "publication des listes électorales",
+        null=True,
+        blank=True,
+        help_text="Début de la consultation des listes et des réclamations sur le portail. "
+        "Vide : listes non publiées.",
+    )
+    consultation_cloture = models.DateTimeField(
+        "fin de la consultation des listes",
+        null=True,
+        blank=True,
+        help_text="Vide : à la clôture du vote.",
+    )
+    reclamations_cloture = models.DateTimeField(
+        "clôture des réclamations",
+        null=True,
+        blank=True,
+        help_text="Vide : 11 jours après la publication (8 jours de vérification, puis 3).",
+    )
 
     class Meta:
         verbose_name = "campagne"
@@ -69,6 +100,45 @@ class Campagne(models.Model):
             raise ValidationError(
                 {"reassort_cloture": "Le réassort ne peut pas durer après la clôture du vote."}
             )
+        self._verifier_calendrier()
+
+    def _verifier_calendrier(self) -> None:
+        if self.ouverture is None:
+            return
+        erreurs: dict[str, str] = {}
+        if self.remise_des_notices and (
+            self.remise_des_notices > self.ouverture - DELAI_REMISE_DES_NOTICES
+        ):
+            erreurs["remise_des_notices"] = (
+                "Les notices doivent être remises au moins 15 jours avant l'ouverture du vote."
+            )
+        if self.publication_des_listes and self.publication_des_listes >= self.ouverture:
+            erreurs["publication_des_listes"] = (
+                "Les listes électorales doivent être publiées avant l'ouverture du vote."
+            )
+        if self.reclamations_cloture:
+            if self.publication_des_listes is None:
+                erreurs["reclamations_cloture"] = (
+                    "Indiquez d'abord la date de publication des listes électorales."
+                )
+            elif self.reclamations_cloture <= self.publication_des_listes:
+                erreurs["reclamations_cloture"] = (
+                    "La clôture des réclamations doit suivre la publication des listes."
+                )
+            elif self.reclamations_cloture > self.ouverture:
+                erreurs["reclamations_cloture"] = (
+                    "Les réclamations doivent être closes avant l'ouverture du vote."
+                )
+        if (
+            self.consultation_cloture
+            and self.publication_des_listes
+            and self.consultation_cloture <= self.publication_des_listes
+        ):
+            erreurs["consultation_cloture"] = (
+                "La fin de la consultation doit suivre la publication des listes."
+            )
+        if erreurs:
+            raise ValidationError(erreurs)
 
 
 class TypeScrutin(models.TextChoices):

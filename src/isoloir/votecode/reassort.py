@@ -26,6 +26,7 @@ from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
+from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
@@ -116,10 +117,8 @@ def _limite_par_electeur() -> throttle.Limit:
 def fenetre_reassort(campagne: Campagne) -> tuple[datetime, datetime]:
     """From the delivery of the notices (15 days before the vote, A04) to the close of the
     vote, unless the campaign sets its own dates (B06)."""
-    return (
-        campagne.reassort_ouverture or campagne.ouverture - timedelta(days=15),
-        campagne.reassort_cloture or campagne.cloture,
-    )
+    periode = calendrier(campagne).reassort
+    return periode.debut, periode.fin
 
 
 def verifier_fenetre(electeur: Electeur) -> None:
