@@ -56,7 +56,7 @@ def roles_du_compte(compte: Compte | AnonymousUser) -> set[RoleDeGestion]:
 
 def a_le_role(request: HttpRequest, *roles: RoleDeGestion) -> bool:
     if not hasattr(request, "_isoloir_roles"):
-        request._isoloir_roles = roles_du_compte(request.user)  # type: ignore[attr-defined,arg-type]
+        request._isoloir_roles = roles_du_compte(request.user)  # type: ignore[attr-defined]
     return bool(request._isoloir_roles & set(roles))  # type: ignore[attr-defined]
 
 

@@ -1,6 +1,5 @@
 """Django's admin behind the same guard as the back-office's own pages."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.admin import AdminSite
@@ -23,7 +22,7 @@ class SiteAdministration(AdminSite):
             and est_verifie(request)
         )
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         gardee = super().admin_view(view, cacheable)
 
         def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
