@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "isoloir.counting",
     "isoloir.franceconnect",
     "isoloir.gestion",
+    "isoloir.reclamations",
+    "isoloir.assistance",
     "captcha",
     # Second factor (TOTP) of the bureau de vote's members, with single-use recovery codes
     # (see isoloir.accounts.second_facteur).

@@ -11,6 +11,16 @@ urlpatterns = [
     path("", include("isoloir.booth.urls")),
     path("", include("isoloir.counting.urls")),
     path("captcha/", include("isoloir.votecode.captcha_urls")),
+    path("portail/", include("isoloir.reclamations.urls")),
+    path("portail/", include("isoloir.assistance.urls")),
     path("gestion/", include("isoloir.gestion.urls")),
+    # Each feature's back-office screens, in its own application.
+    path(
+        "gestion/campagnes/<slug:slug>/liste-electorale/", include("isoloir.elections.urls_gestion")
+    ),
+    path("gestion/campagnes/<slug:slug>/notices/", include("isoloir.votecode.urls_gestion")),
+    path("gestion/campagnes/<slug:slug>/courriels/", include("isoloir.notify.urls_gestion")),
+    path("gestion/reclamations/", include("isoloir.reclamations.urls_gestion")),
+    path("gestion/assistance/", include("isoloir.assistance.urls_gestion")),
     path("back-office/", admin.site.urls),
 ]

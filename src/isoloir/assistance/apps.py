@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    name = "isoloir.assistance"
+    verbose_name = "Assistance aux électeurs"
