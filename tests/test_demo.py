@@ -31,16 +31,20 @@ from pytest_django import Settings
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts import services as comptes
 from isoloir.accounts.models import Compte, Electeur
+from isoloir.accounts.second_facteur import a_un_appareil_confirme
 from isoloir.core import clock
 from isoloir.core.management.commands.demo import lire_duree
 from isoloir.core.management.commands.serve import verifier_port_libre
+from isoloir.elections import calendrier
 from isoloir.elections.demo import (
     ADMIN_EMAIL,
+    ASSISTANCE_EMAIL,
     SLUG,
     IdentifiantsDemo,
     charger_campagne_demo,
 )
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.gestion.roles import RoleDeGestion, roles_du_compte
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.votecode import code
@@ -110,6 +114,15 @@ def test_la_campagne_de_demonstration_est_complete() -> None:
 
     admin = Compte.objects.get(email=ADMIN_EMAIL)
     assert admin.is_superuser and admin.is_staff
+    assert roles_du_compte(admin) == {RoleDeGestion.ADMINISTRATION}
+    assistance = Compte.objects.get(email=ASSISTANCE_EMAIL)
+    assert roles_du_compte(assistance) == {RoleDeGestion.ASSISTANCE}
+    assert not assistance.is_superuser
+    for compte in (admin, assistance):
+        assert a_un_appareil_confirme(compte)
+    campagne = Campagne.objects.get()
+    campagne.full_clean()  # its calendar too: rolls published, claims closed before the vote
+    assert calendrier.consultation_ouverte(campagne)
 
 
 @pytest.mark.django_db
@@ -227,6 +240,8 @@ def test_la_commande_demo_ecrit_les_identifiants(
     texte = sortie.getvalue()
     assert "http://127.0.0.1:8765/portail/" in texte
     assert donnees["admin_mot_de_passe"] in texte
+    for cle in ("admin_secret_totp", "assistance_mot_de_passe", "assistance_secret_totp"):
+        assert donnees[cle] in texte
     for electeur in donnees["electeurs"]:
         assert electeur["email"] in texte and electeur["numen"] in texte
         assert "code_de_vote" in electeur

@@ -2,6 +2,7 @@
 
 from isoloir.elections.demo.chargement import (
     ADMIN_EMAIL,
+    ASSISTANCE_EMAIL,
     DUREE_LIEN_ACTIVATION,
     SLUG,
     ElecteurDemo,
@@ -12,6 +13,7 @@ from isoloir.elections.demo.professions_de_foi import date_en_francais
 
 __all__ = [
     "ADMIN_EMAIL",
+    "ASSISTANCE_EMAIL",
     "DUREE_LIEN_ACTIVATION",
     "SLUG",
     "ElecteurDemo",

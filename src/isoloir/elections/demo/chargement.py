@@ -7,6 +7,7 @@ on every run, so the credentials printed last always work, even after someone ch
 password or activated an account during the previous demo.
 """
 
+import base64
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.urls import reverse
@@ -23,6 +25,7 @@ from faker import Faker
 
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Civilite, Compte, Electeur
+from isoloir.accounts.second_facteur import appareil_de_demonstration
 from isoloir.elections.demo.professions_de_foi import profession_de_foi
 from isoloir.elections.demo.referentiel import (
     ORGANISATIONS,
@@ -32,7 +35,16 @@ from isoloir.elections.demo.referentiel import (
     generateur_seme,
     generer_electeurs,
 )
-from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.elections.models import (
+    DELAI_DE_RECLAMATION,
+    DELAI_DE_VERIFICATION,
+    Campagne,
+    Candidat,
+    Inscription,
+    ListeCandidats,
+    Scrutin,
+)
+from isoloir.gestion.roles import RoleDeGestion
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.votecode.models import Origine
@@ -48,6 +60,8 @@ PARIS = ZoneInfo("Europe/Paris")
 
 ADMIN_EMAIL = "admin@isoloir.localhost"
 ADMIN_MOT_DE_PASSE = "Urne-Transparente-Scellee-2026"  # demo only, printed on purpose
+ASSISTANCE_EMAIL = "assistance@isoloir.localhost"
+ASSISTANCE_MOT_DE_PASSE = "Cellule-Assistance-Ecoute-2026"  # demo only, printed on purpose
 EDITO = (
     "Madame, Monsieur,\n\n"
     "Pendant huit jours, vous élisez vos représentants au comité social d'administration "
@@ -91,6 +105,11 @@ class IdentifiantsDemo:
     cloture: datetime
     admin_email: str
     admin_mot_de_passe: str
+    # Base32 secrets of the TOTP applications (second factor) of the back-office's accounts.
+    admin_secret_totp: str
+    assistance_email: str
+    assistance_mot_de_passe: str
+    assistance_secret_totp: str
     electeurs: list[ElecteurDemo] = field(default_factory=list)
 
     def en_json(self) -> dict[str, Any]:
@@ -128,6 +147,12 @@ def _charger_campagne(
     campagne.edito = EDITO
     campagne.ouverture = ouverture
     campagne.cloture = ouverture + duree_du_vote
+    # The rolls are on show since yesterday, claims open until their legal end or the vote.
+    campagne.publication_des_listes = maintenant - timedelta(days=1)
+    campagne.reclamations_cloture = min(
+        campagne.publication_des_listes + DELAI_DE_VERIFICATION + DELAI_DE_RECLAMATION,
+        ouverture,
+    )
     _enregistrer(campagne)
     return campagne
 
@@ -300,15 +325,21 @@ def _charger_vitrine(
     return f"{url_base}{reverse('accounts:activation')}?token={jeton}"
 
 
-def _charger_admin() -> None:
-    compte = Compte.objects.filter(email=ADMIN_EMAIL).first()
-    if compte is None:
-        compte = Compte.objects.create_superuser(
-            ADMIN_EMAIL, nom_affiche="Administration de la démo"
-        )
-    compte.is_staff = compte.is_superuser = compte.is_active = True
-    compte.set_password(ADMIN_MOT_DE_PASSE)
+def _charger_compte_de_gestion(
+    email: str, mot_de_passe: str, *, nom: str, role: RoleDeGestion
+) -> str:
+    """An account of the back-office with its role and a fresh second factor; returns the
+    TOTP secret to print."""
+    compte = Compte.objects.filter(email=email).first() or Compte(email=email)
+    compte.nom_affiche = nom
+    compte.is_staff = compte.is_active = True
+    compte.is_superuser = role is RoleDeGestion.ADMINISTRATION
+    compte.set_password(mot_de_passe)
     compte.save()
+    compte.groups.add(Group.objects.get_or_create(name=role.groupe)[0])
+    secret = base64.b32encode(secrets.token_bytes(20)).decode()
+    appareil_de_demonstration(compte, secret)
+    return secret
 
 
 def charger_campagne_demo(
@@ -386,12 +417,27 @@ def charger_campagne_demo(
                 )
             )
         Inscription.objects.bulk_create(inscriptions, ignore_conflicts=True)
-        _charger_admin()
+        secret_admin = _charger_compte_de_gestion(
+            ADMIN_EMAIL,
+            ADMIN_MOT_DE_PASSE,
+            nom="Administration de la démo",
+            role=RoleDeGestion.ADMINISTRATION,
+        )
+        secret_assistance = _charger_compte_de_gestion(
+            ASSISTANCE_EMAIL,
+            ASSISTANCE_MOT_DE_PASSE,
+            nom="Cellule d'assistance de la démo",
+            role=RoleDeGestion.ASSISTANCE,
+        )
     return IdentifiantsDemo(
         campagne=campagne.nom,
         ouverture=campagne.ouverture,
         cloture=campagne.cloture,
         admin_email=ADMIN_EMAIL,
         admin_mot_de_passe=ADMIN_MOT_DE_PASSE,
+        admin_secret_totp=secret_admin,
+        assistance_email=ASSISTANCE_EMAIL,
+        assistance_mot_de_passe=ASSISTANCE_MOT_DE_PASSE,
+        assistance_secret_totp=secret_assistance,
         electeurs=vitrine,
     )

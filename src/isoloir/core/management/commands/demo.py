@@ -252,9 +252,18 @@ class Command(BaseCommand):
         )
         ecrire("")
         ecrire(f"  Portail des électeurs : {url}/portail/")
-        ecrire(f"  Back-office           : {url}/back-office/")
-        ecrire(f"    identifiant         : {identifiants.admin_email}")
-        ecrire(f"    mot de passe        : {identifiants.admin_mot_de_passe}")
+        ecrire(f"  Espace de gestion     : {url}/gestion/ (back-office technique : /back-office/)")
+        ecrire(
+            "    second facteur : une application TOTP réglée sur le secret (oathtool --totp -b)"
+        )
+        ecrire("    administration")
+        ecrire(f"      identifiant       : {identifiants.admin_email}")
+        ecrire(f"      mot de passe      : {identifiants.admin_mot_de_passe}")
+        ecrire(f"      secret TOTP       : {identifiants.admin_secret_totp}")
+        ecrire("    assistance")
+        ecrire(f"      identifiant       : {identifiants.assistance_email}")
+        ecrire(f"      mot de passe      : {identifiants.assistance_mot_de_passe}")
+        ecrire(f"      secret TOTP       : {identifiants.assistance_secret_totp}")
         actives = [e for e in identifiants.electeurs if e.active]
         a_activer = [e for e in identifiants.electeurs if not e.active]
         ecrire("")
