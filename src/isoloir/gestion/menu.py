@@ -51,6 +51,11 @@ class Operation:
 # A campaign's operations, in the order a campaign runs them.
 OPERATIONS_DE_CAMPAGNE = [
     Operation(
+        "Scrutins",
+        "gestion:scrutins",
+        "Créer ou mettre à jour les scrutins depuis un fichier CSV ; leurs listes de candidats.",
+    ),
+    Operation(
         "Liste électorale",
         "gestion_listes:importer",
         "Importer ou mettre à jour la liste électorale depuis un fichier CSV.",

@@ -1,13 +1,20 @@
 """The back-office's home and each campaign's dashboard: its timeline and its figures."""
 
+from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 
+from isoloir.audit.services import journaliser
+from isoloir.core.requests import client_ip
 from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
+from isoloir.gestion.forms import FormulaireCampagne, FormulaireScrutins
 from isoloir.gestion.menu import operations
 from isoloir.gestion.pages import rendre_gestion
+from isoloir.gestion.scrutins import COLONNES, importer_scrutins
 from isoloir.gestion.selectors import etat_de_la_campagne
 
 
@@ -40,4 +47,79 @@ def campagne(request: HttpRequest, slug: str) -> HttpResponse:
         prochaine=calendrier.prochaine(echeances),
         etat=etat_de_la_campagne(campagne),
         operations=operations(campagne.slug),
+    )
+
+
+def _fil_de(campagne: Campagne) -> list[dict[str, str]]:
+    return [{"url": reverse("gestion:campagne", args=[campagne.slug]), "titre": campagne.nom}]
+
+
+@roles.administration
+def nouvelle_campagne(request: HttpRequest) -> HttpResponse:
+    return _formulaire_campagne(request, Campagne())
+
+
+@roles.administration
+def modifier_campagne(request: HttpRequest, slug: str) -> HttpResponse:
+    return _formulaire_campagne(request, get_object_or_404(Campagne, slug=slug))
+
+
+def _formulaire_campagne(request: HttpRequest, campagne: Campagne) -> HttpResponse:
+    nouvelle = campagne.pk is None
+    formulaire = FormulaireCampagne(request.POST or None, instance=campagne)
+    if request.method == "POST" and formulaire.is_valid():
+        campagne = formulaire.save()
+        journaliser(
+            "campagne.creee" if nouvelle else "campagne.modifiee",
+            compte_id=request.user.pk,
+            ip=client_ip(request),
+            campagne=campagne.slug,
+            champs=sorted(formulaire.changed_data),
+        )
+        messages.success(
+            request, "La campagne est créée." if nouvelle else "La campagne est enregistrée."
+        )
+        return redirect("gestion:campagne", slug=campagne.slug)
+    return rendre_gestion(
+        request,
+        "gestion/formulaire_campagne.html",
+        "Nouvelle campagne" if nouvelle else "Dates et textes de la campagne",
+        fil_ariane=[] if nouvelle else _fil_de(campagne),
+        form=formulaire,
+        nouvelle=nouvelle,
+    )
+
+
+@roles.administration
+def scrutins(request: HttpRequest, slug: str) -> HttpResponse:
+    campagne = get_object_or_404(Campagne, slug=slug)
+    formulaire = FormulaireScrutins(request.POST or None, request.FILES or None)
+    rapport = None
+    if request.method == "POST" and formulaire.is_valid():
+        rapport = importer_scrutins(
+            campagne=campagne,
+            fichier=formulaire.cleaned_data["fichier"],
+            compte_id=request.user.pk,
+            ip=client_ip(request),
+        )
+        if not rapport.refuse:
+            messages.success(
+                request,
+                f"Scrutins importés : {rapport.crees} créé(s), {rapport.modifies} modifié(s), "
+                f"{rapport.inchanges} inchangé(s).",
+            )
+            return redirect("gestion:scrutins", slug=campagne.slug)
+    return rendre_gestion(
+        request,
+        "gestion/scrutins.html",
+        "Scrutins de la campagne",
+        fil_ariane=_fil_de(campagne),
+        campagne=campagne,
+        scrutins=campagne.scrutins.annotate(
+            nombre_listes=Count("listes", distinct=True),
+            nombre_inscrits=Count("inscriptions", distinct=True),
+        ).order_by("ordre", "intitule"),
+        form=formulaire,
+        rapport=rapport,
+        colonnes=COLONNES,
     )

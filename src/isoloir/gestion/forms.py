@@ -1,0 +1,63 @@
+from django import forms
+
+from isoloir.counting.signals import refus_de_modification
+from isoloir.elections.models import Campagne
+
+CHAMPS_DU_CALENDRIER = [
+    "ouverture",
+    "cloture",
+    "publication_des_listes",
+    "reclamations_cloture",
+    "consultation_cloture",
+    "remise_des_notices",
+    "reassort_ouverture",
+    "reassort_cloture",
+]
+
+
+class ChampDateHeure(forms.DateTimeField):
+    """A date and time typed in a native picker, read in Paris time (``TIME_ZONE``)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+
+class FormulaireCampagne(forms.ModelForm):
+    class Meta:
+        model = Campagne
+        fields = ["nom", "slug", *CHAMPS_DU_CALENDRIER, "edito"]
+        field_classes = dict.fromkeys(CHAMPS_DU_CALENDRIER, ChampDateHeure)
+        widgets = {"edito": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "slug": {"unique": "Une autre campagne porte déjà cet identifiant."},
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for nom in ("ouverture", "cloture"):
+            self.fields[nom].error_messages["required"] = "Indiquez cette date."
+        self.fields[
+            "slug"
+        ].help_text = (
+            "Lettres minuscules, chiffres et tirets ; il apparaît dans les adresses du portail."
+        )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        # A sealed campaign's dates are refused here, next to the form (counting/signals.py).
+        message = refus_de_modification(self.instance) if self.instance.pk else None
+        if message:
+            self.add_error(None, message)
+
+
+class FormulaireScrutins(forms.Form):
+    fichier = forms.FileField(
+        label="Fichier CSV des scrutins",
+        help_text="Colonnes : code ; intitule ; type (CSA, CAP, CCP, CSAS) ; perimetre ; "
+        "sieges_titulaires ; sieges_suppleants ; ordre. UTF-8 ou Windows-1252, séparateur "
+        "« ; » ou « , ».",
+        error_messages={"required": "Choisissez le fichier CSV des scrutins."},
+    )

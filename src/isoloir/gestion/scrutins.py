@@ -1,0 +1,194 @@
+"""Creating or updating a campaign's scrutins from a CSV file, all or nothing.
+
+600 scrutins are too many to type in a form: the administration exports them from its
+tools. Each row is checked as the model checks it; a single wrong row and nothing is
+written, and each error names its line. A scrutin is found again by its code, so importing
+a corrected file updates the scrutins rather than duplicating them.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from isoloir.audit.services import journaliser
+from isoloir.counting.signals import refus_de_modification
+from isoloir.elections.models import Campagne, Scrutin
+
+COLONNES = [
+    "code",
+    "intitule",
+    "type",
+    "perimetre",
+    "sieges_titulaires",
+    "sieges_suppleants",
+    "ordre",
+]
+TAILLE_MAXIMALE = 2 * 1024 * 1024  # 600 scrutins take about 60 kB
+LIGNES_MAXIMALES = 5000
+
+
+@dataclass
+class RapportScrutins:
+    crees: int = 0
+    modifies: int = 0
+    inchanges: int = 0
+    erreurs: list[str] = field(default_factory=list)
+
+    @property
+    def refuse(self) -> bool:
+        return bool(self.erreurs)
+
+
+def _texte(fichier: IO[bytes]) -> str | None:
+    contenu = fichier.read(TAILLE_MAXIMALE + 1)
+    if len(contenu) > TAILLE_MAXIMALE:
+        return None
+    for encodage in ("utf-8-sig", "cp1252"):  # spreadsheets still save in Windows-1252
+        try:
+            return contenu.decode(encodage)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _entier(valeur: str) -> int:
+    return int(valeur.strip()) if valeur.strip() else 0
+
+
+def importer_scrutins(
+    *, campagne: Campagne, fichier: IO[bytes], compte_id: int | None = None, ip: str = ""
+) -> RapportScrutins:
+    rapport = RapportScrutins()
+    texte = _texte(fichier)
+    if texte is None:
+        rapport.erreurs.append(
+            "Le fichier n'est pas un CSV lisible (UTF-8 ou Windows-1252, 2 Mo au plus)."
+        )
+        return rapport
+    if "\x00" in texte:
+        rapport.erreurs.append("Le fichier contient des caractères nuls : ce n'est pas un CSV.")
+        return rapport
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    try:
+        entete = [colonne.strip().lower() for colonne in next(lecteur, [])]
+    except csv.Error:
+        entete = []
+    manquantes = [c for c in COLONNES if c not in entete]
+    if manquantes:
+        rapport.erreurs.append(
+            "L'en-tête doit nommer les colonnes "
+            + ", ".join(COLONNES)
+            + " ; il manque : "
+            + ", ".join(manquantes)
+            + "."
+        )
+        return rapport
+    existants = {s.code: s for s in Scrutin.objects.filter(campagne=campagne)}
+    a_enregistrer: list[tuple[Scrutin, bool]] = []
+    vus: set[str] = set()
+    try:
+        for numero, ligne in enumerate(lecteur, start=2):
+            if not any(cellule.strip() for cellule in ligne):
+                continue
+            if numero > LIGNES_MAXIMALES:
+                rapport.erreurs.append(f"Plus de {LIGNES_MAXIMALES} lignes : découpez le fichier.")
+                break
+            if len(ligne) != len(entete):
+                rapport.erreurs.append(
+                    f"Ligne {numero} : {len(ligne)} colonnes au lieu de {len(entete)}."
+                )
+                continue
+            valeurs = dict(zip(entete, (cellule.strip() for cellule in ligne), strict=True))
+            erreur = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
+            if erreur:
+                rapport.erreurs.append(f"Ligne {numero} : {erreur}")
+    except csv.Error as probleme:
+        rapport.erreurs.append(f"Le fichier CSV est mal formé : {probleme}.")
+    if rapport.erreurs:
+        return rapport
+    with transaction.atomic():
+        for scrutin, nouveau in a_enregistrer:
+            scrutin.save()
+            if nouveau:
+                rapport.crees += 1
+            else:
+                rapport.modifies += 1
+        rapport.inchanges = len(existants) - rapport.modifies
+        journaliser(
+            "scrutins.importes",
+            compte_id=compte_id,
+            ip=ip,
+            campagne=campagne.slug,
+            crees=rapport.crees,
+            modifies=rapport.modifies,
+        )
+    return rapport
+
+
+def _preparer(
+    campagne: Campagne,
+    valeurs: dict[str, str],
+    existants: dict[str, Scrutin],
+    vus: set[str],
+    a_enregistrer: list[tuple[Scrutin, bool]],
+) -> str | None:
+    """Check one row; queue the scrutin to save if it changes; return the row's error."""
+    code = valeurs["code"].lower()
+    if code in vus:
+        return f"le code « {code[:64]} » figure déjà plus haut dans le fichier."
+    vus.add(code)
+    scrutin = existants.get(code) or Scrutin(campagne=campagne, code=code)
+    avant = (
+        scrutin.intitule,
+        scrutin.type,
+        scrutin.perimetre,
+        scrutin.sieges_titulaires,
+        scrutin.sieges_suppleants,
+        scrutin.ordre,
+    )
+    try:
+        scrutin.intitule = valeurs["intitule"]
+        scrutin.type = valeurs["type"].upper()
+        scrutin.perimetre = valeurs["perimetre"]
+        scrutin.sieges_titulaires = _entier(valeurs["sieges_titulaires"])
+        scrutin.sieges_suppleants = _entier(valeurs["sieges_suppleants"])
+        scrutin.ordre = _entier(valeurs["ordre"])
+    except ValueError:
+        return "les nombres de sièges et l'ordre doivent être des nombres entiers."
+    if (
+        min(scrutin.sieges_titulaires, scrutin.sieges_suppleants, scrutin.ordre) < 0
+        or max(scrutin.sieges_titulaires, scrutin.sieges_suppleants, scrutin.ordre) > 32767
+    ):
+        return "les nombres de sièges et l'ordre doivent être compris entre 0 et 32 767."
+    try:
+        scrutin.full_clean(exclude=["campagne"], validate_unique=False)
+    except ValidationError as erreur:
+        return " ".join(
+            f"{_libelle(champ)} : {' '.join(messages)}"
+            for champ, messages in erreur.message_dict.items()
+        )
+    nouveau = scrutin.pk is None
+    if nouveau or avant != (
+        scrutin.intitule,
+        scrutin.type,
+        scrutin.perimetre,
+        scrutin.sieges_titulaires,
+        scrutin.sieges_suppleants,
+        scrutin.ordre,
+    ):
+        refus = None if nouveau else refus_de_modification(scrutin)
+        if refus:
+            return refus
+        a_enregistrer.append((scrutin, nouveau))
+    return None
+
+
+def _libelle(champ: str) -> str:
+    noms = {f.name: str(f.verbose_name) for f in Scrutin._meta.fields}
+    return noms.get(champ, "scrutin")
