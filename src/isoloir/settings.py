@@ -33,6 +33,8 @@ ISOLOIR_BASE_URL = env.str("ISOLOIR_BASE_URL", default="http://127.0.0.1:8000").
 ISOLOIR_NUMEN_KEY = env.str("ISOLOIR_NUMEN_KEY", default=SECRET_KEY)
 
 INSTALLED_APPS = [
+    # First, so that its templates/admin/ overrides the admin's own templates.
+    "isoloir.gestion",
     # Django's admin under the back-office's guard (isoloir.gestion.site).
     "isoloir.gestion.apps.AdministrationConfig",
     "django.contrib.auth",
@@ -55,7 +57,6 @@ INSTALLED_APPS = [
     "isoloir.booth",
     "isoloir.counting",
     "isoloir.franceconnect",
-    "isoloir.gestion",
     "isoloir.reclamations",
     "isoloir.assistance",
     "captcha",

@@ -104,3 +104,16 @@ def test_l_assistance_ne_voit_que_ses_ecrans(ouvrir_visite, creer_campagne) -> N
     visite.controler("gestion-accueil-assistance")
     reponse = visite.page.goto(visite.url(f"/gestion/campagnes/{campagne.slug}/"))
     assert reponse is not None and reponse.status == 403
+
+
+def test_le_back_office_technique_est_accessible(ouvrir_visite, creer_scrutin) -> None:
+    scrutin = creer_scrutin()
+    administratrice = compte_de_gestion("admin@education.gouv.fr", RoleDeGestion.ADMINISTRATION)
+    visite = ouvrir_visite()
+    se_connecter_a_la_gestion(visite, administratrice)
+    visite.page.goto(visite.url("/back-office/"))
+    visite.controler("back-office-accueil")
+    visite.page.goto(visite.url(f"/back-office/elections/scrutin/{scrutin.pk}/change/"))
+    visite.controler("back-office-scrutin")
+    visite.page.goto(visite.url("/back-office/elections/campagne/"))
+    visite.controler("back-office-campagnes")
