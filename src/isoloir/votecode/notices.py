@@ -1,24 +1,38 @@
 """The initial codes of a roll and their paper notices, establishment by establishment.
 
-For each establishment, the codes of its voters who have none are drawn, printed into one
-PDF (a page per voter), and only then their hashes are committed. The PDF's name depends
-on the set of voters it holds, so a run interrupted anywhere can simply be started again:
-- before the PDF is complete, nothing is kept;
-- after the PDF but before the commit, the same voters still lack a code, get new ones,
-  and the same file is written over: the stale codes it held never worked;
+For each establishment, the codes of its voters who have none are drawn and printed into
+PDF files of at most ``NOTICES_PAR_FICHIER`` pages (a page per voter); then, in one
+transaction, their hashes are recorded, the file is listed as a batch (``LotDeNotices``)
+and moved to its final name. The name depends on the set of voters the file holds, so a
+run interrupted anywhere can simply be started again:
+- before the transaction, only a temporary file exists; it is removed or left as
+  ``*.partiel``, never listed;
+- if the commit itself fails after the move, the same voters still lack a code, get new
+  ones, and the same file is written over: the stale codes it held never worked;
 - after the commit, these voters have a code and are skipped.
 The clear codes exist only in these files, for the printer; the database keeps hashes.
+
+A run of the back-office (``GenerationDeNotices``) goes through a background task
+(``tasks.generer_notices``) and holds a lease: only the worker holding it may record
+codes, so that a worker believed dead but still alive cannot overwrite a printed file
+with codes that would never be recorded. A stale lease is taken over by the next launch.
 """
 
 import hashlib
+import logging
 import os
+import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from reportlab.lib.pagesizes import A4
@@ -30,12 +44,39 @@ from reportlab.pdfgen.canvas import Canvas
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock
+from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.notify.composition import lien_absolu
 from isoloir.votecode import code
-from isoloir.votecode.models import CodeDeVote, Origine
+from isoloir.votecode.models import (
+    ETATS_ACTIFS,
+    CodeDeVote,
+    EtatGeneration,
+    GenerationDeNotices,
+    LotDeNotices,
+    Origine,
+)
 
 POLICES = Path("/usr/share/fonts/truetype/dejavu")
+# A printer's job and a human's download stay reasonable; an establishment with more
+# voters gets several files.
+NOTICES_PAR_FICHIER = 500
+# A worker renews its lease after every file, which takes seconds; one silent for this
+# long has died (or lost its database) and its run may be taken over.
+DUREE_DU_BAIL = timedelta(minutes=5)
+SANS_ETABLISSEMENT = "Sans établissement"
+# Threads hashing a file's codes; the task worker holds one run at a time.
+FILS_DE_HACHAGE = max(1, min(8, os.cpu_count() or 1))
+
+journal = logging.getLogger(__name__)
+
+
+class GenerationRefusee(Exception):
+    """A launch the rules forbid; the message is for the administrator, in French."""
+
+
+class BailPerdu(Exception):
+    """Another worker took this run over: this one must stop before recording anything."""
 
 
 @dataclass
@@ -46,53 +87,116 @@ class RapportNotices:
 
 
 Progression = Callable[[int, int, str, int], None]  # (rank, total, establishment, codes)
+# Called inside the transaction that records a file's codes, before the file takes its
+# final name: raising there cancels the file.
+AvantEnregistrement = Callable[[int], None]
+
+
+def dossier_des_notices(campagne: Campagne) -> Path:
+    """Where a campaign's PDFs live: in the data folder, never under MEDIA_ROOT, so that
+    no web server serves them; only the back-office's download view reads them."""
+    return Path(settings.DATA_DIR) / "notices" / campagne.slug
 
 
 def generer_codes_initiaux(
     *,
     campagne: Campagne,
-    dossier: Path,
+    dossier: Path | None = None,
     progression: Progression | None = None,
     imprimer: "Imprimeur | None" = None,
+    generation: GenerationDeNotices | None = None,
+    avant_enregistrement: AvantEnregistrement | None = None,
 ) -> RapportNotices:
     """Draw, print and record the missing codes of the campaign's voters.
 
-    ``imprimer`` writes one establishment's notices (the PDF printer by default; tests
-    pass one that keeps the codes to try them).
+    ``imprimer`` writes one file of notices (the PDF printer by default; tests pass one
+    that keeps the codes to try them).
     """
     imprimer = imprimer or imprimer_pdf
+    dossier = dossier or dossier_des_notices(campagne)
     # Only the printing service reads these files: they hold codes in clear.
     dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
+    marque = secrets.token_hex(4)  # two workers never share a temporary file
     rapport = RapportNotices()
-    total = (
-        Electeur.objects.filter(inscriptions__scrutin__campagne=campagne, code_de_vote__isnull=True)
-        .values("etablissement")
-        .distinct()
-        .count()
-    )
+    total = _sans_code(campagne).values("etablissement").distinct().count()
     for rang, (etablissement, electeurs) in enumerate(_electeurs_sans_code(campagne), start=1):
-        codes = {e.pk: code.tirer() for e in electeurs}
-        fichier = dossier / _nom_de_fichier(etablissement, electeurs)
-        imprimer(
-            fichier,
-            campagne=campagne,
-            etablissement=etablissement,
-            electeurs=electeurs,
-            codes=codes,
-        )
-        _enregistrer(electeurs, codes)
-        journaliser("codes.generes", campagne=campagne.slug, nombre=len(electeurs))
+        for debut in range(0, len(electeurs), NOTICES_PAR_FICHIER):
+            part = electeurs[debut : debut + NOTICES_PAR_FICHIER]
+            fichier = dossier / _nom_de_fichier(etablissement, part)
+            _imprimer_et_enregistrer(
+                fichier,
+                fichier.with_name(f"{fichier.name}.{marque}.partiel"),
+                imprimer=imprimer,
+                campagne=campagne,
+                etablissement=etablissement,
+                electeurs=part,
+                generation=generation,
+                avant_enregistrement=avant_enregistrement,
+            )
+            rapport.fichiers.append(fichier)
         rapport.etablissements += 1
         rapport.codes += len(electeurs)
-        rapport.fichiers.append(fichier)
         if progression:
             progression(rang, total, etablissement, len(electeurs))
     return rapport
 
 
+def _imprimer_et_enregistrer(
+    fichier: Path,
+    provisoire: Path,
+    *,
+    imprimer: "Imprimeur",
+    campagne: Campagne,
+    etablissement: str,
+    electeurs: list[Electeur],
+    generation: GenerationDeNotices | None,
+    avant_enregistrement: AvantEnregistrement | None,
+) -> None:
+    codes = {e.pk: code.tirer() for e in electeurs}
+    provisoire.touch(mode=0o600)
+    try:
+        imprimer(
+            provisoire,
+            campagne=campagne,
+            etablissement=etablissement,
+            electeurs=electeurs,
+            codes=codes,
+        )
+        # Hashed before the transaction: Argon2 takes seconds for a file, and the
+        # transaction (SQLite's write lock, a PostgreSQL row lock) must stay short.
+        empreintes = _hacher(codes)
+        with transaction.atomic():
+            if avant_enregistrement:
+                avant_enregistrement(len(electeurs))
+            _enregistrer(electeurs, empreintes)
+            _enregistrer_lot(
+                campagne=campagne,
+                generation=generation,
+                etablissement=etablissement,
+                fichier=fichier.name,
+                notices=len(electeurs),
+            )
+            journaliser(
+                "codes.generes",
+                campagne=campagne.slug,
+                nombre=len(electeurs),
+                fichier=fichier.name,
+            )
+            # Last step before the commit: see the module's docstring.
+            os.replace(provisoire, fichier)
+    finally:
+        provisoire.unlink(missing_ok=True)
+
+
+def _sans_code(campagne: Campagne) -> "QuerySet[Electeur]":
+    return Electeur.objects.filter(
+        inscriptions__scrutin__campagne=campagne, code_de_vote__isnull=True
+    )
+
+
 def _electeurs_sans_code(campagne: Campagne) -> Iterator[tuple[str, list[Electeur]]]:
     electeurs = (
-        Electeur.objects.filter(inscriptions__scrutin__campagne=campagne, code_de_vote__isnull=True)
+        _sans_code(campagne)
         .select_related("compte")
         .distinct()
         .order_by("etablissement", "nom_naissance", "prenoms", "pk")
@@ -100,7 +204,7 @@ def _electeurs_sans_code(campagne: Campagne) -> Iterator[tuple[str, list[Electeu
     for etablissement, groupe in groupby(
         electeurs.iterator(chunk_size=2000), key=lambda e: e.etablissement
     ):
-        yield etablissement or "Sans établissement", list(groupe)
+        yield etablissement or SANS_ETABLISSEMENT, list(groupe)
 
 
 def _nom_de_fichier(etablissement: str, electeurs: list[Electeur]) -> str:
@@ -109,20 +213,330 @@ def _nom_de_fichier(etablissement: str, electeurs: list[Electeur]) -> str:
     return f"{slugify(etablissement)[:80] or 'etablissement'}--{empreinte}.pdf"
 
 
-@transaction.atomic
-def _enregistrer(electeurs: list[Electeur], codes: dict[int, str]) -> None:
+def _hacher(codes: dict[int, str]) -> dict[int, str]:
+    """Argon2id of each code, on several threads: argon2-cffi releases the GIL while it
+    hashes, and hashing is most of a notice's cost (bench/notices.py)."""
+    cles = list(codes)
+    with ThreadPoolExecutor(max_workers=FILS_DE_HACHAGE) as fils:
+        return dict(zip(cles, fils.map(code.hacher, (codes[c] for c in cles)), strict=True))
+
+
+def _enregistrer(electeurs: list[Electeur], empreintes: dict[int, str]) -> None:
     maintenant = clock.now()
     CodeDeVote.objects.bulk_create(
         [
             CodeDeVote(
                 electeur=e,
-                empreinte=code.hacher(codes[e.pk]),
+                empreinte=empreintes[e.pk],
                 origine=Origine.INITIAL,
                 emis_le=maintenant,
             )
             for e in electeurs
         ]
     )
+
+
+def _enregistrer_lot(
+    *,
+    campagne: Campagne,
+    generation: GenerationDeNotices | None,
+    etablissement: str,
+    fichier: str,
+    notices: int,
+) -> LotDeNotices:
+    return LotDeNotices.objects.create(
+        campagne=campagne,
+        generation=generation,
+        etablissement=etablissement,
+        fichier=fichier,
+        notices=notices,
+        genere_le=clock.now(),
+    )
+
+
+# --- Runs of the back-office ----------------------------------------------------------------
+
+
+def hors_delai(campagne: Campagne) -> bool:
+    """A04: past this date the notices can no longer reach voters 15 days before the vote."""
+    return clock.now() > calendrier(campagne).remise_des_notices
+
+
+def generation_active(campagne: Campagne) -> GenerationDeNotices | None:
+    return GenerationDeNotices.objects.filter(campagne=campagne, etat__in=ETATS_ACTIFS).first()
+
+
+def bail_perime(generation: GenerationDeNotices) -> bool:
+    """Whether nobody has worked on this waiting or running run for a while."""
+    dernier = generation.battement or generation.lancee_le
+    return clock.now() - dernier >= DUREE_DU_BAIL
+
+
+def lancer_generation(
+    *,
+    campagne: Campagne,
+    compte_id: int | None,
+    ip: str = "",
+    confirmer_hors_delai: bool = False,
+    mettre_en_file: bool = True,
+) -> GenerationDeNotices:
+    """Record a run and hand it to the task queue once committed (the command runs it
+    itself, with ``mettre_en_file=False``).
+
+    Refused past the notices' delivery date (A04) unless the administrator confirmed,
+    and while another run of the campaign is alive; a run whose worker died is taken
+    over (resumed) instead.
+    """
+    depasse = hors_delai(campagne)
+    if depasse and not confirmer_hors_delai:
+        limite = formats.date_format(
+            timezone.localtime(calendrier(campagne).remise_des_notices), "j F Y à H\\hi"
+        )
+        raise GenerationRefusee(
+            f"La date limite de remise des notices ({limite}) est passée : les électeurs "
+            "ne recevraient plus leur notice 15 jours avant l'ouverture du vote (article 10 "
+            "du décret). Pour générer quand même, cochez la case de confirmation."
+        )
+    with transaction.atomic():
+        existante = (
+            GenerationDeNotices.objects.select_for_update()
+            .filter(campagne=campagne, etat__in=ETATS_ACTIFS)
+            .first()
+        )
+        if existante is not None:
+            if not bail_perime(existante):
+                raise GenerationRefusee(
+                    "Une génération des notices est déjà en cours pour cette campagne : "
+                    "suivez sa progression ci-dessous. Une seule à la fois."
+                )
+            existante.etat = EtatGeneration.EN_ATTENTE
+            existante.jeton = ""
+            existante.battement = clock.now()
+            existante.reprises += 1
+            existante.hors_delai = existante.hors_delai or depasse
+            existante.save()
+            generation = existante
+            type_evenement = "notices.generation_reprise"
+        else:
+            if not _sans_code(campagne).exists():
+                raise GenerationRefusee(
+                    "Tous les électeurs de la campagne ont déjà leur code de vote : "
+                    "il n'y a aucune notice à générer."
+                )
+            try:
+                with transaction.atomic():
+                    generation = GenerationDeNotices.objects.create(
+                        campagne=campagne,
+                        lancee_par_id=compte_id,
+                        lancee_le=clock.now(),
+                        hors_delai=depasse,
+                    )
+            except IntegrityError:  # another launch won the race just now
+                raise GenerationRefusee(
+                    "Une génération des notices est déjà en cours pour cette campagne : "
+                    "suivez sa progression ci-dessous. Une seule à la fois."
+                ) from None
+            type_evenement = "notices.generation_lancee"
+        if depasse:
+            # Said as such in the journal: the administrator overrode A04 knowingly.
+            type_evenement += "_hors_delai_confirme"
+        journaliser(
+            type_evenement,
+            compte_id=compte_id,
+            ip=ip,
+            campagne=campagne.slug,
+            generation=generation.pk,
+            hors_delai=depasse,
+        )
+        identifiant = generation.pk
+        if mettre_en_file:
+            transaction.on_commit(lambda: _mettre_en_file(identifiant))
+    return generation
+
+
+def _mettre_en_file(generation_id: int) -> None:
+    from isoloir.votecode.tasks import generer_notices
+
+    try:
+        generer_notices.enqueue(generation_id)
+    except Exception:
+        # The queue is down: the run waits, and the next launch takes it over once its
+        # lease is stale.
+        journal.exception("génération de notices %s non mise en file", generation_id)
+
+
+def executer_generation(
+    generation_id: int,
+    *,
+    imprimer: "Imprimeur | None" = None,
+    progression: Progression | None = None,
+) -> GenerationDeNotices:
+    """The task's body: take the run's lease, generate what is missing, close the run.
+
+    A run already finished, or held by a live worker, is left alone: a task delivered
+    twice does nothing the second time.
+    """
+    jeton = secrets.token_hex(16)
+    with transaction.atomic():
+        generation = (
+            GenerationDeNotices.objects.select_for_update()
+            .select_related("campagne")
+            .get(pk=generation_id)
+        )
+        if generation.etat not in ETATS_ACTIFS:
+            return generation
+        if generation.jeton and not bail_perime(generation):
+            return generation
+        campagne = generation.campagne
+        generation.jeton = jeton
+        generation.battement = clock.now()
+        generation.etat = EtatGeneration.EN_COURS
+        _compter(generation)
+        generation.save()
+
+    def avant_enregistrement(notices: int) -> None:
+        if not GenerationDeNotices.objects.filter(pk=generation_id, jeton=jeton).update(
+            notices_faites=F("notices_faites") + notices, battement=clock.now()
+        ):
+            raise BailPerdu(f"génération {generation_id} reprise par un autre traitement")
+
+    def suivre(rang: int, total: int, etablissement: str, codes: int) -> None:
+        GenerationDeNotices.objects.filter(pk=generation_id, jeton=jeton).update(
+            etablissements_faits=F("etablissements_faits") + 1, battement=clock.now()
+        )
+        if progression:
+            progression(rang, total, etablissement, codes)
+
+    try:
+        rapport = generer_codes_initiaux(
+            campagne=campagne,
+            imprimer=imprimer,
+            generation=generation,
+            progression=suivre,
+            avant_enregistrement=avant_enregistrement,
+        )
+    except BailPerdu:
+        generation.refresh_from_db()
+        return generation
+    except Exception as erreur:
+        if GenerationDeNotices.objects.filter(pk=generation_id, jeton=jeton).update(
+            etat=EtatGeneration.ECHOUEE,
+            terminee_le=clock.now(),
+            jeton="",
+            # The type only: a message may quote a path or a value.
+            erreur=type(erreur).__name__[:200],
+        ):
+            journaliser(
+                "notices.generation_echouee",
+                campagne=campagne.slug,
+                generation=generation_id,
+                erreur=type(erreur).__name__,
+            )
+        raise
+    GenerationDeNotices.objects.filter(pk=generation_id, jeton=jeton).update(
+        etat=EtatGeneration.TERMINEE, terminee_le=clock.now(), jeton=""
+    )
+    journaliser(
+        "notices.generation_terminee",
+        campagne=campagne.slug,
+        generation=generation_id,
+        codes=rapport.codes,
+        fichiers=len(rapport.fichiers),
+    )
+    generation.refresh_from_db()
+    return generation
+
+
+def _compter(generation: GenerationDeNotices) -> None:
+    """The run's totals, from the database: a resumed run counts what earlier runs did."""
+    electeurs = Electeur.objects.filter(inscriptions__scrutin__campagne=generation.campagne)
+    generation.notices_total = electeurs.distinct().count()
+    generation.notices_faites = electeurs.filter(code_de_vote__isnull=False).distinct().count()
+    generation.etablissements_total = electeurs.values("etablissement").distinct().count()
+    restants = _sans_code(generation.campagne).values("etablissement").distinct().count()
+    generation.etablissements_faits = generation.etablissements_total - restants
+
+
+def etat_de_la_generation(generation: GenerationDeNotices | None) -> dict[str, object]:
+    """What the progress page and its JSON show."""
+    if generation is None:
+        return {"etat": None}
+    return {
+        "etat": generation.etat,
+        "libelle": generation.get_etat_display(),
+        "etablissements_faits": generation.etablissements_faits,
+        "etablissements_total": generation.etablissements_total,
+        "notices_faites": generation.notices_faites,
+        "notices_total": generation.notices_total,
+        "active": generation.active,
+    }
+
+
+# --- Batches: download and destruction -------------------------------------------------------
+
+
+class FichierIndisponible(Exception):
+    """The batch's file was destroyed or is missing; the message is in French."""
+
+
+def chemin_du_lot(lot: LotDeNotices) -> Path:
+    dossier = dossier_des_notices(lot.campagne).resolve()
+    chemin = (dossier / lot.fichier).resolve()
+    # The name comes from our own slugify, but a hand-edited row must not reach elsewhere.
+    if chemin.parent != dossier:
+        raise FichierIndisponible("Ce fichier n'est pas dans le dossier des notices.")
+    return chemin
+
+
+def ouvrir_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> BinaryIO:
+    """The batch's file, open for reading, with the download journaled."""
+    if lot.detruit_le is not None:
+        raise FichierIndisponible("Ce fichier a été détruit : il ne peut plus être téléchargé.")
+    chemin = chemin_du_lot(lot)
+    try:
+        flux = chemin.open("rb")
+    except FileNotFoundError:
+        raise FichierIndisponible(
+            "Ce fichier est introuvable dans le dossier des notices."
+        ) from None
+    with transaction.atomic():
+        LotDeNotices.objects.filter(pk=lot.pk).update(telechargements=F("telechargements") + 1)
+        journaliser(
+            "notices.lot_telecharge",
+            compte_id=compte_id,
+            ip=ip,
+            campagne=lot.campagne.slug,
+            lot=lot.pk,
+            notices=lot.notices,
+        )
+    return flux
+
+
+def detruire_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> LotDeNotices:
+    """Delete a printed batch's file (it holds codes in clear) and keep its record.
+
+    Idempotent: destroying twice changes nothing and journals once.
+    """
+    with transaction.atomic():
+        lot = LotDeNotices.objects.select_for_update().select_related("campagne").get(pk=lot.pk)
+        if lot.detruit_le is not None:
+            return lot
+        chemin = chemin_du_lot(lot)
+        lot.detruit_le = clock.now()
+        lot.detruit_par_id = compte_id
+        lot.save(update_fields=["detruit_le", "detruit_par"])
+        journaliser(
+            "notices.lot_detruit",
+            compte_id=compte_id,
+            ip=ip,
+            campagne=lot.campagne.slug,
+            lot=lot.pk,
+            notices=lot.notices,
+        )
+        # Unlinked inside the transaction: if this fails, the record still says the file
+        # exists, which is true.
+        chemin.unlink(missing_ok=True)
+    return lot
 
 
 class Polices(NamedTuple):
@@ -166,10 +580,10 @@ def imprimer_pdf(
     electeurs: list[Electeur],
     codes: dict[int, str],
 ) -> None:
+    """Write the notices to ``fichier``, created readable by its owner only."""
     texte, gras, mono = polices()
-    provisoire = fichier.with_suffix(".pdf.partiel")
-    provisoire.touch(mode=0o600)
-    feuille = Canvas(str(provisoire), pagesize=A4)
+    fichier.touch(mode=0o600)
+    feuille = Canvas(str(fichier), pagesize=A4)
     feuille.setTitle(f"Notices de vote — {etablissement}")
     _, hauteur = A4
     debut = formats.date_format(timezone.localtime(campagne.ouverture), "l j F Y à H\\hi")
@@ -215,4 +629,3 @@ def imprimer_pdf(
             y -= 0.55 * cm
         feuille.showPage()
     feuille.save()
-    os.replace(provisoire, fichier)
