@@ -185,6 +185,11 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 MAILERS = {"default": config.mailer(env.str("ISOLOIR_SMTP_URL", default=""), DATA_DIR)}
 ISOLOIR_MAIL_MAX_ATTEMPTS = env.int("ISOLOIR_MAIL_MAX_ATTEMPTS", default=6)
+# Mails per second for the whole service, shared by every worker (notify/debit.py): what
+# the relay accepts without throttling us or marking us as a spammer.
+ISOLOIR_COURRIELS_PAR_SECONDE = env.int("ISOLOIR_COURRIELS_PAR_SECONDE", default=50)
+# Domain of the per-mail bounce addresses (rebond+<id>.<hmac>@…); empty: the sender's.
+ISOLOIR_DOMAINE_REBONDS = env.str("ISOLOIR_DOMAINE_REBONDS", default="")
 
 # Lifetimes of single-use links, in seconds.
 ISOLOIR_ACTIVATION_LINK_SECONDS = env.int("ISOLOIR_ACTIVATION_LINK_SECONDS", default=7 * 24 * 3600)

@@ -2,11 +2,21 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from isoloir.notify.composition import contexte_ephemere
-from isoloir.notify.models import Courriel
+from isoloir.notify.models import AdresseRejetee, Courriel, EnvoiDeMasse, LotDEnvoi, Rebond
+
+
+class LectureSeule(admin.ModelAdmin):
+    """What the workers and the bounce receiver write, shown, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Courriel)
-class CourrielAdmin(admin.ModelAdmin):
+class CourrielAdmin(LectureSeule):
     list_display = ["cree_le", "type", "destinataire", "objet", "etat", "tentatives", "envoye_le"]
     list_filter = ["etat", "type"]
     search_fields = ["destinataire", "objet"]
@@ -20,8 +30,43 @@ class CourrielAdmin(admin.ModelAdmin):
             champs.remove("contexte")
         return tuple(champs)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+
+class LotEnLigne(admin.TabularInline):
+    model = LotDEnvoi
+    fields = ("numero", "premier", "dernier", "programme_le", "courriels")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+
+@admin.register(EnvoiDeMasse)
+class EnvoiDeMasseAdmin(LectureSeule):
+    list_display = ["lance_le", "campagne", "nature", "destinataires_prevus", "termine_le"]
+    list_filter = ["nature", "campagne"]
+    readonly_fields = [f.name for f in EnvoiDeMasse._meta.fields if f.name != "jeton"]
+    exclude = ["jeton"]
+    inlines = [LotEnLigne]
+
+
+@admin.register(Rebond)
+class RebondAdmin(LectureSeule):
+    list_display = ["recu_le", "courriel", "action", "statut", "permanent"]
+    list_filter = ["permanent", "statut"]
+    readonly_fields = [f.name for f in Rebond._meta.fields]
+    raw_id_fields = ["courriel"]
+
+
+@admin.register(AdresseRejetee)
+class AdresseRejeteeAdmin(admin.ModelAdmin):
+    """Deleting an entry lets later mailings write to the address again (e.g. once the
+    mailbox was created)."""
+
+    list_display = ["adresse", "statut", "rejetee_le"]
+    search_fields = ["adresse"]
+    readonly_fields = [f.name for f in AdresseRejetee._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from isoloir.notify.models import Courriel
+from isoloir.notify.rebonds import adresse_de_retour
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,12 @@ def composer(courriel: Courriel) -> EmailMultiAlternatives:
         raise LookupError(f"Aucun composeur pour le type de courriel {courriel.type!r}") from None
     contenu = fonction(courriel)
     courriel.objet = contenu.objet
-    return construire(contenu, destinataire=courriel.destinataire)
+    message = construire(contenu, destinataire=courriel.destinataire)
+    # VERP: the envelope sender names this very mail, so that its bounce finds it
+    # (notify/rebonds.py); the From header stays the service's address.
+    message.extra_headers["From"] = message.from_email
+    message.from_email = adresse_de_retour(courriel.pk)
+    return message
 
 
 def construire(contenu: Contenu, *, destinataire: str) -> EmailMultiAlternatives:

@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 
 from isoloir.core import clock
+from isoloir.notify import debit
 from isoloir.notify.composition import CourrielSansObjet, composer, contexte_ephemere
 from isoloir.notify.models import Courriel, EtatCourriel
 
@@ -32,11 +33,11 @@ def programmer(
         contexte=contexte or {},
         cree_le=clock.now(),
     )
-    transaction.on_commit(lambda: _mettre_en_file(courriel.pk))
+    transaction.on_commit(lambda: mettre_en_file(courriel.pk))
     return courriel
 
 
-def _mettre_en_file(courriel_id: int) -> None:
+def mettre_en_file(courriel_id: int) -> None:
     from isoloir.notify.tasks import envoyer_courriel
 
     try:
@@ -103,7 +104,13 @@ def delai_avant_essai(tentatives: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(tentatives - 1, 0), 3600))
 
 
-ETATS_FINAUX = (EtatCourriel.ENVOYE, EtatCourriel.EN_ECHEC, EtatCourriel.SANS_OBJET)
+ETATS_FINAUX = (
+    EtatCourriel.ENVOYE,
+    EtatCourriel.EN_ECHEC,
+    EtatCourriel.SANS_OBJET,
+    EtatCourriel.REJETE,
+    EtatCourriel.ADRESSE_ECARTEE,
+)
 
 
 @transaction.atomic
@@ -112,11 +119,13 @@ def livrer(courriel_id: int) -> Courriel:
     another attempt should be scheduled.
 
     The row stays locked while the mail is composed and sent, so a task that the queue
-    delivers twice at once sends one mail: the second waits, then finds it sent.
+    delivers twice at once sends one mail: the second waits, then finds it sent. The
+    service-wide rate (:mod:`isoloir.notify.debit`) is waited for before sending.
     """
     courriel = Courriel.objects.select_for_update().get(pk=courriel_id)
     if courriel.etat in ETATS_FINAUX:
         return courriel
+    debit.attendre_son_tour()
     courriel.tentatives += 1
     try:
         message = composer(courriel)

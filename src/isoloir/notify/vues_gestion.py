@@ -1,0 +1,128 @@
+"""The back-office's mailing pages: the live dashboard of a campaign's mailings, and the
+launch of a mailing behind a confirmation that says how many voters it reaches.
+
+Administration only (``roles.administration``: second factor proved); the helpdesk gets a
+403. The dashboard works without JavaScript (it shows the counts when loaded); its script
+polls :func:`etat` to keep them current.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from isoloir.core.requests import client_ip
+from isoloir.elections.models import Campagne
+from isoloir.gestion import roles
+from isoloir.gestion.pages import rendre_gestion
+from isoloir.notify import envois
+from isoloir.notify.models import NatureEnvoi
+
+# Seconds between two polls of the dashboard's script.
+INTERVALLE_DE_SUIVI = 5
+
+
+def _fil(campagne: Campagne, *suite: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        {"url": reverse("gestion:campagne", kwargs={"slug": campagne.slug}), "titre": campagne.nom},
+        *suite,
+    ]
+
+
+@require_GET
+@roles.administration
+def tableau(request: HttpRequest, slug: str) -> HttpResponse:
+    campagne = get_object_or_404(Campagne, slug=slug)
+    suivis = envois.suivi_de_la_campagne(campagne)
+    motifs = envois.natures_disponibles(campagne)
+    natures = [
+        {
+            "valeur": nature.value,
+            "libelle": nature.label,
+            "explication": envois.EXPLICATIONS[nature],
+            "motif": motifs[nature],
+        }
+        for nature in NatureEnvoi
+    ]
+    return rendre_gestion(
+        request,
+        "notify/gestion/tableau.html",
+        "Courriels",
+        fil_ariane=_fil(campagne),
+        campagne=campagne,
+        suivis=suivis,
+        en_cours=any(s.envoi.termine_le is None for s in suivis),
+        resume=envois.resume(suivis),
+        natures=natures,
+        adresses_rejetees=envois.adresses_rejetees(campagne),
+        intervalle=INTERVALLE_DE_SUIVI,
+        essais=settings.ISOLOIR_MAIL_MAX_ATTEMPTS,
+    )
+
+
+@require_GET
+@roles.administration
+def etat(request: HttpRequest, slug: str) -> JsonResponse:
+    campagne = get_object_or_404(Campagne, slug=slug)
+    suivis = envois.suivi_de_la_campagne(campagne)
+    return JsonResponse(
+        {
+            "envois": [s.en_json() for s in suivis],
+            "resume": envois.resume(suivis),
+            "en_cours": any(s.envoi.termine_le is None for s in suivis),
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles.administration
+def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
+    campagne = get_object_or_404(Campagne, slug=slug)
+    if nature not in NatureEnvoi.values:
+        raise Http404
+    erreur = ""
+    if request.method == "POST":
+        try:
+            envoi, nouveau = envois.lancer(
+                campagne=campagne,
+                nature=nature,
+                jeton=request.POST.get("jeton", ""),
+                compte=request.user,  # type: ignore[arg-type]  # logged in (roles)
+                ip=client_ip(request),
+            )
+        except envois.EnvoiImpossible as refus:
+            erreur = " ".join(refus.messages)
+        else:
+            if nouveau:
+                messages.success(
+                    request,
+                    f"Envoi « {envoi.get_nature_display()} » lancé pour "
+                    f"{envoi.destinataires_prevus} électeur(s). Suivez-le ci-dessous.",
+                )
+            else:
+                messages.info(
+                    request, "Cet envoi était déjà lancé : il ne part pas une seconde fois."
+                )
+            return redirect("gestion_courriels:tableau", slug=campagne.slug)
+    apercu = envois.apercu(campagne, nature)
+    return rendre_gestion(
+        request,
+        "notify/gestion/confirmer.html",
+        f"Confirmer l'envoi : {apercu.libelle}",
+        fil_ariane=_fil(
+            campagne,
+            {
+                "url": reverse("gestion_courriels:tableau", kwargs={"slug": campagne.slug}),
+                "titre": "Courriels",
+            },
+        ),
+        campagne=campagne,
+        apercu=apercu,
+        erreur=erreur,
+        # A new value each time the page is shown: the form sent twice launches once.
+        jeton=secrets.token_urlsafe(24),
+    )

@@ -1,0 +1,126 @@
+"""A campaign mailing in a real browser, keyboard only.
+
+An administrator logs in with their password and their authenticator's code, opens the
+campaign's mail dashboard, prepares the activation mailing, reads on the confirmation
+step how many voters it reaches, confirms, and watches the dashboard's counts reach
+« envoyés » while the worker sends through the loopback SMTP server, without reloading
+the page (its script polls the JSON state). Every page: screenshot and zero axe violation.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from isoloir.accounts.models import Compte
+from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
+from isoloir.notify.models import Courriel, EnvoiDeMasse, EtatCourriel
+from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
+from tests.factories import MOT_DE_PASSE
+from tests.second_facteur import code_actuel
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "admin.elections@education.gouv.fr"
+
+
+@pytest.fixture
+def campagne(creer_campagne, creer_scrutin, creer_electeur):
+    campagne = creer_campagne(nom="Élections professionnelles 2026", slug="ep-2026")
+    scrutin = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
+    for n in range(4):
+        creer_electeur(scrutin, email=f"agent{n}@ac-exemple.fr")
+    creer_electeur(scrutin, active=True)
+    return campagne
+
+
+@pytest.fixture
+def appareil() -> TOTPDevice:
+    compte = Compte.objects.create_user(EMAIL, MOT_DE_PASSE, nom_affiche="Administratrice")
+    compte.groups.add(Group.objects.get(name="Administration des élections"))
+    return TOTPDevice.objects.create(
+        user=compte,
+        name=NOM_APPLICATION,
+        confirmed=True,
+        step=ETAPE_SECONDES,
+        digits=CHIFFRES,
+        tolerance=TOLERANCE,
+    )
+
+
+def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
+    if not focalise(visite.page, selecteur):
+        tabuler_jusqua(visite.page, selecteur)
+    visite.page.keyboard.press("ControlOrMeta+A")
+    visite.page.keyboard.type(texte)
+
+
+def _entree(visite: Visite, url_attendue: re.Pattern[str]) -> None:
+    visite.page.wait_for_load_state("networkidle")
+    with visite.page.expect_navigation(url=url_attendue):
+        visite.page.keyboard.press("Enter")
+
+
+def test_lancer_l_activation_et_suivre_l_envoi(
+    visite: Visite, campagne, appareil, boite, executer_taches, live_server, settings
+) -> None:
+    settings.ISOLOIR_BASE_URL = live_server.url
+    page = visite.page
+    tableau = f"/gestion/campagnes/{campagne.slug}/courriels/"
+
+    # The page's timers run on Playwright's clock, which flows as usual until moved on.
+    page.clock.install()
+
+    # --- Login and second factor. -------------------------------------------------------
+    page.goto(visite.url(tableau))
+    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
+    _saisir(visite, "#id_email", EMAIL)
+    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
+    _entree(visite, re.compile(r"/portail/second-facteur/\?next="))
+    _saisir(visite, "#id_code", code_actuel(appareil))
+    _entree(visite, re.compile(rf"{tableau}$"))
+
+    # --- The dashboard, nothing sent yet. -----------------------------------------------
+    assert visite.titre_principal() == "Courriels — Élections professionnelles 2026"
+    expect(page.locator("#resume-envois")).to_have_text("Aucun envoi pour cette campagne.")
+    expect(page.locator("#annonce-envois")).to_have_attribute("aria-live", "polite")
+    visite.controler("courriels-tableau")
+
+    # --- Confirmation step. -------------------------------------------------------------
+    tabuler_jusqua(page, "#preparer-activation")
+    _entree(visite, re.compile(rf"{tableau}lancer/activation/$"))
+    assert visite.titre_principal() == "Confirmer l'envoi : Activation des comptes"
+    expect(page.locator(".fr-callout__title")).to_have_text("4 électeurs recevront ce courriel")
+    visite.controler("courriels-confirmation")
+    tabuler_jusqua(page, "#confirmer-envoi")
+    expect(page.locator("#confirmer-envoi")).to_have_text("Envoyer à 4 électeurs")
+    _entree(visite, re.compile(rf"{tableau}$"))
+
+    # --- The mailing runs; the page follows it without reloading. ------------------------
+    expect(page.get_by_role("status")).to_contain_text("lancé pour 4 électeur(s)")
+    ligne = page.locator("tr[data-envoi]")
+    expect(ligne).to_have_count(1)
+    expect(ligne.locator('[data-champ="statut"]')).to_have_text("Préparation des lots")
+    visite.controler("courriels-envoi-lance")
+    page.evaluate("() => { window.marqueur = 'même page'; }")
+
+    executer_taches()
+    assert len(boite.attendre(4)) == 4
+    envoi = EnvoiDeMasse.objects.get()
+    assert envoi.termine_le is not None
+    assert Courriel.objects.filter(envoi=envoi, etat=EtatCourriel.ENVOYE).count() == 4
+
+    expect(ligne.locator('[data-compteur="envoyes"]')).to_have_text("4", timeout=20_000)
+    expect(ligne.locator('[data-champ="statut"]')).to_have_text("Terminé")
+    expect(ligne.locator('[data-compteur="en_attente"]')).to_have_text("0")
+    expect(ligne.locator("progress")).to_have_attribute("value", "100")
+    expect(page.locator("#resume-envois")).to_have_text("Tous les envois sont terminés.")
+    assert page.evaluate("window.marqueur") == "même page"  # updated in place
+    # The live region does not speak at every poll: not before 30 s since the page loaded,
+    # then once, with the latest summary.
+    expect(page.locator("#annonce-envois")).to_have_text("")
+    visite.controler("courriels-envoyes")
+    page.clock.fast_forward("00:31")
+    expect(page.locator("#annonce-envois")).to_have_text("Tous les envois sont terminés.")
