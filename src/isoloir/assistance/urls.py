@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from isoloir.assistance import views
 
 app_name = "assistance"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("assistance/demande/", views.demande, name="demande"),
+    path("assistance/demande/envoyee/", views.demande_envoyee, name="demande_envoyee"),
+]

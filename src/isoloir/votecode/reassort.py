@@ -370,3 +370,19 @@ def regenerer(*, jeton: str, electeur_id: str, ip: str, compte_connecte: int | N
         canal=lien.contexte.get("canal", ""),
     )
     return nouveau
+
+
+# --- The helpdesk's view of the lock (isoloir.assistance) ---------------------------------
+
+
+def est_verrouille(electeur: Electeur) -> bool:
+    """Whether the day's failed proofs of identity have locked this voter's réassort."""
+    return throttle.est_bloque(_limite_par_electeur(), str(electeur.pk))
+
+
+def lever_le_verrou(electeur: Electeur) -> None:
+    """Forget the voter's counted tries, so that the réassort opens again at once.
+
+    Only the helpdesk calls this, after checking the caller's identity; it journals the
+    check and the unlock itself, with its member's id."""
+    throttle.effacer(_limite_par_electeur(), str(electeur.pk))

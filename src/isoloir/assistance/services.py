@@ -1,0 +1,250 @@
+"""Assistance requests: filing one on the portal, then the helpdesk's work on it.
+
+A request may come from anyone, logged in or not, with any address typed in. So:
+- the person's address gets mail (acknowledgment, reply) only when it is an existing
+  account's address, and the portal says the same thing either way: nobody learns from
+  the form which addresses have an account;
+- the form's single-use key makes a second post of the same form (double click, reload,
+  two tabs) return the first request instead of filing another;
+- a message shaped like a code de vote or a NUMEN is refused by the form, so that no
+  secret lands in a table the helpdesk reads.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from isoloir.accounts.models import Compte
+from isoloir.assistance.models import (
+    CanalReponse,
+    Categorie,
+    DemandeAssistance,
+    ReponseAssistance,
+    Statut,
+)
+from isoloir.audit.services import journaliser
+from isoloir.core import clock, throttle
+from isoloir.notify import services as courriels
+
+# Requests filed per address and hour: a person needs one or two; a script many.
+DEMANDES_PAR_IP = throttle.Limit("assistance-demande-ip", 10, 3600)
+# Requests filed per logged-in account and day.
+DEMANDES_PAR_COMPTE = throttle.Limit("assistance-demande-compte", 10, 24 * 3600)
+# Acknowledgments mailed per address and day, whoever files: typing a colleague's address
+# many times must not flood their mailbox. The requests themselves are still recorded.
+ACCUSES_PAR_ADRESSE = throttle.Limit("assistance-accuse", 3, 24 * 3600)
+
+# Without 0/O, 1/I/L: read aloud over the phone.
+_ALPHABET_NUMERO = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class DemandeRefusee(Exception):
+    """``message`` is shown as is."""
+
+    message = "Votre demande n'a pas pu être enregistrée."
+
+
+class TropDeDemandes(DemandeRefusee):
+    message = (
+        "Vous avez déjà envoyé plusieurs demandes : patientez une heure avant d'en envoyer une "
+        "autre, ou appelez l'assistance téléphonique."
+    )
+
+
+class ActionImpossible(Exception):
+    """A helpdesk action refused; ``message`` is shown to the helpdesk member."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def nouvelle_cle_d_envoi() -> str:
+    """The single-use key a form carries, drawn when the form is shown."""
+    return secrets.token_urlsafe(24)
+
+
+def _empreinte(cle: str) -> str:
+    return hashlib.sha256(f"assistance:{cle}".encode()).hexdigest()
+
+
+def demande_deja_envoyee(cle: str) -> DemandeAssistance | None:
+    """The request already filed with this form's key, if any."""
+    if not cle:
+        return None
+    return DemandeAssistance.objects.filter(empreinte_envoi=_empreinte(cle)).first()
+
+
+def _numero() -> str:
+    tirage = "".join(secrets.choice(_ALPHABET_NUMERO) for _ in range(8))
+    return f"{tirage[:4]}-{tirage[4:]}"
+
+
+def compte_de_l_adresse(email: str) -> Compte | None:
+    """The account whose login is ``email``: the only address the service ever mails."""
+    return Compte.objects.filter(email=email.strip().lower(), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class Depot:
+    demande: DemandeAssistance
+    deja_envoyee: bool  # a second post of the same form
+
+
+def deposer(
+    *,
+    cle: str,
+    nom: str,
+    email: str,
+    telephone: str,
+    categorie: Categorie,
+    message: str,
+    compte: Compte | None,
+    ip: str,
+) -> Depot:
+    """File a request (its content already checked by the form)."""
+    deja = demande_deja_envoyee(cle)
+    if deja is not None:
+        return Depot(deja, deja_envoyee=True)
+    limite, sujet = (
+        (DEMANDES_PAR_COMPTE, str(compte.pk)) if compte is not None else (DEMANDES_PAR_IP, ip)
+    )
+    if throttle.depasse(limite, throttle.compter(limite, sujet)):
+        journaliser("assistance.demande_refusee", compte_id=compte.pk if compte else None, ip=ip)
+        raise TropDeDemandes
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            demande = DemandeAssistance.objects.create(
+                numero=_numero(),
+                categorie=categorie,
+                nom=nom.strip(),
+                email=email,
+                telephone=telephone.strip(),
+                message=message.strip(),
+                compte=compte,
+                cree_le=clock.now(),
+                empreinte_envoi=_empreinte(cle),
+            )
+            _accuser_reception(demande)
+            journaliser(
+                "assistance.demande",
+                compte_id=compte.pk if compte else None,
+                ip=ip,
+                demande=demande.numero,
+                categorie=demande.categorie,
+            )
+    except IntegrityError:
+        # The same form posted twice at once: the other post filed it. (A clash of two
+        # random numbers, one chance in 10^11 per pair, ends here too and is refused.)
+        deja = demande_deja_envoyee(cle)
+        if deja is None:
+            raise DemandeRefusee from None
+        return Depot(deja, deja_envoyee=True)
+    return Depot(demande, deja_envoyee=False)
+
+
+def _accuser_reception(demande: DemandeAssistance) -> None:
+    destinataire = compte_de_l_adresse(demande.email)
+    if destinataire is None:
+        return
+    if throttle.depasse(
+        ACCUSES_PAR_ADRESSE, throttle.compter(ACCUSES_PAR_ADRESSE, destinataire.email)
+    ):
+        return
+    courriels.programmer(
+        type_courriel="assistance_accuse",
+        compte_id=destinataire.pk,
+        destinataire=destinataire.email,
+        contexte={"demande": demande.pk},
+    )
+
+
+# --- The helpdesk's work ------------------------------------------------------------------
+
+
+def prendre(*, demande_id: int, agent: Compte, ip: str) -> DemandeAssistance:
+    """Take a new request. Two members taking it at once: one update matches, the other
+    is told who has it."""
+    maintenant = clock.now()
+    with transaction.atomic():
+        pris = DemandeAssistance.objects.filter(pk=demande_id, statut=Statut.NOUVELLE).update(
+            statut=Statut.EN_COURS, prise_par=agent, prise_le=maintenant
+        )
+        demande = DemandeAssistance.objects.select_related("prise_par").get(pk=demande_id)
+        if not pris:
+            qui = (
+                demande.prise_par.nom_affiche or demande.prise_par.email
+                if demande.prise_par
+                else ""
+            )
+            raise ActionImpossible(
+                f"Cette demande a déjà été prise en charge par {qui}."
+                if qui and demande.statut == Statut.EN_COURS
+                else "Cette demande n'est plus nouvelle : elle ne peut pas être prise en charge."
+            )
+        journaliser("assistance.prise", compte_id=agent.pk, ip=ip, demande=demande.numero)
+    return demande
+
+
+def _verrouiller_pour(demande_id: int, agent: Compte) -> DemandeAssistance:
+    demande = DemandeAssistance.objects.select_for_update().get(pk=demande_id)
+    if demande.statut != Statut.EN_COURS:
+        raise ActionImpossible(
+            "Prenez d'abord la demande en charge."
+            if demande.statut == Statut.NOUVELLE
+            else "Cette demande est résolue."
+        )
+    if demande.prise_par_id != agent.pk:
+        raise ActionImpossible("Cette demande est prise en charge par un autre membre.")
+    return demande
+
+
+def repondre(*, demande_id: int, agent: Compte, texte: str, cle: str, ip: str) -> ReponseAssistance:
+    """Record a reply. Mailed when the request's address is an account's; otherwise the
+    member has answered by phone, and the reply is marked so."""
+    empreinte = _empreinte(cle)
+    try:
+        with transaction.atomic():
+            demande = _verrouiller_pour(demande_id, agent)
+            deja = ReponseAssistance.objects.filter(empreinte_envoi=empreinte).first()
+            if deja is not None:  # the same form posted again
+                return deja
+            destinataire = compte_de_l_adresse(demande.email)
+            reponse = ReponseAssistance.objects.create(
+                demande=demande,
+                auteur=agent,
+                texte=texte.strip(),
+                canal=CanalReponse.COURRIEL if destinataire else CanalReponse.TELEPHONE,
+                creee_le=clock.now(),
+                empreinte_envoi=empreinte,
+            )
+            if destinataire is not None:
+                courriels.programmer(
+                    type_courriel="assistance_reponse",
+                    compte_id=destinataire.pk,
+                    destinataire=destinataire.email,
+                    contexte={"reponse": reponse.pk},
+                )
+            journaliser(
+                "assistance.reponse",
+                compte_id=agent.pk,
+                ip=ip,
+                demande=demande.numero,
+                canal=reponse.canal,
+            )
+    except IntegrityError:
+        return ReponseAssistance.objects.get(empreinte_envoi=empreinte)
+    return reponse
+
+
+def clore(*, demande_id: int, agent: Compte, ip: str) -> DemandeAssistance:
+    with transaction.atomic():
+        demande = _verrouiller_pour(demande_id, agent)
+        demande.statut = Statut.RESOLUE
+        demande.resolue_le = clock.now()
+        demande.save(update_fields=["statut", "resolue_le"])
+        journaliser("assistance.cloture", compte_id=agent.pk, ip=ip, demande=demande.numero)
+    return demande

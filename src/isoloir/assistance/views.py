@@ -1,0 +1,110 @@
+"""The request form of the portal, for logged-in voters and for those who cannot log in."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from isoloir.accounts.models import Compte
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.assistance import services
+from isoloir.assistance.forms import DemandeForm
+from isoloir.assistance.models import Categorie, DemandeAssistance
+from isoloir.core.requests import client_ip
+
+CLE_DE_SESSION = "assistance_derniere_demande"
+
+
+def _compte(request: HttpRequest) -> Compte | None:
+    utilisateur = request.user
+    if isinstance(utilisateur, AnonymousUser) or not utilisateur.is_authenticated:
+        return None
+    return utilisateur
+
+
+def _ariane(request: HttpRequest) -> list[dict[str, str]]:
+    if _compte(request) is None:
+        return [{"url": reverse("accounts:assistance_telephonique"), "titre": "Assistance"}]
+    return [
+        {"url": reverse("accounts:accueil"), "titre": "Accueil"},
+        {"url": reverse("accounts:assistance"), "titre": "Assistance"},
+    ]
+
+
+def _confirmer(request: HttpRequest, demande: DemandeAssistance) -> HttpResponse:
+    # Post/redirect/get: a reload of the confirmation does not post again.
+    request.session[CLE_DE_SESSION] = demande.numero
+    return redirect("assistance:demande_envoyee")
+
+
+def _initial(request: HttpRequest, compte: Compte | None) -> dict[str, str]:
+    initial = {"cle": services.nouvelle_cle_d_envoi()}
+    if compte is not None:
+        electeur, _ = electeur_et_campagne(request)
+        initial["email"] = compte.email
+        initial["nom"] = (
+            f"{electeur.premier_prenom} {electeur.nom}" if electeur else compte.nom_affiche
+        )
+    categorie = request.GET.get("categorie", "")
+    if categorie in Categorie.values:
+        initial["categorie"] = categorie
+    return initial
+
+
+@sensitive_post_parameters("message", "telephone", "captcha_1", "cle")
+@never_cache
+def demande(request: HttpRequest) -> HttpResponse:
+    compte = _compte(request)
+    refus = ""
+    if request.method == "POST":
+        # A second post of a form already filed (double click, reload): its request, at
+        # once, before the CAPTCHA that the first post has used up.
+        deja = services.demande_deja_envoyee(request.POST.get("cle", ""))
+        if deja is not None:
+            return _confirmer(request, deja)
+        form = DemandeForm(request.POST, anonyme=compte is None)
+        if form.is_valid():
+            donnees = form.cleaned_data
+            try:
+                depot = services.deposer(
+                    cle=donnees["cle"],
+                    nom=donnees["nom"],
+                    email=donnees["email"],
+                    telephone=donnees["telephone"],
+                    categorie=Categorie(donnees["categorie"]),
+                    message=donnees["message"],
+                    compte=compte,
+                    ip=client_ip(request),
+                )
+            except services.DemandeRefusee as erreur:
+                refus = erreur.message
+            else:
+                return _confirmer(request, depot.demande)
+    else:
+        form = DemandeForm(initial=_initial(request, compte), anonyme=compte is None)
+    return rendre_page(
+        request,
+        "assistance/demande.html",
+        "Formulaire de demande d'assistance",
+        form=form,
+        refus=refus,
+        rubrique="assistance",
+        fil_ariane=_ariane(request),
+    )
+
+
+@never_cache
+def demande_envoyee(request: HttpRequest) -> HttpResponse:
+    numero = request.session.get(CLE_DE_SESSION)
+    if not numero:
+        return redirect("assistance:demande")
+    return rendre_page(
+        request,
+        "assistance/demande_envoyee.html",
+        "Demande d'assistance envoyée",
+        numero=numero,
+        rubrique="assistance",
+        fil_ariane=_ariane(request),
+    )
