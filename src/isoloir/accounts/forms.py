@@ -94,6 +94,53 @@ class ReinitialisationForm(NouveauMotDePasseMixin):
     pass
 
 
+class ChangementMotDePasseForm(NouveauMotDePasseMixin):
+    """The logged-in voter's new password, behind the current one."""
+
+    mot_de_passe_actuel = forms.CharField(
+        label="Mot de passe élections actuel",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["mot_de_passe_actuel", "mot_de_passe", "confirmation"]
+
+    def __init__(self, *args: Any, compte: Compte, **kwargs: Any) -> None:
+        super().__init__(*args, compte=compte, **kwargs)
+        self.fields["mot_de_passe"].label = "Nouveau mot de passe élections"
+        self.fields["confirmation"].label = "Confirmation du nouveau mot de passe"
+
+
+class ChangementQuestionDefiForm(forms.Form):
+    """A new question défi and answer, behind the current answer."""
+
+    reponse_actuelle = forms.CharField(
+        label="Réponse actuelle à votre question défi",
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    question_defi = forms.ChoiceField(
+        label="Nouvelle question défi",
+        choices=[("", "Choisissez une question"), *question_defi.QUESTIONS],
+        help_text="Choisissez une question dont vous seul connaissez la réponse.",
+    )
+    reponse_defi = forms.CharField(
+        label="Nouvelle réponse secrète",
+        max_length=200,
+        help_text=(
+            "Les majuscules, les accents et les espaces ne sont pas pris en compte. "
+            "Notez-la : elle ne vous sera jamais rappelée."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean_reponse_defi(self) -> str:
+        reponse: str = self.cleaned_data["reponse_defi"]
+        question_defi.verifier_recevable(reponse)
+        return reponse
+
+
 class MotDePasseOublieForm(forms.Form):
     email = forms.EmailField(
         label="Adresse électronique professionnelle",

@@ -62,3 +62,13 @@ def mot_de_passe_modifie(courriel: Courriel) -> Contenu:
         gabarit="accounts/mails/mot_de_passe_modifie",
         contexte={**contexte, "url": lien_absolu(reverse("accounts:mot_de_passe_oublie"))},
     )
+
+
+@composeur("question_defi_modifiee")
+def question_defi_modifiee(courriel: Courriel) -> Contenu:
+    contexte = _contexte_personne(courriel)
+    return Contenu(
+        objet="Votre question défi a été modifiée",
+        gabarit="accounts/mails/question_defi_modifiee",
+        contexte={**contexte, "url": lien_absolu(reverse("accounts:mes_informations"))},
+    )

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Coalesce, Concat, NullIf, Upper
 
 from isoloir.accounts.question_defi import QUESTIONS
 
@@ -87,11 +88,28 @@ class Electeur(models.Model):
         "empreinte de la réponse secrète", max_length=256, blank=True, editable=False
     )
     active_le = models.DateTimeField("compte activé le", null=True, blank=True, editable=False)
+    # The roll's sort and search key: the name in use then the first names, upper-cased.
+    # Computed by the database, so that every writer (the roll import's bulk_create
+    # included) keeps it right; indexed, so that a page of a 200,000-voter roll or a name
+    # prefix is read by walking the index (see elections.selectors.page_de_liste).
+    # UPPER folds ASCII letters alike on SQLite and PostgreSQL; accented letters keep
+    # their case on SQLite, where searches compare them through the same UPPER.
+    nom_tri = models.GeneratedField(
+        expression=Concat(
+            Upper(Coalesce(NullIf("nom_usage", models.Value("")), "nom_naissance")),
+            models.Value(" "),
+            Upper("prenoms"),
+        ),
+        output_field=models.CharField(max_length=251),
+        db_persist=True,
+        verbose_name="clé de tri du nom",
+    )
 
     class Meta:
         verbose_name = "électeur"
         verbose_name_plural = "électeurs"
         ordering = ["nom_naissance", "prenoms"]
+        indexes = [models.Index(fields=["nom_tri", "id"], name="electeur_nom_tri")]
 
     def __str__(self) -> str:
         return f"{self.civilite} {self.nom} {self.prenoms}"

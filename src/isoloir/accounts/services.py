@@ -4,22 +4,29 @@ Each write runs in one durable transaction that consumes its single-use link, so
 used twice at once gives one success, and a refused input leaves the link usable.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from isoloir.accounts import question_defi
 from isoloir.accounts.models import Compte, Electeur
+from isoloir.audit.models import Evenement
 from isoloir.audit.services import journaliser
+from isoloir.booth.models import Emargement
 from isoloir.core import clock, throttle
+from isoloir.elections.models import Inscription
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.links.services import LienInvalide
 from isoloir.notify import services as courriels
+from isoloir.notify.models import Courriel
+from isoloir.votecode.models import CodeDeVote, RemiseDeNotice
 
 
 class ConnexionRefusee(Exception):
@@ -218,3 +225,226 @@ def duree_lien(usage: Usage) -> timedelta:
         Usage.MOT_DE_PASSE: settings.ISOLOIR_PASSWORD_RESET_LINK_SECONDS,
     }[usage]
     return timedelta(seconds=secondes)
+
+
+# --- Changes from « Mes informations personnelles » -------------------------------------
+
+
+class ChangementRefuse(Exception):
+    """The current secret given is wrong; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ChangementBloque(ChangementRefuse):
+    pass
+
+
+def _limite_reponse_defi() -> throttle.Limit:
+    # The very counter of the réassort's answer check (votecode.reassort, same scope): the
+    # answer is one secret, so this form gives no guesses beyond the réassort's daily ones.
+    return throttle.Limit(
+        "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
+    )
+
+
+def changer_mot_de_passe(*, compte_id: int, actuel: str, nouveau: str, ip: str = "") -> Compte:
+    """Replace the password of a logged-in account, behind the current one.
+
+    The current password is counted against the login's own per-account limit before it is
+    checked (one secret, one budget). The caller keeps its session alive with
+    ``update_session_auth_hash``; every other session of the account ends at its next
+    request, since Django checks a hash of the password on each one. Raises
+    :class:`ChangementRefuse`, :class:`ChangementBloque`, or ``ValidationError`` for a new
+    password the rules refuse; in each case nothing is written but the journal line.
+    """
+    compte = Compte.objects.get(pk=compte_id)
+    limite = _limite_par_compte()
+    essais = throttle.compter(limite, compte.email)
+    if throttle.depasse(limite, essais):
+        journaliser("mot_de_passe.changement_bloque", compte_id=compte_id, ip=ip)
+        raise ChangementBloque(ConnexionBloquee().message)
+    with transaction.atomic():
+        compte = Compte.objects.select_for_update().get(pk=compte_id)
+        juste = compte.check_password(actuel)
+        if juste:
+            throttle.effacer(limite, compte.email)
+            if nouveau == actuel:
+                raise ValidationError(
+                    {"mot_de_passe": "Le nouveau mot de passe doit être différent de l'actuel."}
+                )
+            password_validation.validate_password(nouveau, compte)
+            compte.set_password(nouveau)
+            compte.save(update_fields=["password"])
+            courriels.programmer(
+                type_courriel="mot_de_passe_modifie",
+                compte_id=compte.pk,
+                destinataire=compte.email,
+            )
+            journaliser("mot_de_passe.modifie", compte_id=compte.pk, ip=ip)
+            return compte
+    journaliser("mot_de_passe.changement_refuse", compte_id=compte_id, ip=ip, essai=essais)
+    if essais >= limite.limit:
+        raise ChangementBloque(ConnexionBloquee().message)
+    raise ChangementRefuse("Le mot de passe actuel est incorrect.")
+
+
+def changer_question_defi(
+    *, electeur_id: int, reponse_actuelle: str, question: str, reponse: str, ip: str = ""
+) -> Electeur:
+    """Replace the question défi and its answer, behind the current answer.
+
+    Same shape as :func:`changer_mot_de_passe`; the answers are never journaled, only the
+    question's key. An information mail goes to the professional address, since the answer
+    is a factor of the réassort.
+    """
+    electeur = Electeur.objects.get(pk=electeur_id)
+    limite = _limite_reponse_defi()
+    essais = throttle.compter(limite, str(electeur.pk))
+    if throttle.depasse(limite, essais):
+        journaliser("question_defi.changement_bloque", compte_id=electeur.compte_id, ip=ip)
+        raise ChangementBloque(MESSAGE_QUESTION_BLOQUEE)
+    with transaction.atomic():
+        electeur = Electeur.objects.select_for_update().get(pk=electeur_id)
+        juste = question_defi.verifier(reponse_actuelle, electeur.reponse_defi_empreinte)
+        if juste:
+            throttle.effacer(limite, str(electeur.pk))
+            if question not in question_defi.LIBELLES:
+                raise ValidationError({"question_defi": "Choisissez une question dans la liste."})
+            try:
+                question_defi.verifier_recevable(reponse)
+            except ValidationError as erreur:
+                raise ValidationError({"reponse_defi": erreur.messages}) from erreur
+            electeur.question_defi = question
+            electeur.reponse_defi_empreinte = question_defi.hacher(reponse)
+            electeur.save(update_fields=["question_defi", "reponse_defi_empreinte"])
+            courriels.programmer(
+                type_courriel="question_defi_modifiee",
+                compte_id=electeur.compte_id,
+                destinataire=electeur.compte.email,
+            )
+            journaliser(
+                "question_defi.modifiee", compte_id=electeur.compte_id, ip=ip, question=question
+            )
+            return electeur
+    journaliser(
+        "question_defi.changement_refuse", compte_id=electeur.compte_id, ip=ip, essai=essais
+    )
+    if essais >= limite.limit:
+        raise ChangementBloque(MESSAGE_QUESTION_BLOQUEE)
+    raise ChangementRefuse("La réponse actuelle à votre question défi est incorrecte.")
+
+
+MESSAGE_QUESTION_BLOQUEE = (
+    "Trop de réponses incorrectes à votre question défi aujourd'hui. Par sécurité, elle ne "
+    "peut plus être vérifiée avant demain, ni ici ni pour obtenir un nouveau code de vote."
+)
+
+
+# --- « Télécharger mes données » (RGPD art. 15 and 20) ----------------------------------
+
+
+def _instant(valeur: datetime | None) -> str | None:
+    return timezone.localtime(valeur).isoformat() if valeur else None
+
+
+def donnees_personnelles(*, compte_id: int, ip: str = "") -> dict[str, Any]:
+    """Everything the portal holds about one account, for the account's owner.
+
+    Built from an explicit list of fields, never from whole rows, so that a field added
+    later (a hash, a token) does not slip in: no password, NUMEN or answer hash, no code
+    de vote, no link token, no ballot (the émargement says whether and when the voter
+    voted, never how). Journaled.
+    """
+    compte = Compte.objects.get(pk=compte_id)
+    electeur = Electeur.objects.filter(compte=compte).first()
+    donnees: dict[str, Any] = {
+        "export": {
+            "genere_le": _instant(clock.now()),
+            "service": "Isoloir — portail des élections professionnelles",
+        },
+        "compte": {
+            "adresse_electronique_professionnelle": compte.email,
+            "cree_le": _instant(compte.date_joined),
+            "derniere_connexion": _instant(compte.last_login),
+            "actif": compte.is_active,
+        },
+    }
+    if electeur is not None:
+        donnees["identite"] = {
+            "civilite": electeur.get_civilite_display(),
+            "nom_de_naissance": electeur.nom_naissance,
+            "nom_d_usage": electeur.nom_usage,
+            "prenoms": electeur.prenoms,
+            "date_de_naissance": electeur.date_naissance.isoformat(),
+            "commune_de_naissance_insee": electeur.commune_naissance,
+            "pays_de_naissance_insee": electeur.pays_naissance,
+            "etablissement_d_affectation": electeur.etablissement,
+        }
+        donnees["compte"]["active_le"] = _instant(electeur.active_le)
+        donnees["compte"]["question_defi"] = question_defi.LIBELLES.get(electeur.question_defi, "")
+        donnees["scrutins"] = _scrutins_et_emargements(electeur)
+        code = CodeDeVote.objects.filter(electeur=electeur).first()
+        donnees["code_de_vote"] = (
+            {
+                "numero": code.generation,
+                "origine": code.get_origine_display(),
+                "emis_le": _instant(code.emis_le),
+            }
+            if code
+            else None
+        )
+        remise = RemiseDeNotice.objects.filter(electeur=electeur).first()
+        donnees["notice"] = (
+            {
+                "etat": remise.get_etat_display(),
+                "date": remise.date.isoformat() if remise.date else None,
+                "etablissement": remise.etablissement,
+            }
+            if remise
+            else None
+        )
+    donnees["courriels"] = [
+        {
+            "type": courriel.type,
+            "cree_le": _instant(courriel.cree_le),
+            "envoye_le": _instant(courriel.envoye_le),
+            "etat": courriel.get_etat_display(),
+        }
+        for courriel in Courriel.objects.filter(compte=compte).order_by("cree_le", "pk")
+    ]
+    donnees["journal"] = [
+        {"type": type_evenement, "horodatage": _instant(horodatage)}
+        for type_evenement, horodatage in Evenement.objects.filter(compte_id=compte.pk)
+        .order_by("id")
+        .values_list("type", "horodatage")
+    ]
+    # Journaled after the read: the export does not list its own line.
+    journaliser("compte.donnees_telechargees", compte_id=compte.pk, ip=ip)
+    return donnees
+
+
+def _scrutins_et_emargements(electeur: Electeur) -> list[dict[str, Any]]:
+    inscriptions = (
+        Inscription.objects.filter(electeur=electeur)
+        .select_related("scrutin__campagne")
+        .order_by("scrutin__campagne__ouverture", "scrutin__ordre", "scrutin__intitule")
+    )
+    emargements = dict(
+        Emargement.objects.filter(inscription__electeur=electeur).values_list(
+            "inscription_id", "emarge_le"
+        )
+    )
+    return [
+        {
+            "campagne": inscription.scrutin.campagne.nom,
+            "scrutin": inscription.scrutin.intitule,
+            "type": inscription.scrutin.get_type_display(),
+            "perimetre": inscription.scrutin.perimetre,
+            "a_vote": inscription.pk in emargements,
+            "a_vote_le": _instant(emargements.get(inscription.pk)),
+        }
+        for inscription in inscriptions
+    ]

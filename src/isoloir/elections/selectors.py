@@ -4,11 +4,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Concat, Upper
 
 from isoloir.accounts.models import Electeur
 from isoloir.core import clock
+from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.votecode.models import CodeDeVote
 
 
 class Phase(StrEnum):
@@ -120,4 +134,185 @@ def effectifs_des_scrutins(electeur: Electeur, campagne: Campagne) -> QuerySet[S
     )
     return scrutins_de(electeur, campagne).annotate(
         nombre_inscrits=Subquery(inscrits, output_field=IntegerField())
+    )
+
+
+# --- The rolls, as the voters consult them ---------------------------------------------------
+
+TAILLE_PAGE_LISTE = 50
+# From this many voters on, a roll is read by walking the name index (see ListeDUnScrutin).
+SEUIL_PARCOURS_PAR_NOM = 20_000
+LONGUEUR_MAX_RECHERCHE = 100
+# A search shows at most this many voters (20 pages): counting every "M…" of a
+# 1.4-million-voter roll takes seconds, and nobody reads 170,000 names; the page asks for
+# more letters instead.
+PLAFOND_RECHERCHE = 1000
+# What a roll shows of a voter: the name and the posting, nothing else (no birth date, no
+# address). The query selects only these columns, so nothing more can leak to a template.
+COLONNES_LISTE = ("civilite", "nom_naissance", "nom_usage", "prenoms", "etablissement")
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """Whether the rolls may be read now, and the period a page names otherwise."""
+
+    ouverte: bool
+    periode: Periode | None
+    a_venir: bool
+
+
+def etat_consultation(campagne: Campagne | None) -> Consultation:
+    if campagne is None:
+        return Consultation(ouverte=False, periode=None, a_venir=False)
+    periode = calendrier(campagne).consultation
+    return Consultation(
+        ouverte=consultation_ouverte(campagne),
+        periode=periode,
+        a_venir=periode is not None and clock.now() < periode.debut,
+    )
+
+
+def scrutin_de_l_electeur(
+    electeur: Electeur, campagne: Campagne, scrutin_id: int
+) -> Scrutin | None:
+    """One of the voter's scrutins of this campaign, or None (someone else's, or none)."""
+    return scrutins_de(electeur, campagne).filter(pk=scrutin_id).first()
+
+
+def terme_de_recherche(saisie: str) -> str:
+    """The search as typed, spaces collapsed, bounded, control characters dropped (a NUL
+    is refused by PostgreSQL); what the name must start with."""
+    imprimable = "".join(c if c.isprintable() else " " for c in saisie or "")
+    return " ".join(imprimable.split())[:LONGUEUR_MAX_RECHERCHE]
+
+
+def _filtre_prefixe(terme: str) -> Q:
+    """Names starting with ``terme``, case aside, as a range of the ``nom_tri`` index.
+
+    The bounds go through the database's own UPPER, like the key itself, so that both sides
+    fold case the same way on SQLite (ASCII only) and PostgreSQL. The LIKE keeps the match
+    exact; the range is what lets the planner read only the matching slice of the index.
+    The upper bound is the prefix with its last letter or digit moved one up ("DUR" ->
+    "DUS"); after a "Z", a "9" or another character no bound is set, since the next
+    code point may be punctuation that a linguistic collation ignores.
+    """
+    filtre = Q(nom_tri__gte=Upper(Value(terme))) & Q(nom_tri__startswith=Upper(Value(terme)))
+    dernier = terme[-1].upper()
+    if dernier.isascii() and dernier.isalnum() and dernier not in "Z9":
+        filtre &= Q(nom_tri__lt=Concat(Upper(Value(terme[:-1])), Value(chr(ord(dernier) + 1))))
+    return filtre
+
+
+class ListeDUnScrutin:
+    """A scrutin's roll, optionally narrowed to a name prefix, in name order; sliced by
+    Django's Paginator, which only asks for ``count()`` and one slice.
+
+    Two ways to read a page, chosen by the roll's size (measured on SQLite with 1.4 million
+    voters; plans and figures in tests/elections/test_pages_electeur.py):
+    - a small roll is read from its inscriptions (index on the scrutin) and sorted:
+      tens of milliseconds up to ``SEUIL_PARCOURS_PAR_NOM`` voters, whatever the page;
+    - a large roll walks the ``nom_tri`` index of all voters in order and keeps those of
+      the scrutin (a probe in the inscriptions' unique index): a page costs about
+      50 x (all voters / roll size) index steps, 1 to 3 ms for the first pages of a
+      200,000- or a 1.4-million-voter roll, and a name prefix bounds the walk to its slice.
+      Pages past the middle are walked from the end, so the last page is as quick as the
+      first; the middle pages of the largest rolls are the slow case (~1-2 s on SQLite).
+    A search is counted up to ``PLAFOND_RECHERCHE`` only (``tronquee`` says it went past).
+    """
+
+    def __init__(self, scrutin: Scrutin, recherche: str = "") -> None:
+        self.scrutin = scrutin
+        self.terme = terme_de_recherche(recherche)
+        self._effectif: int | None = None
+        self._nombre: int | None = None
+        self.tronquee = False  # the search matched more than PLAFOND_RECHERCHE voters
+
+    def effectif(self) -> int:
+        """Voters on the whole roll (an index-only count)."""
+        if self._effectif is None:
+            self._effectif = Inscription.objects.filter(scrutin=self.scrutin).count()
+        return self._effectif
+
+    def _electeurs(self) -> QuerySet[Electeur]:
+        electeurs = Electeur.objects.all()
+        if self.terme:
+            electeurs = electeurs.filter(_filtre_prefixe(self.terme))
+        if self.effectif() >= SEUIL_PARCOURS_PAR_NOM:
+            inscrit = Inscription.objects.filter(electeur=OuterRef("pk"), scrutin=self.scrutin)
+            return electeurs.filter(Exists(inscrit))
+        return electeurs.filter(inscriptions__scrutin=self.scrutin)
+
+    def count(self) -> int:
+        if self._nombre is None:
+            if self.terme:
+                # Counted up to the cap only, in index order, so that the walk stops at
+                # the cap's next match (the model's default order would sort them all).
+                premiers = self._electeurs().order_by("nom_tri", "id").values("pk")
+                trouves = premiers[: PLAFOND_RECHERCHE + 1].count()
+                self.tronquee = trouves > PLAFOND_RECHERCHE
+                self._nombre = min(trouves, PLAFOND_RECHERCHE)
+            else:
+                self._nombre = self.effectif()
+        return self._nombre
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, tranche: slice) -> list[dict[str, str]]:
+        if not isinstance(tranche, slice):
+            raise TypeError("Une liste électorale se lit par pages.")
+        debut, fin = tranche.start or 0, tranche.stop if tranche.stop is not None else 0
+        fin = min(fin, self.count())
+        if debut >= fin:
+            return []
+        electeurs = self._electeurs()
+        if debut > self.count() // 2 and not self.tronquee:
+            # Walk from the end: the rows before ``debut`` need not be stepped over.
+            depuis_la_fin = self.count() - fin
+            lignes = list(
+                electeurs.order_by("-nom_tri", "-id").values(*COLONNES_LISTE)[
+                    depuis_la_fin : depuis_la_fin + (fin - debut)
+                ]
+            )
+            lignes.reverse()
+            return lignes
+        return list(electeurs.order_by("nom_tri", "id").values(*COLONNES_LISTE)[debut:fin])
+
+
+def page_de_liste(scrutin: Scrutin, *, recherche: str = "", numero: str | int = 1) -> Page:
+    """One page of a scrutin's roll; a page number out of range gives the nearest page."""
+    liste = ListeDUnScrutin(scrutin, recherche)
+    paginateur: Paginator[dict[str, str]] = Paginator(liste, TAILLE_PAGE_LISTE)  # type: ignore[arg-type]
+    return paginateur.get_page(numero)
+
+
+# --- Professions de foi ----------------------------------------------------------------------
+
+
+def taille_lisible(octets: int) -> str:
+    """« 1,2 Mo », « 61 ko », « 12 octets »: the size a download link announces (RGAA 6.1)."""
+    if octets < 1024:
+        return f"{octets} octet{'s' if octets > 1 else ''}"
+    if octets < 1024 * 1024:
+        return f"{round(octets / 1024)} ko"
+    return f"{octets / (1024 * 1024):.1f} Mo".replace(".", ",")
+
+
+def description_profession_de_foi(liste: ListeCandidats) -> str | None:
+    """« PDF, 1,2 Mo », or None when the list has no readable profession de foi."""
+    if not liste.profession_de_foi:
+        return None
+    try:
+        taille = liste.profession_de_foi.size
+    except OSError:  # the file is gone from the storage: offer no dead link
+        return None
+    return f"PDF, {taille_lisible(taille)}"
+
+
+def code_de_vote_de(electeur: Electeur) -> CodeDeVote | None:
+    """The metadata of the voter's current code (number, origin, date), never the code."""
+    return (
+        CodeDeVote.objects.filter(electeur=electeur)
+        .only("generation", "origine", "emis_le", "electeur_id")
+        .first()
     )

@@ -1,0 +1,251 @@
+"""Portal pages of the claims: filing one (with or without an account), the receipt, and
+the voter's list of claims."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.core import clock
+from isoloir.core.requests import client_ip
+from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
+from isoloir.elections.models import Campagne
+from isoloir.reclamations import services
+from isoloir.reclamations.forms import ReclamationForm, ReclamationSansCompteForm
+from isoloir.reclamations.models import PieceJointe, Reclamation
+
+# The claims filed without an account from this browser: only they show a receipt.
+SESSION_SANS_COMPTE = "reclamations_sans_compte"
+DEJA_ENVOYE = (
+    "Ce formulaire avait déjà été envoyé : votre réclamation n'a été enregistrée qu'une fois."
+)
+EXPIRE = (
+    "Le formulaire a expiré : vérifiez vos réponses, sélectionnez à nouveau vos fichiers et "
+    "envoyez-le."
+)
+
+
+def _ariane() -> list[dict[str, str]]:
+    return [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
+
+
+def _rendre(request: HttpRequest, gabarit: str, titre: str, **contexte: object) -> HttpResponse:
+    return rendre_page(
+        request, gabarit, titre, rubrique="scrutins", fil_ariane=_ariane(), **contexte
+    )
+
+
+def _jeton(donnees: QueryDict) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(donnees.get("jeton", "")))
+    except ValueError:
+        return None
+
+
+def _donnees(request: HttpRequest) -> tuple[QueryDict, bool]:
+    """The posted fields, with a new form identifier if the posted one is unreadable
+    (the form is then shown again, not filed)."""
+    if _jeton(request.POST) is not None:
+        return request.POST, True
+    donnees = request.POST.copy()
+    donnees["jeton"] = str(services.nouveau_jeton())
+    return donnees, False
+
+
+@never_cache
+@login_required
+def deposer(request: HttpRequest) -> HttpResponse:
+    electeur, campagne = electeur_et_campagne(request)
+    titre = "Formuler une réclamation"
+    if electeur is None or campagne is None:
+        return _rendre(request, "reclamations/deposer.html", titre, sans_inscription=True)
+    if not reclamations_ouvertes(campagne):
+        return _rendre(
+            request, "reclamations/deposer.html", titre, fermees=services.message_periode(campagne)
+        )
+    form: ReclamationForm
+    if request.method == "POST":
+        donnees, jeton_lisible = _donnees(request)
+        form = ReclamationForm(donnees, request.FILES, electeur=electeur, campagne=campagne)
+        if not jeton_lisible:
+            form.is_valid()
+            form.add_error(None, EXPIRE)
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                depot = services.deposer(
+                    electeur=electeur,
+                    campagne=campagne,
+                    type=d["type"],
+                    scrutin=d["scrutin"],
+                    scrutin_souhaite=d.get("scrutin_souhaite"),
+                    explication=d["explication"],
+                    identite=d,
+                    pieces=d["pieces"],
+                    jeton=d["jeton"],
+                    ip=client_ip(request),
+                )
+            except services.ReclamationRefusee as refus:
+                form.add_error(None, refus.message)
+            else:
+                if not depot.cree:
+                    messages.info(request, DEJA_ENVOYE)
+                return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
+    else:
+        form = ReclamationForm(
+            initial={"jeton": services.nouveau_jeton()}, electeur=electeur, campagne=campagne
+        )
+    periode = calendrier(campagne).reclamations
+    return _rendre(
+        request,
+        "reclamations/deposer.html",
+        titre,
+        form=form,
+        fin=periode.fin if periode else None,
+        mes_scrutins=form.inscrits,
+    )
+
+
+@never_cache
+def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
+    titre = "Réclamation d'une personne absente des listes électorales"
+    campagnes = services.campagnes_ouvertes()
+    if not campagnes:
+        return _rendre(
+            request,
+            "reclamations/deposer_sans_compte.html",
+            titre,
+            fermees=_periodes_a_venir() or ["Aucune réclamation n'est possible actuellement."],
+        )
+    form: ReclamationSansCompteForm
+    if request.method == "POST":
+        jeton = _jeton(request.POST)
+        deja = Reclamation.objects.filter(jeton=jeton, sans_compte=True).first() if jeton else None
+        if deja is not None:
+            # The same form posted twice: its CAPTCHA was spent by the first post.
+            _retenir(request, deja)
+            messages.info(request, DEJA_ENVOYE)
+            return redirect("reclamations:confirmation", pk=deja.pk)
+        donnees, jeton_lisible = _donnees(request)
+        form = ReclamationSansCompteForm(donnees, request.FILES, campagnes=campagnes)
+        if not jeton_lisible:
+            form.is_valid()
+            form.add_error(None, EXPIRE)
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                depot = services.deposer_sans_compte(
+                    scrutin=d["scrutin"],
+                    explication=d["explication"],
+                    identite=d,
+                    email=d["email"],
+                    pieces=d["pieces"],
+                    jeton=d["jeton"],
+                    ip=client_ip(request),
+                )
+            except services.ReclamationRefusee as refus:
+                form.add_error(None, refus.message)
+            else:
+                _retenir(request, depot.reclamation)
+                return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
+    else:
+        form = ReclamationSansCompteForm(
+            initial={"jeton": services.nouveau_jeton()}, campagnes=campagnes
+        )
+    return _rendre(request, "reclamations/deposer_sans_compte.html", titre, form=form)
+
+
+def _periodes_a_venir() -> list[str]:
+    """The claim periods of the campaigns not yet over, for the closed form's message."""
+    return [
+        services.message_periode(c)
+        for c in Campagne.objects.filter(cloture__gt=clock.now()).order_by("ouverture")
+    ]
+
+
+def _retenir(request: HttpRequest, reclamation: Reclamation) -> None:
+    deposees = [i for i in request.session.get(SESSION_SANS_COMPTE, []) if i != reclamation.pk]
+    request.session[SESSION_SANS_COMPTE] = [*deposees, reclamation.pk][-10:]
+
+
+def _reclamation_visible(request: HttpRequest, pk: int) -> Reclamation:
+    reclamation = (
+        Reclamation.objects.select_related("campagne", "scrutin", "scrutin_souhaite")
+        .filter(pk=pk)
+        .first()
+    )
+    if reclamation is None:
+        raise Http404("Réclamation introuvable.")
+    electeur, _ = electeur_et_campagne(request) if request.user.is_authenticated else (None, None)
+    a_lui = electeur is not None and reclamation.electeur_id == electeur.pk
+    deposee_ici = reclamation.sans_compte and pk in request.session.get(SESSION_SANS_COMPTE, [])
+    if not (a_lui or deposee_ici):
+        raise Http404("Réclamation introuvable.")
+    return reclamation
+
+
+@never_cache
+def confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    reclamation = _reclamation_visible(request, pk)
+    return _rendre(
+        request,
+        "reclamations/confirmation.html",
+        f"Réclamation {reclamation.reference} enregistrée",
+        reclamation=reclamation,
+        pieces=list(reclamation.pieces.all()),
+    )
+
+
+@never_cache
+@login_required
+def mes_reclamations(request: HttpRequest) -> HttpResponse:
+    electeur, campagne = electeur_et_campagne(request)
+    reclamations: Any = []
+    if electeur is not None:
+        reclamations = (
+            Reclamation.objects.filter(electeur=electeur)
+            .select_related("campagne", "scrutin", "scrutin_souhaite")
+            .prefetch_related(Prefetch("pieces", queryset=PieceJointe.objects.order_by("pk")))
+            .order_by("-depose_le")
+        )
+    return _rendre(
+        request,
+        "reclamations/mes_reclamations.html",
+        "Mes réclamations",
+        reclamations=reclamations,
+        ouvertes=bool(campagne and reclamations_ouvertes(campagne)),
+    )
+
+
+@never_cache
+@login_required
+def piece_jointe(request: HttpRequest, pk: int, piece_id: int) -> FileResponse:
+    electeur, _ = electeur_et_campagne(request)
+    piece = (
+        PieceJointe.objects.filter(
+            pk=piece_id, reclamation_id=pk, reclamation__electeur=electeur
+        ).first()
+        if electeur
+        else None
+    )
+    if piece is None:
+        raise Http404("Pièce jointe introuvable.")
+    return telecharger(piece)
+
+
+def telecharger(piece: PieceJointe) -> FileResponse:
+    """The file as a download, with the type its first bytes showed: a browser never
+    renders a claimant's file as a page of this site."""
+    return FileResponse(
+        piece.fichier.open("rb"),
+        as_attachment=True,
+        filename=piece.nom,
+        content_type=piece.type_mime,
+    )
