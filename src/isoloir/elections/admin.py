@@ -5,17 +5,15 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 
 from isoloir.accounts import services
 from isoloir.accounts.admin import message_activation
 from isoloir.accounts.models import Electeur
-from isoloir.core.requests import client_ip
 from isoloir.counting.signals import refus_de_modification, refus_de_suppression
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
-from isoloir.elections.roll_import import importer_liste_electorale
 
 
 class FormulaireScelle(forms.ModelForm):
@@ -68,19 +66,6 @@ class ScrutinInline(ProtegeParLeScellement, admin.TabularInline):
     show_change_link = True
 
 
-class ImportListeElectoraleForm(forms.Form):
-    fichier = forms.FileField(
-        label="Fichier CSV de la liste électorale",
-        help_text="UTF-8 ou Windows-1252, séparateur « ; » ou « , », une ligne d'en-tête.",
-    )
-    simulation = forms.BooleanField(
-        label="Simulation : vérifier le fichier et compter les changements sans rien enregistrer",
-        required=False,
-        initial=True,
-        label_suffix="",
-    )
-
-
 @admin.register(Campagne)
 class CampagneAdmin(admin.ModelAdmin):
     form = FormulaireScelle
@@ -106,36 +91,16 @@ class CampagneAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def importer_liste_electorale(self, request: HttpRequest, object_id: str) -> TemplateResponse:
+    def importer_liste_electorale(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The import lives in the espace de gestion (elections/vues_gestion.py), where a
+        national file is checked and applied in the background with its progress shown:
+        this page of the back-office technique leads there."""
         campagne = self.get_object(request, unquote(object_id))
         if campagne is None:
             raise Http404("Cette campagne n'existe pas.")
         if not self.has_change_permission(request, campagne):
             raise PermissionDenied
-        rapport = None
-        if request.method == "POST":
-            formulaire = ImportListeElectoraleForm(request.POST, request.FILES)
-            if formulaire.is_valid():
-                rapport = importer_liste_electorale(
-                    campagne=campagne,
-                    fichier=formulaire.cleaned_data["fichier"],
-                    simulation=formulaire.cleaned_data["simulation"],
-                    compte_id=request.user.pk,
-                    ip=client_ip(request),
-                )
-        else:
-            formulaire = ImportListeElectoraleForm()
-        contexte = {
-            **self.admin_site.each_context(request),
-            "title": f"Importer la liste électorale — {campagne}",
-            "opts": self.opts,
-            "original": campagne,
-            "formulaire": formulaire,
-            "rapport": rapport,
-        }
-        return TemplateResponse(
-            request, "admin/elections/campagne/importer_liste_electorale.html", contexte
-        )
+        return redirect("gestion_listes:importer", slug=campagne.slug)
 
 
 class ListeInline(ProtegeParLeScellement, admin.TabularInline):

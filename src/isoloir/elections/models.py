@@ -282,6 +282,20 @@ class Inscription(models.Model):
     scrutin = models.ForeignKey(
         Scrutin, on_delete=models.CASCADE, related_name="inscriptions", verbose_name="scrutin"
     )
+    # The roll import that last listed this line (roll_import/application.py): once every
+    # row of a file is applied, the campaign's lines it did not list are removed. No
+    # database constraint: deleting an old import must not rewrite a million rows.
+    import_liste = models.ForeignKey(
+        "ImportListe",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="dernier import qui l'a listée",
+    )
 
     class Meta:
         verbose_name = "inscription"
@@ -292,3 +306,76 @@ class Inscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.electeur} — {self.scrutin}"
+
+
+class EtatImport(models.TextChoices):
+    DEPOSE = "depose", "En attente de vérification"
+    VERIFICATION = "verification", "Vérification en cours"
+    REFUSE = "refuse", "Refusé"
+    VERIFIE = "verifie", "Vérifié, prêt à appliquer"
+    PERIME = "perime", "Vérification périmée"
+    APPLICATION = "application", "Application en cours"
+    INTERROMPU = "interrompu", "Interrompu"
+    APPLIQUE = "applique", "Appliqué"
+    ABANDONNE = "abandonne", "Abandonné"
+
+
+# While an import is in one of these states it owns its campaign's roll: a second one is
+# refused by the database itself (constraint below), whatever the number of web processes.
+ETATS_ACTIFS = (EtatImport.DEPOSE, EtatImport.VERIFICATION, EtatImport.APPLICATION)
+# The stored file is kept only while the import may still read it.
+ETATS_AVEC_FICHIER = (*ETATS_ACTIFS, EtatImport.VERIFIE, EtatImport.PERIME, EtatImport.INTERROMPU)
+
+
+class ImportListe(models.Model):
+    """One roll file uploaded for a campaign, from its check to its application.
+
+    The file is kept (``chemin``, with its SHA-256) only until it is applied or given up: it
+    holds NUMENs in clear. ``reprise`` is the checkpoint of the application, committed with
+    each batch, so that a killed worker's successor goes on from there; ``jeton`` and
+    ``battement`` say which worker holds the import and whether it is still alive.
+    """
+
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="imports_de_liste"
+    )
+    depose_par = models.ForeignKey(
+        "accounts.Compte", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    depose_le = models.DateTimeField("déposé le")
+    nom_du_fichier = models.CharField("nom du fichier", max_length=255)
+    chemin = models.CharField("fichier conservé", max_length=500, blank=True)
+    empreinte = models.CharField("SHA-256 du fichier", max_length=64)
+    taille = models.PositiveBigIntegerField("taille en octets", default=0)
+    lignes_du_fichier = models.PositiveIntegerField("lignes du fichier", default=0)
+    etat = models.CharField(
+        "état", max_length=16, choices=EtatImport.choices, default=EtatImport.DEPOSE
+    )
+    phase = models.CharField("étape", max_length=32, blank=True)
+    lignes_traitees = models.PositiveIntegerField("lignes traitées", default=0)
+    reprise = models.PositiveIntegerField("dernière ligne appliquée", default=0)
+    empreinte_liste = models.CharField("empreinte de la liste vérifiée", max_length=64, blank=True)
+    rapport = models.JSONField("rapport de vérification", default=dict)
+    compteurs = models.JSONField("changements appliqués", default=dict)
+    message = models.TextField("message", blank=True)
+    jeton = models.CharField(max_length=32, blank=True)
+    battement = models.DateTimeField("dernier signe de vie", null=True, blank=True)
+    applique_par = models.ForeignKey(
+        "accounts.Compte", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de liste électorale"
+        verbose_name_plural = "imports de listes électorales"
+        ordering = ["-depose_le", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne"],
+                condition=models.Q(etat__in=ETATS_ACTIFS),
+                name="un_seul_import_actif_par_campagne",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom_du_fichier} ({self.get_etat_display()})"

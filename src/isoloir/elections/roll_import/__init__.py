@@ -1,18 +1,57 @@
 """Import of a campagne's electoral roll (liste électorale) from a CSV file.
 
-The file is read twice, as a stream. The first pass checks every row: its format, the
-duplicates within the file and the conflicts with the database, looked up by batches. If a
-single row is wrong, the import ends after this pass with the list of errors. The second
-pass, in the same transaction, computes and applies the changes batch by batch. Keeping the
-rows between the passes would cost memory in proportion to the roll (1.4 million voters
-nationally); reading the file again costs only time.
+An import is a row (:class:`~isoloir.elections.models.ImportListe`) that goes through
+these steps, each run by a background worker (``elections/tasks.py``) or, for the command
+line, in the caller's process:
+
+1. **Deposit**: the file is copied aside with its SHA-256. It holds NUMENs in clear, so
+   the copy is deleted as soon as the import is applied, refused or given up.
+2. **Check** (the dry run): the file is read as a stream, every row checked (format,
+   duplicates within the file, conflicts with the database, looked up by batches), and
+   compared with the campaign's roll: voters added, changed (which fields), removed,
+   unchanged, inscriptions added and removed per scrutin. Nothing is written to the roll.
+   A fingerprint of the roll is taken first.
+3. **Application**, only of a checked file and onto the roll the check saw (same SHA-256,
+   same fingerprint): by batches of rows, each committed with the checkpoint of the import,
+   so that a killed worker loses one batch and its successor goes on from there; every
+   inscription a row lists is marked with the import. Then the campaign's inscriptions
+   the import did not mark, those of the voters the file no longer lists, are removed, by
+   batches too. The end state is that of one uninterrupted run.
+
+Memory stays bounded whatever the size of the file: rows are never kept; duplicates are
+found through a small on-disk index, removals through one bit per voter.
+
+Two imports of a campaign never run at once: the database refuses a second active one.
+A scrutin sealed by its bureau refuses any change to its roll (``ListeScellee``).
 
 The NUMEN is hashed as soon as it is read: it never reaches an error, the report or the
-journal. A cell is quoted in an error only when it cannot be a NUMEN (see :func:`_citer`).
+journal. A cell is quoted in an error only when it cannot be a NUMEN (see
+``lecture._citer``).
 """
 
 from isoloir.elections.roll_import.lecture import COLONNES
 from isoloir.elections.roll_import.rapport import ErreurImport, RapportImport
-from isoloir.elections.roll_import.service import importer_liste_electorale
+from isoloir.elections.roll_import.service import (
+    ImportRefuse,
+    ListeScellee,
+    abandonner,
+    appliquer,
+    demander_application,
+    deposer,
+    importer_liste_electorale,
+    verifier,
+)
 
-__all__ = ["COLONNES", "ErreurImport", "RapportImport", "importer_liste_electorale"]
+__all__ = [
+    "COLONNES",
+    "ErreurImport",
+    "ImportRefuse",
+    "ListeScellee",
+    "RapportImport",
+    "abandonner",
+    "appliquer",
+    "demander_application",
+    "deposer",
+    "importer_liste_electorale",
+    "verifier",
+]

@@ -6,11 +6,13 @@ journal. A cell is quoted in an error only when it cannot be a NUMEN (see :func:
 
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -50,6 +52,7 @@ CHAMPS_D_IDENTITE = (
     "pays_naissance",
     "etablissement",
 )
+SEPARATEURS = (";", ",", "\t")  # by preference when a header has none
 TAILLE_LOT = 1000
 # A real row holds well under a thousand characters; reading by bounded pieces keeps a
 # file without line breaks from being loaded whole.
@@ -187,28 +190,92 @@ def _age(naissance: date, jour: date) -> int:
     return jour.year - naissance.year - ((jour.month, jour.day) < (naissance.month, naissance.day))
 
 
+class IndexDoublons:
+    """Which line first gave each key (a NUMEN hash, an e-mail), kept on disk.
+
+    A national roll has 1.4 million rows: two dictionaries of their keys would take
+    hundreds of megabytes. A throwaway SQLite file, with a small page cache, keeps the
+    memory bounded whatever the size of the file. Keys are stored as 128-bit digests.
+    """
+
+    def __init__(self) -> None:
+        self._dossier: tempfile.TemporaryDirectory[str] | None = None
+        self._base: sqlite3.Connection | None = None
+
+    def _ouvrir(self) -> sqlite3.Connection:
+        # Opened at the first row only: a file refused at its header costs no index.
+        self._dossier = tempfile.TemporaryDirectory(prefix="isoloir-import-")
+        base = sqlite3.connect(
+            os.path.join(self._dossier.name, "index.sqlite3"), isolation_level=None
+        )
+        base.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4000;"
+            "CREATE TABLE cle (espace INTEGER, valeur BLOB, ligne INTEGER,"
+            " PRIMARY KEY (espace, valeur)) WITHOUT ROWID;"
+            "BEGIN;"
+        )
+        return base
+
+    def premiere(self, espace: int, valeur: str, ligne: int) -> int:
+        """The line that gave ``valeur`` first: ``ligne`` itself when it is new."""
+        if self._base is None:
+            self._base = self._ouvrir()
+        cle = hashlib.blake2b(valeur.encode(), digest_size=16).digest()
+        curseur = self._base.execute(
+            "INSERT OR IGNORE INTO cle VALUES (?, ?, ?)", (espace, cle, ligne)
+        )
+        if curseur.rowcount == 1:
+            return ligne
+        trouve = self._base.execute(
+            "SELECT ligne FROM cle WHERE espace = ? AND valeur = ?", (espace, cle)
+        ).fetchone()
+        return int(trouve[0])
+
+    def fermer(self) -> None:
+        if self._base is not None:
+            self._base.close()
+        if self._dossier is not None:
+            self._dossier.cleanup()
+
+
+NUMENS, EMAILS = 0, 1
+
+
 class Lecteur:
     """One reading of the file: yields the valid rows and reports the others.
 
-    Remembers which line gave each NUMEN hash and each e-mail, to point at duplicates.
+    Remembers which line gave each NUMEN hash and each e-mail, to point at duplicates
+    (unless ``doublons`` is false: the application re-reads a file already checked).
     """
 
-    def __init__(self, *, codes: dict[str, int], jour: date, rapport: RapportImport) -> None:
+    def __init__(
+        self,
+        *,
+        codes: dict[str, int],
+        jour: date,
+        rapport: RapportImport,
+        doublons: bool = True,
+    ) -> None:
         self.codes = codes
         self.jour = jour
         self.rapport = rapport
-        self.numens: dict[str, int] = {}
-        self.emails: dict[str, int] = {}
+        self.index = IndexDoublons() if doublons else None
         self.longueurs = {
             champ: int(getattr(Electeur._meta.get_field(champ), "max_length", None) or 0)
             for champ in ("nom_naissance", "nom_usage", "prenoms", "etablissement")
         }
 
+    def fermer(self) -> None:
+        if self.index is not None:
+            self.index.fermer()
+            self.index = None
+
     def lignes(self, texte: io.TextIOWrapper) -> Iterator[Ligne]:
         demesurees: set[int] = set()
         physiques = _lignes_physiques(texte, demesurees)
         premiere = next(physiques, "")
-        separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+        # The header line names the columns: its most frequent separator is the file's.
+        separateur = max(SEPARATEURS, key=premiere.count)
         self.rapport.separateur = separateur
         lecteur = csv.reader(itertools.chain([premiere], physiques), delimiter=separateur)
         colonnes = self._colonnes(next(lecteur, []))
@@ -312,7 +379,10 @@ class Lecteur:
                     "7 chiffres puis 3 lettres.",
                 )
             else:
-                if (premiere := self.numens.setdefault(empreinte, numero)) != numero:
+                if (
+                    self.index is not None
+                    and (premiere := self.index.premiere(NUMENS, empreinte, numero)) != numero
+                ):
                     erreur("numen", f"NUMEN déjà présent ligne {premiere}.")
 
         civilite = _CIVILITES.get(v["civilite"].casefold().rstrip("."))
@@ -346,7 +416,10 @@ class Lecteur:
             except ValidationError:
                 erreur("email_professionnel", "Adresse électronique invalide.")
             else:
-                if (premiere := self.emails.setdefault(email, numero)) != numero:
+                if (
+                    self.index is not None
+                    and (premiere := self.index.premiere(EMAILS, email, numero)) != numero
+                ):
                     erreur("email_professionnel", f"Adresse déjà présente ligne {premiere}.")
 
         scrutin_ids: set[int] = set()

@@ -1,4 +1,4 @@
-"""``isoloir import_electeurs --campagne SLUG FICHIER.csv [--simulation]``."""
+"""``isoloir import_electeurs --campagne SLUG FICHIER.csv [--simulation] [--reprendre]``."""
 
 from pathlib import Path
 from typing import Any
@@ -12,8 +12,9 @@ from isoloir.elections.roll_import import importer_liste_electorale
 class Command(BaseCommand):
     help = (
         "Importe la liste électorale d'une campagne depuis un fichier CSV "
-        "(voir docs/import-liste-electorale.md). Rien n'est enregistré si une ligne est "
-        "fausse."
+        "(voir docs/import-liste-electorale.md) : la liste devient celle du fichier. Rien "
+        "n'est enregistré si une ligne est fausse. Le même fichier donné à nouveau après "
+        "un arrêt reprend l'import où il s'était arrêté."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,7 +23,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--simulation",
             action="store_true",
-            help="Vérifier le fichier et compter les changements sans rien enregistrer.",
+            help="Vérifier le fichier et afficher les différences sans rien enregistrer.",
+        )
+        parser.add_argument(
+            "--reprendre",
+            action="store_true",
+            help="Reprendre sans attendre l'import de ce fichier resté en cours : le "
+            "processus qui l'appliquait est arrêté.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +40,10 @@ class Command(BaseCommand):
         if not fichier.is_file():
             raise CommandError(f"Fichier introuvable : {fichier}")
         rapport = importer_liste_electorale(
-            campagne=campagne, fichier=fichier, simulation=options["simulation"]
+            campagne=campagne,
+            fichier=fichier,
+            simulation=options["simulation"],
+            reprendre=options["reprendre"],
         )
         for ligne in rapport.resume():
             self.stdout.write(ligne)

@@ -1,0 +1,178 @@
+"""The roll import in a real browser, keyboard only.
+
+An administrator logs in with their second factor, uploads a roll file, sees the progress
+page, then (the worker having run) the differences, applies them, follows the progress to
+the end; then uploads a changed file and sees only the differences; then a wrong file and
+its errors. Every page: screenshot and zero axe violation.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from isoloir.accounts.models import Compte
+from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
+from isoloir.elections.models import Inscription
+from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
+from tests.elections.test_roll_import import CODES, ligne, ligne_b, texte_csv
+from tests.factories import MOT_DE_PASSE, numen_de
+from tests.second_facteur import code_actuel
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EMAIL = "administration@education.gouv.fr"
+
+
+@pytest.fixture
+def campagne(creer_campagne, creer_scrutin):
+    campagne = creer_campagne(nom="Élections professionnelles 2026", slug="elections-2026")
+    for code in CODES:
+        creer_scrutin(campagne, code=code)
+    return campagne
+
+
+@pytest.fixture
+def appareil() -> TOTPDevice:
+    compte = Compte.objects.create_user(EMAIL, MOT_DE_PASSE, is_staff=True)
+    compte.groups.add(Group.objects.get(name="Administration des élections"))
+    return TOTPDevice.objects.create(
+        user=compte,
+        name=NOM_APPLICATION,
+        confirmed=True,
+        step=ETAPE_SECONDES,
+        digits=CHIFFRES,
+        tolerance=TOLERANCE,
+    )
+
+
+def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
+    page = visite.page
+    if not focalise(page, selecteur):
+        tabuler_jusqua(page, selecteur)
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(texte)
+
+
+def _envoyer(visite: Visite, url_attendue: re.Pattern[str]) -> None:
+    visite.page.wait_for_load_state("networkidle")
+    with visite.page.expect_navigation(url=url_attendue):
+        visite.page.keyboard.press("Enter")
+
+
+def _travailler() -> None:
+    """The task worker's turn: the check or the application runs."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+def _deposer(visite: Visite, fichier: Path) -> None:
+    page = visite.page
+    tabuler_jusqua(page, "#id_fichier")
+    # A file chooser is the system's dialog: Playwright fills it as the user would pick.
+    page.locator("#id_fichier").set_input_files(str(fichier))
+    tabuler_jusqua(page, "#bouton-verifier")
+    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+
+
+def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_path) -> None:
+    lignes = [
+        ligne(
+            numen=numen_de(800 + i),
+            email_professionnel=f"agent{i}@ac-lyon.fr",
+            nom_naissance=f"Martin{i}",
+        )
+        for i in range(5)
+    ]
+    premier = tmp_path / "liste-2026.csv"
+    premier.write_text(texte_csv(*lignes), encoding="utf-8")
+
+    visite = ouvrir_visite()
+    page = visite.page
+    page.goto(visite.url(f"/gestion/campagnes/{campagne.slug}/liste-electorale/"))
+    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
+    _saisir(visite, "#id_email", EMAIL)
+    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
+    _envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
+    _saisir(visite, "#id_code", code_actuel(appareil))
+    _envoyer(visite, re.compile(r"/liste-electorale/$"))
+    assert visite.titre_principal() == "Liste électorale"
+    visite.controler("import-liste-depot")
+
+    # Upload: the progress page, then the differences once the worker has checked.
+    _deposer(visite, premier)
+    assert visite.titre_principal() == "Import du fichier liste-2026.csv"
+    expect(page.locator("#barre-import")).to_be_visible()
+    expect(page.locator("#progression")).to_contain_text("En attente de vérification")
+    visite.controler("import-liste-progression")
+    _travailler()
+    expect(page.locator("h2.fr-alert__title")).to_have_text(
+        "Fichier vérifié : 5 électeurs concernés", timeout=20_000
+    )
+    assert Inscription.objects.count() == 0
+    visite.controler("import-liste-differences")
+
+    tabuler_jusqua(page, "#bouton-appliquer")
+    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    expect(page.locator("#progression")).to_contain_text("partiellement mise à jour")
+    visite.controler("import-liste-application")
+    _travailler()
+    expect(page.locator("h2.fr-alert__title")).to_have_text(
+        "Liste électorale mise à jour", timeout=20_000
+    )
+    assert Inscription.objects.count() == 10
+    visite.controler("import-liste-appliquee")
+
+    # A changed file: one moves, one leaves, one arrives. Only they are shown.
+    lignes[0]["etablissement"] = "Collège Jean Moulin"
+    parti = lignes.pop(1)
+    lignes.append(ligne_b())
+    second = tmp_path / "liste-2026-v2.csv"
+    second.write_text(texte_csv(*lignes), encoding="utf-8")
+    tabuler_jusqua(page, "a[href$='/liste-electorale/']:has-text('Importer un autre fichier')")
+    _envoyer(visite, re.compile(r"/liste-electorale/$"))
+    _deposer(visite, second)
+    _travailler()
+    expect(page.locator("h2.fr-alert__title")).to_have_text(
+        "Fichier vérifié : 3 électeurs concernés", timeout=20_000
+    )
+    principal = page.locator("main")
+    for categorie, nombre in [
+        ("Électeurs ajoutés", "1"),
+        ("Électeurs modifiés", "1"),
+        ("Électeurs retirés", "1"),
+        ("Électeurs inchangés", "3"),
+    ]:
+        rang = principal.locator("tr").filter(has=page.locator("th", has_text=categorie))
+        expect(rang.first.locator("td")).to_have_text(nombre)
+    expect(principal).to_contain_text(parti["nom_naissance"])
+    expect(principal).to_contain_text("établissement")
+    expect(principal).not_to_contain_text("Martin2")  # unchanged voters are only counted
+    visite.controler("import-liste-reimport-differences")
+    tabuler_jusqua(page, "#bouton-appliquer")
+    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    _travailler()
+    expect(page.locator("h2.fr-alert__title")).to_have_text(
+        "Liste électorale mise à jour", timeout=20_000
+    )
+    assert Inscription.objects.count() == 10
+
+    # A wrong file: the errors, row by row, and their CSV.
+    faux = tmp_path / "liste-fausse.csv"
+    faux.write_text(texte_csv(ligne(civilite="Mlle"), ligne_b(date_naissance="31/02/1980")))
+    page.goto(visite.url(f"/gestion/campagnes/{campagne.slug}/liste-electorale/"))
+    _deposer(visite, faux)
+    _travailler()
+    expect(page.locator("h2.fr-alert__title").first).to_have_text(
+        "Fichier refusé : 2 erreurs", timeout=20_000
+    )
+    expect(page.locator("main table")).to_contain_text("Cette date n'existe pas.")
+    visite.controler("import-liste-refus")
+    tabuler_jusqua(page, "a[download]")
+    with page.expect_download() as telechargement:
+        page.keyboard.press("Enter")
+    contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
+    assert "Civilité « Mlle » inconnue" in contenu
