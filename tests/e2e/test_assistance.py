@@ -9,19 +9,22 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
 from isoloir.assistance.models import DemandeAssistance, ReponseAssistance, Statut
 from isoloir.audit.models import Evenement
 from isoloir.core import clock
+from isoloir.gestion.roles import RoleDeGestion
 from isoloir.votecode import reassort
-from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
-from tests.factories import MOT_DE_PASSE
-from tests.second_facteur import code_actuel
+from tests.e2e.conftest import tabuler_jusqua
+from tests.e2e.gestion import (
+    compte_de_gestion,
+    envoyer,
+    saisir,
+    se_connecter_a_la_gestion,
+    suivre,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,39 +56,8 @@ def electeur(creer_campagne, creer_scrutin, creer_electeur, settings) -> Electeu
 
 
 @pytest.fixture
-def agent() -> tuple[Compte, TOTPDevice]:
-    compte = Compte.objects.create_user(EMAIL_AGENT, MOT_DE_PASSE, nom_affiche="Agent Assistance")
-    compte.groups.add(Group.objects.get(name="Assistance"))
-    appareil = TOTPDevice.objects.create(
-        user=compte,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
-    return compte, appareil
-
-
-def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
-    """Reach the field with Tab, replace what it holds, type like a person."""
-    page = visite.page
-    if not focalise(page, selecteur):
-        tabuler_jusqua(page, selecteur)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(texte)
-
-
-def _envoyer(visite: Visite, url_attendue: re.Pattern[str]) -> None:
-    # No icon request cut by the navigation; a loaded machine may need more than 15 s.
-    visite.page.wait_for_load_state("networkidle", timeout=45_000)
-    with visite.page.expect_navigation(url=url_attendue):
-        visite.page.keyboard.press("Enter")
-
-
-def _suivre(visite: Visite, selecteur: str, url_attendue: re.Pattern[str]) -> None:
-    tabuler_jusqua(visite.page, selecteur, maximum=120)
-    _envoyer(visite, url_attendue)
+def agent() -> Compte:
+    return compte_de_gestion(EMAIL_AGENT, RoleDeGestion.ASSISTANCE, nom="Agent Assistance")
 
 
 def test_demande_puis_deverrouillage_et_reponse(
@@ -99,26 +71,26 @@ def test_demande_puis_deverrouillage_et_reponse(
     assert visite.titre_principal() == "Assistance téléphonique"
     expect(page.locator("main")).to_contain_text("L'assistance ne vous demandera jamais")
     visite.controler("assistance-telephonique")
-    _suivre(visite, "main a[href='/portail/assistance/demande/']", re.compile(r"/demande/$"))
+    suivre(visite, "main a[href='/portail/assistance/demande/']", re.compile(r"/demande/$"))
     assert visite.titre_principal() == "Formulaire de demande d'assistance"
     visite.controler("assistance-formulaire")
 
-    _saisir(visite, "#id_nom", "Marc Campodifiori")
-    _saisir(visite, "#id_email", EMAIL_ELECTEUR)
-    _saisir(visite, "#id_telephone", "04 72 00 00 00")
+    saisir(visite, "#id_nom", "Marc Campodifiori")
+    saisir(visite, "#id_email", EMAIL_ELECTEUR)
+    saisir(visite, "#id_telephone", "04 72 00 00 00")
     tabuler_jusqua(page, "#id_categorie")
     for _ in range(3):  # Choisissez, Activation, Mot de passe, then Code de vote
         page.keyboard.press("ArrowDown")
     expect(page.locator("#id_categorie")).to_have_value("code_de_vote")
     # First with a code de vote in the message: refused, with the reason.
-    _saisir(visite, "#id_message", "Réassort bloqué. Mon code : Ab3$xY7#kL9&mN2?")
-    _saisir(visite, "#id_captcha_1", "PASSED")
-    _envoyer(visite, re.compile(r"/portail/assistance/demande/$"))
+    saisir(visite, "#id_message", "Réassort bloqué. Mon code : Ab3$xY7#kL9&mN2?")
+    saisir(visite, "#id_captcha_1", "PASSED")
+    envoyer(visite, re.compile(r"/portail/assistance/demande/$"))
     expect(page.locator("#id_message-erreur")).to_contain_text("semble contenir un code de vote")
     visite.controler("assistance-formulaire-code-refuse")
-    _saisir(visite, "#id_message", "Mon réassort est bloqué après plusieurs essais.")
-    _saisir(visite, "#id_captcha_1", "PASSED")
-    _envoyer(visite, re.compile(r"/portail/assistance/demande/envoyee/$"))
+    saisir(visite, "#id_message", "Mon réassort est bloqué après plusieurs essais.")
+    saisir(visite, "#id_captcha_1", "PASSED")
+    envoyer(visite, re.compile(r"/portail/assistance/demande/envoyee/$"))
     numero = page.locator("#numero-demande").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", numero)
     visite.controler("assistance-demande-envoyee")
@@ -126,68 +98,58 @@ def test_demande_puis_deverrouillage_et_reponse(
     assert "code :" not in demande.message
 
     # --- A helpdesk member: login, second factor, the voter. ---------------------------
-    compte, appareil = agent
     visite = ouvrir_visite()
     page = visite.page
-    page.goto(visite.url("/gestion/assistance/electeurs/"))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(visite, "#id_email", EMAIL_AGENT)
-    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
-    _saisir(visite, "#id_code", code_actuel(appareil))
-    _envoyer(visite, re.compile(r"/gestion/assistance/electeurs/$"))
+    se_connecter_a_la_gestion(visite, agent, "/gestion/assistance/electeurs/")
     assert visite.titre_principal() == "Rechercher un électeur"
     visite.controler("assistance-gestion-recherche")
 
-    _saisir(visite, "#id_q", "campodifiori marc")
-    _envoyer(visite, re.compile(r"/gestion/assistance/electeurs/\?q="))
+    saisir(visite, "#id_q", "campodifiori marc")
+    envoyer(visite, re.compile(r"/gestion/assistance/electeurs/\?q="))
     expect(page.locator("caption")).to_have_text("Électeurs trouvés, page 1")
     visite.controler("assistance-gestion-resultats")
-    _suivre(
-        visite, f"a[href='/gestion/assistance/electeurs/{electeur.pk}/']", re.compile(r"/\d+/$")
-    )
+    suivre(visite, f"a[href='/gestion/assistance/electeurs/{electeur.pk}/']", re.compile(r"/\d+/$"))
     expect(page.locator("#etat-verrou")).to_have_text("Verrouillé")
     visite.controler("assistance-gestion-electeur")
 
     # A wrong place first: refused, the lock stays.
-    _saisir(visite, "#id_date_naissance", "04/05/1977")
-    _saisir(visite, "#id_lieu_naissance", "75056")
-    _envoyer(visite, re.compile(r"/deverrouiller/$"))
+    saisir(visite, "#id_date_naissance", "04/05/1977")
+    saisir(visite, "#id_lieu_naissance", "75056")
+    envoyer(visite, re.compile(r"/deverrouiller/$"))
     expect(page.get_by_role("alert")).to_contain_text("ne correspondent pas")
     visite.controler("assistance-gestion-identite-discordante")
-    _saisir(visite, "#id_date_naissance", "04/05/1977")
-    _saisir(visite, "#id_lieu_naissance", "13055")
-    _envoyer(visite, re.compile(rf"/electeurs/{electeur.pk}/$"))
+    saisir(visite, "#id_date_naissance", "04/05/1977")
+    saisir(visite, "#id_lieu_naissance", "13055")
+    envoyer(visite, re.compile(rf"/electeurs/{electeur.pk}/$"))
     expect(page.get_by_role("status").first).to_contain_text("le verrou du réassort est levé")
     expect(page.locator("#etat-verrou")).to_have_text("Non verrouillé")
     visite.controler("assistance-gestion-verrou-leve")
     assert not reassort.est_verrouille(electeur)
 
     # --- The request: from the voter's page, take it, answer it. ----------------------
-    _suivre(visite, f"a[href='/gestion/assistance/demandes/{demande.pk}/']", re.compile(r"/\d+/$"))
+    suivre(visite, f"a[href='/gestion/assistance/demandes/{demande.pk}/']", re.compile(r"/\d+/$"))
     assert visite.titre_principal() == f"Demande n° {numero}"
     visite.controler("assistance-gestion-demande")
-    tabuler_jusqua(page, "button:has-text('Prendre en charge')", maximum=120)
-    _envoyer(visite, re.compile(rf"/demandes/{demande.pk}/$"))
+    suivre(visite, "button:has-text('Prendre en charge')", re.compile(rf"/demandes/{demande.pk}/$"))
     visite.controler("assistance-gestion-demande-prise")
-    _saisir(visite, "#id_texte", "Votre réassort est débloqué : vous pouvez le refaire.")
+    saisir(visite, "#id_texte", "Votre réassort est débloqué : vous pouvez le refaire.")
     tabuler_jusqua(page, "button:has-text('Envoyer la réponse')")
-    _envoyer(visite, re.compile(rf"/demandes/{demande.pk}/$"))
+    envoyer(visite, re.compile(rf"/demandes/{demande.pk}/$"))
     expect(page.get_by_role("status").first).to_contain_text("envoyée par courriel")
     visite.controler("assistance-gestion-demande-repondue")
     tabuler_jusqua(page, "button:has-text('Clore la demande')")
-    _envoyer(visite, re.compile(rf"/demandes/{demande.pk}/$"))
+    envoyer(visite, re.compile(rf"/demandes/{demande.pk}/$"))
     demande.refresh_from_db()
-    assert demande.statut == Statut.RESOLUE and demande.prise_par == compte
+    assert demande.statut == Statut.RESOLUE and demande.prise_par == agent
     assert ReponseAssistance.objects.get().canal == "courriel"
 
     # The list, filtered on resolved requests, by keyboard.
-    _suivre(visite, "a.fr-nav__link[href='/gestion/assistance/']", re.compile(r"/assistance/$"))
+    suivre(visite, "a.fr-nav__link[href='/gestion/assistance/']", re.compile(r"/assistance/$"))
     tabuler_jusqua(page, "#id_statut")
     page.keyboard.press("End")
     expect(page.locator("#id_statut")).to_have_value("resolue")
     tabuler_jusqua(page, "button:has-text('Filtrer')")  # Enter on a list does not send
-    _envoyer(visite, re.compile(r"statut=resolue"))
+    envoyer(visite, re.compile(r"statut=resolue"))
     expect(page.locator("tbody")).to_contain_text(numero)
     visite.controler("assistance-gestion-demandes")
 

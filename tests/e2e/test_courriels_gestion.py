@@ -10,16 +10,13 @@ the page (its script polls the JSON state). Every page: screenshot and zero axe 
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
+from isoloir.gestion.roles import RoleDeGestion
 from isoloir.notify.models import Courriel, EnvoiDeMasse, EtatCourriel
-from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
-from tests.factories import MOT_DE_PASSE
-from tests.second_facteur import code_actuel
+from tests.e2e.conftest import Visite, tabuler_jusqua
+from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion, suivre
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,34 +34,12 @@ def campagne(creer_campagne, creer_scrutin, creer_electeur):
 
 
 @pytest.fixture
-def appareil() -> TOTPDevice:
-    compte = Compte.objects.create_user(EMAIL, MOT_DE_PASSE, nom_affiche="Administratrice")
-    compte.groups.add(Group.objects.get(name="Administration des élections"))
-    return TOTPDevice.objects.create(
-        user=compte,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
-
-
-def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
-    if not focalise(visite.page, selecteur):
-        tabuler_jusqua(visite.page, selecteur)
-    visite.page.keyboard.press("ControlOrMeta+A")
-    visite.page.keyboard.type(texte)
-
-
-def _entree(visite: Visite, url_attendue: re.Pattern[str]) -> None:
-    visite.page.wait_for_load_state("networkidle")
-    with visite.page.expect_navigation(url=url_attendue):
-        visite.page.keyboard.press("Enter")
+def administratrice() -> Compte:
+    return compte_de_gestion(EMAIL, RoleDeGestion.ADMINISTRATION, nom="Administratrice")
 
 
 def test_lancer_l_activation_et_suivre_l_envoi(
-    visite: Visite, campagne, appareil, boite, executer_taches, live_server, settings
+    visite: Visite, campagne, administratrice, boite, executer_taches, live_server, settings
 ) -> None:
     settings.ISOLOIR_BASE_URL = live_server.url
     page = visite.page
@@ -74,13 +49,7 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     page.clock.install()
 
     # --- Login and second factor. -------------------------------------------------------
-    page.goto(visite.url(tableau))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(visite, "#id_email", EMAIL)
-    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
-    _entree(visite, re.compile(r"/portail/second-facteur/\?next="))
-    _saisir(visite, "#id_code", code_actuel(appareil))
-    _entree(visite, re.compile(rf"{tableau}$"))
+    se_connecter_a_la_gestion(visite, administratrice, tableau)
 
     # --- The dashboard, nothing sent yet. -----------------------------------------------
     assert visite.titre_principal() == "Courriels — Élections professionnelles 2026"
@@ -89,14 +58,13 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     visite.controler("courriels-tableau")
 
     # --- Confirmation step. -------------------------------------------------------------
-    tabuler_jusqua(page, "#preparer-activation")
-    _entree(visite, re.compile(rf"{tableau}lancer/activation/$"))
+    suivre(visite, "#preparer-activation", re.compile(rf"{tableau}lancer/activation/$"))
     assert visite.titre_principal() == "Confirmer l'envoi : Activation des comptes"
     expect(page.locator(".fr-callout__title")).to_have_text("4 électeurs recevront ce courriel")
     visite.controler("courriels-confirmation")
     tabuler_jusqua(page, "#confirmer-envoi")
     expect(page.locator("#confirmer-envoi")).to_have_text("Envoyer à 4 électeurs")
-    _entree(visite, re.compile(rf"{tableau}$"))
+    envoyer(visite, re.compile(rf"{tableau}$"))
 
     # --- The mailing runs; the page follows it without reloading. ------------------------
     expect(page.get_by_role("status")).to_contain_text("lancé pour 4 électeur(s)")

@@ -20,6 +20,7 @@ from tests.e2e.gestion import (
     saisir,
     saisir_date,
     se_connecter_a_la_gestion,
+    suivre,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,9 +37,7 @@ def _importer(visite: Visite, chemin) -> None:
     page's), then the « Importer » button by keyboard."""
     tabuler_jusqua(visite.page, "#id_fichier")
     visite.page.set_input_files("#id_fichier", str(chemin))
-    tabuler_jusqua(visite.page, "main button[type=submit]")
-    with visite.page.expect_navigation(url=re.compile("/scrutins/$")):
-        visite.page.keyboard.press("Enter")
+    suivre(visite, "main button[type=submit]", re.compile("/scrutins/$"))
 
 
 def test_une_administratrice_met_une_campagne_en_place(ouvrir_visite, tmp_path) -> None:
@@ -51,9 +50,11 @@ def test_une_administratrice_met_une_campagne_en_place(ouvrir_visite, tmp_path) 
     assert visite.titre_principal() == "Espace de gestion"
     visite.controler("gestion-accueil-vide")
 
-    tabuler_jusqua(page, "a.fr-btn[href='/gestion/nouvelle-campagne/']")
-    with page.expect_navigation(url=re.compile("/gestion/nouvelle-campagne/$")):
-        page.keyboard.press("Enter")
+    suivre(
+        visite,
+        "a.fr-btn[href='/gestion/nouvelle-campagne/']",
+        re.compile("/gestion/nouvelle-campagne/$"),
+    )
     visite.controler("gestion-nouvelle-campagne")
     saisir(visite, "#id_nom", "Élections professionnelles 2026")
     saisir(visite, "#id_slug", "ep-2026")
@@ -61,23 +62,17 @@ def test_une_administratrice_met_une_campagne_en_place(ouvrir_visite, tmp_path) 
     saisir_date(visite, "#id_cloture", "2026-12-12T17:00")  # 11 days: too long
     saisir_date(visite, "#id_publication_des_listes", "2026-10-20T09:00")
     saisir_date(visite, "#id_remise_des_notices", "2026-11-15T18:00")
-    tabuler_jusqua(page, "main button[type=submit]")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    suivre(visite, "main button[type=submit]", re.compile("/gestion/nouvelle-campagne/$"))
     expect(page.locator("#id_cloture-erreur")).to_contain_text("entre 24 heures et 8 jours")
     visite.controler("gestion-nouvelle-campagne-erreur")
     assert not Campagne.objects.exists()
     saisir_date(visite, "#id_cloture", "2026-12-08T17:00")
-    tabuler_jusqua(page, "main button[type=submit]")
-    with page.expect_navigation(url=re.compile("/gestion/campagnes/ep-2026/$")):
-        page.keyboard.press("Enter")
+    suivre(visite, "main button[type=submit]", re.compile("/gestion/campagnes/ep-2026/$"))
     expect(page.locator(".fr-alert--success")).to_contain_text("La campagne est créée.")
     expect(page.locator(".fr-callout__title")).to_contain_text("Prochaine échéance")
     visite.controler("gestion-campagne")
 
-    tabuler_jusqua(page, "a[href='/gestion/campagnes/ep-2026/scrutins/']")
-    with page.expect_navigation(url=re.compile("/scrutins/$")):
-        page.keyboard.press("Enter")
+    suivre(visite, "a[href='/gestion/campagnes/ep-2026/scrutins/']", re.compile("/scrutins/$"))
     visite.controler("gestion-scrutins-vide")
     faux = tmp_path / "scrutins-faux.csv"
     faux.write_text(SCRUTINS.replace(";15;15;1", ";quinze;15;1"), encoding="utf-8")

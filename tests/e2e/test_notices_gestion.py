@@ -12,18 +12,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from isoloir.accounts.models import Compte
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
 from isoloir.audit.models import Evenement
 from isoloir.core import clock
+from isoloir.gestion.roles import RoleDeGestion
 from isoloir.votecode.models import EtatRemise, LotDeNotices, RemiseDeNotice
-from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
-from tests.factories import MOT_DE_PASSE
-from tests.second_facteur import code_actuel
+from tests.e2e.conftest import Visite, tabuler_jusqua
+from tests.e2e.gestion import (
+    compte_de_gestion,
+    envoyer,
+    saisir,
+    se_connecter_a_la_gestion,
+    suivre,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
@@ -55,35 +58,8 @@ def campagne(settings, tmp_path: Path, creer_campagne, creer_scrutin, creer_elec
 
 
 @pytest.fixture
-def appareil() -> TOTPDevice:
-    compte = Compte.objects.create_user(EMAIL, MOT_DE_PASSE, nom_affiche="Administration")
-    compte.groups.add(Group.objects.get(name="Administration des élections"))
-    return TOTPDevice.objects.create(
-        user=compte,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
-
-
-def _saisir(page: Page, selecteur: str, texte: str) -> None:
-    if not focalise(page, selecteur):
-        tabuler_jusqua(page, selecteur)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(texte)
-
-
-def _entree(visite: Visite, url: re.Pattern[str]) -> None:
-    visite.page.wait_for_load_state("networkidle")
-    with visite.page.expect_navigation(url=url):
-        visite.page.keyboard.press("Enter")
-
-
-def _aller(visite: Visite, selecteur: str, url: re.Pattern[str]) -> None:
-    tabuler_jusqua(visite.page, selecteur, maximum=120)
-    _entree(visite, url)
+def administration() -> Compte:
+    return compte_de_gestion(EMAIL, RoleDeGestion.ADMINISTRATION, nom="Administration")
 
 
 def _choisir_fichier(page: Page, chemin: Path) -> None:
@@ -94,23 +70,17 @@ def _choisir_fichier(page: Page, chemin: Path) -> None:
 
 
 def test_generation_telechargement_import_et_tableau_au_clavier(
-    visite: Visite, campagne, appareil, executer_taches, tmp_path: Path
+    visite: Visite, campagne, administration, executer_taches, tmp_path: Path
 ) -> None:
     page = visite.page
     tableau = f"/gestion/campagnes/{campagne.slug}/notices/"
-    page.goto(visite.url(tableau))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(page, "#id_email", EMAIL)
-    _saisir(page, "#id_mot_de_passe", MOT_DE_PASSE)
-    _entree(visite, re.compile(r"/portail/second-facteur/\?next="))
-    _saisir(page, "#id_code", code_actuel(appareil))
-    _entree(visite, re.compile(rf"{tableau}$"))
+    se_connecter_a_la_gestion(visite, administration, tableau)
     assert visite.titre_principal() == "Notices et codes de vote"
     expect(page.locator("main")).to_contain_text("Aucune génération n'a encore été lancée")
     visite.controler("notices-tableau")
 
     # --- Generation, followed by the page's script. ------------------------------------------
-    _aller(visite, "button:has-text('Générer les codes et les notices')", re.compile(tableau))
+    suivre(visite, "button:has-text('Générer les codes et les notices')", re.compile(tableau))
     expect(page.get_by_role("status")).to_contain_text("La génération des notices est lancée")
     expect(page.locator("[data-libelle]")).to_have_text("En attente du traitement")
     visite.controler("notices-progression")
@@ -120,7 +90,7 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     expect(page.locator("[data-etablissements]")).to_have_text("2 sur 2")
     expect(page.locator("[data-annonce]")).to_contain_text("Génération terminée : 3 notices")
     visite.controler("notices-progression-terminee")
-    _aller(visite, "[data-actualiser]", re.compile(tableau))
+    suivre(visite, "[data-actualiser]", re.compile(tableau))
     expect(page.locator("table")).to_contain_text("Lycée du Parc, Lyon")
     visite.controler("notices-fichiers")
 
@@ -136,23 +106,23 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert Evenement.objects.filter(type="notices.lot_telecharge").count() == 1
 
-    _aller(
+    suivre(
         visite,
         f"a[href$='/lots/{parc.pk}/detruire/']",
         re.compile(rf"/lots/{parc.pk}/detruire/$"),
     )
     assert visite.titre_principal() == "Détruire un fichier de notices"
     visite.controler("notices-detruire")
-    _aller(visite, "button:has-text('Détruire le fichier')", re.compile(rf"{tableau}$"))
+    suivre(visite, "button:has-text('Détruire le fichier')", re.compile(rf"{tableau}$"))
     expect(page.get_by_role("status")).to_contain_text("est détruit")
     expect(page.locator("table")).to_contain_text("Détruit le")
     visite.controler("notices-fichier-detruit")
 
     # --- Delivery: the dashboard, an import (dry run, then for real). ------------------------
-    _aller(visite, "a:has-text('Suivre la remise des notices')", re.compile(r"/remises/$"))
+    suivre(visite, "a:has-text('Suivre la remise des notices')", re.compile(r"/remises/$"))
     assert visite.titre_principal() == "Remise des notices"
     visite.controler("notices-remises")
-    _aller(visite, "a:has-text('Importer une liste de remises')", re.compile(r"/importer/$"))
+    suivre(visite, "a:has-text('Importer une liste de remises')", re.compile(r"/importer/$"))
     visite.controler("notices-import")
     liste = tmp_path / "remises-lycee-du-parc.csv"
     liste.write_text(
@@ -163,7 +133,7 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     )
     _choisir_fichier(page, liste)
     assert page.locator("#id_simulation").is_checked()
-    _aller(visite, "button:has-text('Importer')", re.compile(r"/importer/$"))
+    suivre(visite, "button:has-text('Importer')", re.compile(r"/importer/$"))
     expect(page.locator("main")).to_contain_text("Vérification réussie")
     expect(page.locator("main")).to_contain_text("Windows-1252")
     assert not RemiseDeNotice.objects.exists()
@@ -172,23 +142,23 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     tabuler_jusqua(page, "#id_simulation")
     page.keyboard.press("Space")
     assert not page.locator("#id_simulation").is_checked()
-    _aller(visite, "button:has-text('Importer')", re.compile(r"/remises/$"))
+    suivre(visite, "button:has-text('Importer')", re.compile(r"/remises/$"))
     expect(page.get_by_role("status")).to_contain_text("2 notice(s) mise(s) à jour")
     expect(page.locator("main")).to_contain_text("1 remise contre signature, 1 envoyée")
     visite.controler("notices-remises-apres-import")
 
     # --- One establishment, one voter set by hand. --------------------------------------------
-    _aller(visite, "a:has-text('Collège Ampère, Lyon')", re.compile(r"/etablissement/\?nom="))
+    suivre(visite, "a:has-text('Collège Ampère, Lyon')", re.compile(r"/etablissement/\?nom="))
     assert visite.titre_principal() == "Collège Ampère, Lyon"
     visite.controler("notices-etablissement")
-    _aller(visite, "a:has-text('Modifier')", re.compile(r"/remises/electeurs/\d+/$"))
+    suivre(visite, "a:has-text('Modifier')", re.compile(r"/remises/electeurs/\d+/$"))
     visite.controler("notices-modifier-remise")
     tabuler_jusqua(page, "#id_etat")
     for _ in range(3):  # « En attente » → « Remise… » → « Envoyée… » → « Détruite »
         page.keyboard.press("ArrowDown")
     expect(page.locator("#id_etat")).to_have_value(EtatRemise.DETRUITE.value)
-    _saisir(page, "#id_date", "01/01/2026")
-    _entree(visite, re.compile(r"/etablissement/\?nom="))
+    saisir(visite, "#id_date", "01/01/2026")
+    envoyer(visite, re.compile(r"/etablissement/\?nom="))
     expect(page.locator("table")).to_contain_text("Détruite")
     visite.controler("notices-etablissement-apres-modification")
     assert RemiseDeNotice.objects.get(electeur__compte__email="agent2@ac-lyon.fr").etat == (

@@ -12,19 +12,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
 from isoloir.core import clock
 from isoloir.elections.models import Inscription, Scrutin
 from isoloir.gestion.roles import RoleDeGestion
-from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
+from tests.e2e.conftest import Visite, tabuler_jusqua
+from tests.e2e.gestion import (
+    compte_de_gestion,
+    envoyer,
+    remplir_la_connexion,
+    saisir,
+    se_connecter_a_la_gestion,
+    suivre,
+)
 from tests.factories import MOT_DE_PASSE
 from tests.reclamations.conftest import PDF
-from tests.second_facteur import code_actuel
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
@@ -46,54 +50,20 @@ def roles(creer_campagne, creer_scrutin, creer_electeur) -> tuple[Electeur, Scru
 
 
 @pytest.fixture
-def administrateur() -> TOTPDevice:
-    compte = Compte.objects.create_user(EMAIL_GESTION, MOT_DE_PASSE, nom_affiche="Agnès Gestion")
-    compte.groups.add(Group.objects.get(name=RoleDeGestion.ADMINISTRATION.groupe))
-    return TOTPDevice.objects.create(
-        user=compte,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
-
-
-def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
-    page = visite.page
-    if not focalise(page, selecteur):
-        tabuler_jusqua(page, selecteur)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(texte)
-
-
-def _valider(visite: Visite, selecteur: str, url: re.Pattern[str]) -> None:
-    """Tab to the button and press Enter, as a keyboard user sends a form."""
-    visite.page.wait_for_load_state("networkidle")
-    tabuler_jusqua(visite.page, selecteur, maximum=120)
-    with visite.page.expect_navigation(url=url):
-        visite.page.keyboard.press("Enter")
-
-
-def _se_connecter(visite: Visite, chemin: str, email: str) -> None:
-    page = visite.page
-    page.goto(visite.url(chemin))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(visite, "#id_email", email)
-    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
+def administrateur() -> Compte:
+    return compte_de_gestion(EMAIL_GESTION, RoleDeGestion.ADMINISTRATION, nom="Agnès Gestion")
 
 
 def test_reclamation_deposee_puis_acceptee(
-    ouvrir_visite, roles, administrateur: TOTPDevice, tmp_path: Path
+    ouvrir_visite, roles, administrateur: Compte, tmp_path: Path
 ) -> None:
     electeur, cap = roles
 
     # --- The voter files a claim. -----------------------------------------------------------
     visite = ouvrir_visite()
     page = visite.page
-    _se_connecter(visite, "/portail/reclamations/nouvelle/", EMAIL_ELECTEUR)
-    with page.expect_navigation(url=re.compile(r"/portail/reclamations/nouvelle/$")):
-        page.keyboard.press("Enter")
+    remplir_la_connexion(visite, "/portail/reclamations/nouvelle/", EMAIL_ELECTEUR, MOT_DE_PASSE)
+    envoyer(visite, re.compile(r"/portail/reclamations/nouvelle/$"))
     assert visite.titre_principal() == "Formuler une réclamation"
     visite.controler("reclamation-formulaire")
 
@@ -104,52 +74,43 @@ def test_reclamation_deposee_puis_acceptee(
     page.keyboard.press("ArrowDown")  # CSA académique de Lyon
     page.keyboard.press("ArrowDown")  # CAP des professeurs certifiés
     expect(page.locator("#id_scrutin")).to_have_value(str(cap.pk))
-    _saisir(visite, "#id_explication", "Je suis professeure certifiée depuis 2019.")
+    saisir(visite, "#id_explication", "Je suis professeure certifiée depuis 2019.")
     justificatif = tmp_path / "arrêté d'affectation.pdf"
     justificatif.write_bytes(PDF)
     page.locator("#id_pieces").set_input_files(str(justificatif))
-    _valider(visite, "#envoyer", re.compile(r"/portail/reclamations/\d+/$"))
+    suivre(visite, "#envoyer", re.compile(r"/portail/reclamations/\d+/$"))
     assert visite.titre_principal() == "Réclamation enregistrée"
     recepisse = page.locator("#recepisse").inner_text()
     assert re.fullmatch(rf"R-{clock.now().year}-00001|R-\d{{4}}-00001", recepisse)
     expect(page.locator("main")).to_contain_text("arrete-d-affectation.pdf")
     visite.controler("reclamation-confirmation")
 
-    tabuler_jusqua(page, "a[href='/portail/reclamations/']")
-    with page.expect_navigation(url=re.compile(r"/portail/reclamations/$")):
-        page.keyboard.press("Enter")
+    suivre(visite, "a[href='/portail/reclamations/']", re.compile(r"/portail/reclamations/$"))
     expect(page.locator("tbody tr").first).to_contain_text("Déposée")
     visite.controler("reclamations-de-l-electeur")
 
     # --- The administrator decides. ---------------------------------------------------------
     gestion = ouvrir_visite()
     page = gestion.page
-    _se_connecter(gestion, "/gestion/reclamations/", EMAIL_GESTION)
-    with page.expect_navigation(url=re.compile(r"/portail/second-facteur/\?next=")):
-        page.keyboard.press("Enter")
-    _saisir(gestion, "#id_code", code_actuel(administrateur))
-    with page.expect_navigation(url=re.compile(r"/gestion/reclamations/$")):
-        page.keyboard.press("Enter")
+    se_connecter_a_la_gestion(gestion, administrateur, "/gestion/reclamations/")
     assert gestion.titre_principal() == "Réclamations sur les listes électorales"
     expect(page.locator("#compte-deposee")).to_have_text("Déposée : 1")
     gestion.controler("gestion-reclamations")
 
-    tabuler_jusqua(page, f"a:text('{recepisse}')")
-    with page.expect_navigation(url=re.compile(r"/gestion/reclamations/\d+/$")):
-        page.keyboard.press("Enter")
+    suivre(gestion, f"a:text('{recepisse}')", re.compile(r"/gestion/reclamations/\d+/$"))
     assert gestion.titre_principal() == f"Réclamation {recepisse}"
     expect(page.locator("main")).to_contain_text("arrete-d-affectation.pdf")
     gestion.controler("gestion-reclamation")
 
-    _valider(gestion, "#prendre-en-charge", re.compile(r"/gestion/reclamations/\d+/$"))
+    suivre(gestion, "#prendre-en-charge", re.compile(r"/gestion/reclamations/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text(
         f"Vous instruisez la réclamation {recepisse}"
     )
     expect(page.locator("#prendre-en-charge")).to_have_count(0)
     gestion.controler("gestion-reclamation-en-cours")
 
-    _saisir(gestion, "#id_acceptation-motif", "Affectation vérifiée auprès du rectorat.")
-    _valider(gestion, "#accepter", re.compile(r"/gestion/reclamations/\d+/$"))
+    saisir(gestion, "#id_acceptation-motif", "Affectation vérifiée auprès du rectorat.")
+    suivre(gestion, "#accepter", re.compile(r"/gestion/reclamations/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text("est acceptée")
     gestion.controler("gestion-reclamation-acceptee")
     assert Inscription.objects.filter(electeur=electeur, scrutin=cap).exists()
@@ -184,7 +145,7 @@ def test_formulaire_sans_compte(visite: Visite, roles) -> None:
     # A keyboard user reaches the CAPTCHA and the button; sending it empty brings the
     # messages back by the fields.
     tabuler_jusqua(page, "#id_captcha_1", maximum=120)
-    _valider(visite, "#envoyer", re.compile(r"/portail/reclamations/sans-compte/$"))
+    suivre(visite, "#envoyer", re.compile(r"/portail/reclamations/sans-compte/$"))
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     expect(page.locator("#id_nom_naissance")).to_have_attribute("aria-invalid", "true")
     visite.controler("reclamation-sans-compte-erreurs")

@@ -10,18 +10,17 @@ violation.
 """
 
 import re
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte
 from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
+from tests.e2e.gestion import code_du_secret, envoyer, remplir_la_connexion, saisir, suivre
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,34 +36,6 @@ def membre(scrutin_ouvert) -> Compte:
     return compte
 
 
-def _code(secret: str, *, decalage: int = 0) -> str:
-    cle = b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{totp(cle, step=30, t0=-30 * decalage, digits=6):06d}"
-
-
-def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
-    """Reach the field with Tab, replace what it holds, type like a person."""
-    page = visite.page
-    if not focalise(page, selecteur):
-        tabuler_jusqua(page, selecteur)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(texte)
-
-
-def _envoyer(visite: Visite, url_attendue: re.Pattern[str]) -> None:
-    visite.page.wait_for_load_state("networkidle")  # no icon request cut by the navigation
-    with visite.page.expect_navigation(url=url_attendue):
-        visite.page.keyboard.press("Enter")
-
-
-def _se_connecter(visite: Visite) -> None:
-    page = visite.page
-    page.goto(visite.url(PARTICIPATION))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(visite, "#id_email", EMAIL)
-    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
-
-
 def _sur_la_participation(visite: Visite, nom: str) -> None:
     expect(visite.page.locator("h1")).to_have_text("Participation")
     expect(visite.page.locator("caption")).to_have_text("Élections professionnelles 2026")
@@ -75,18 +46,18 @@ def test_activation_et_verification_au_clavier(ouvrir_visite, membre) -> None:
     # --- Enrolment. ------------------------------------------------------------------------
     visite = ouvrir_visite()
     page = visite.page
-    _se_connecter(visite)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
+    remplir_la_connexion(visite, PARTICIPATION, EMAIL, MOT_DE_PASSE)
+    envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
     assert visite.titre_principal() == "Activer la double authentification"
     expect(page.locator("svg[role=img]")).to_be_visible()
     visite.controler("second-facteur-activation")
     secret = page.locator("#cle-secrete").inner_text().replace(" ", "")
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
 
-    valides = {_code(secret, decalage=d) for d in range(-2, 3)}
+    valides = {code_du_secret(secret, decalage=d) for d in range(-2, 3)}
     faux = next(c for c in (f"{n}" * 6 for n in range(10)) if c not in valides)
-    _saisir(visite, "#id_code", faux)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
+    saisir(visite, "#id_code", faux)
+    envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
     expect(page.locator("#id_code-erreur")).to_contain_text("Ce code est incorrect")
     assert focalise(page, "#id_code")  # the focus is on the field in error
     expect(page.locator("#id_code")).to_have_attribute(
@@ -99,8 +70,8 @@ def test_activation_et_verification_au_clavier(ouvrir_visite, membre) -> None:
     TOTPDevice.objects.filter(user=membre).update(
         throttling_failure_timestamp=timezone.now() - timedelta(minutes=1)
     )
-    _saisir(visite, "#id_code", _code(secret))
-    _envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
+    saisir(visite, "#id_code", code_du_secret(secret))
+    envoyer(visite, re.compile(r"/portail/second-facteur/activation/\?next="))
     assert visite.titre_principal() == "Vos codes de secours"
     codes = [c.strip() for c in page.locator("#codes-de-secours code").all_inner_texts()]
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
@@ -111,23 +82,25 @@ def test_activation_et_verification_au_clavier(ouvrir_visite, membre) -> None:
     tabuler_jusqua(page, "#imprimer-codes")
     page.keyboard.press("Enter")
     assert page.evaluate("window.impressions") == 1
-    tabuler_jusqua(page, f"a[href='{PARTICIPATION}']")
-    _envoyer(visite, re.compile(rf"{PARTICIPATION}$"))
+    suivre(visite, f"a[href='{PARTICIPATION}']", re.compile(rf"{PARTICIPATION}$"))
     _sur_la_participation(visite, "second-facteur-participation")
 
     # --- Another browser: the password, then a recovery code. -----------------------------
     visite = ouvrir_visite()
     page = visite.page
-    _se_connecter(visite)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
+    remplir_la_connexion(visite, PARTICIPATION, EMAIL, MOT_DE_PASSE)
+    envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
     assert visite.titre_principal() == "Double authentification"
     visite.controler("second-facteur-verification")
-    tabuler_jusqua(page, "a[href^='/portail/second-facteur/secours/']")
-    _envoyer(visite, re.compile(r"/portail/second-facteur/secours/\?next="))
+    suivre(
+        visite,
+        "a[href^='/portail/second-facteur/secours/']",
+        re.compile(r"/portail/second-facteur/secours/\?next="),
+    )
     assert visite.titre_principal() == "Utiliser un code de secours"
     visite.controler("second-facteur-code-de-secours")
-    _saisir(visite, "#id_code", codes[0])
-    _envoyer(visite, re.compile(rf"{PARTICIPATION}$"))
+    saisir(visite, "#id_code", codes[0])
+    envoyer(visite, re.compile(rf"{PARTICIPATION}$"))
     expect(page.get_by_role("status")).to_contain_text("Il vous en reste 9.")
     _sur_la_participation(visite, "second-facteur-participation-code-de-secours")
 
@@ -139,8 +112,8 @@ def test_activation_et_verification_au_clavier(ouvrir_visite, membre) -> None:
     # --- A third browser: the application's code (the next step: the current one was
     # spent at enrolment, and a code is accepted only once). ---------------------------------
     visite = ouvrir_visite()
-    _se_connecter(visite)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
-    _saisir(visite, "#id_code", _code(secret, decalage=1))
-    _envoyer(visite, re.compile(rf"{PARTICIPATION}$"))
+    remplir_la_connexion(visite, PARTICIPATION, EMAIL, MOT_DE_PASSE)
+    envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
+    saisir(visite, "#id_code", code_du_secret(secret, decalage=1))
+    envoyer(visite, re.compile(rf"{PARTICIPATION}$"))
     _sur_la_participation(visite, "second-facteur-participation-application")
