@@ -10,18 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
 from isoloir.elections.models import Inscription
-from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
+from isoloir.gestion.roles import RoleDeGestion
+from tests.e2e.conftest import Visite, tabuler_jusqua
+from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion
 from tests.elections.test_roll_import import CODES, ligne, ligne_b, texte_csv
-from tests.factories import MOT_DE_PASSE, numen_de
-from tests.second_facteur import code_actuel
+from tests.factories import numen_de
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,31 +35,8 @@ def campagne(creer_campagne, creer_scrutin):
 
 
 @pytest.fixture
-def appareil() -> TOTPDevice:
-    compte = Compte.objects.create_user(EMAIL, MOT_DE_PASSE, is_staff=True)
-    compte.groups.add(Group.objects.get(name="Administration des élections"))
-    return TOTPDevice.objects.create(
-        user=compte,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
-
-
-def _saisir(visite: Visite, selecteur: str, texte: str) -> None:
-    page = visite.page
-    if not focalise(page, selecteur):
-        tabuler_jusqua(page, selecteur)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(texte)
-
-
-def _envoyer(visite: Visite, url_attendue: re.Pattern[str]) -> None:
-    visite.page.wait_for_load_state("networkidle")
-    with visite.page.expect_navigation(url=url_attendue):
-        visite.page.keyboard.press("Enter")
+def administration() -> Compte:
+    return compte_de_gestion(EMAIL, RoleDeGestion.ADMINISTRATION)
 
 
 def _travailler() -> None:
@@ -75,10 +50,10 @@ def _deposer(visite: Visite, fichier: Path) -> None:
     # A file chooser is the system's dialog: Playwright fills it as the user would pick.
     page.locator("#id_fichier").set_input_files(str(fichier))
     tabuler_jusqua(page, "#bouton-verifier")
-    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
 
 
-def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_path) -> None:
+def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration, tmp_path) -> None:
     lignes = [
         ligne(
             numen=numen_de(800 + i),
@@ -92,13 +67,9 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_
 
     visite = ouvrir_visite()
     page = visite.page
-    page.goto(visite.url(f"/gestion/campagnes/{campagne.slug}/liste-electorale/"))
-    page.wait_for_url(re.compile(r"/portail/connexion/\?next="))
-    _saisir(visite, "#id_email", EMAIL)
-    _saisir(visite, "#id_mot_de_passe", MOT_DE_PASSE)
-    _envoyer(visite, re.compile(r"/portail/second-facteur/\?next="))
-    _saisir(visite, "#id_code", code_actuel(appareil))
-    _envoyer(visite, re.compile(r"/liste-electorale/$"))
+    se_connecter_a_la_gestion(
+        visite, administration, f"/gestion/campagnes/{campagne.slug}/liste-electorale/"
+    )
     assert visite.titre_principal() == "Liste électorale"
     visite.controler("import-liste-depot")
 
@@ -116,7 +87,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_
     visite.controler("import-liste-differences")
 
     tabuler_jusqua(page, "#bouton-appliquer")
-    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
     expect(page.locator("#progression")).to_contain_text("partiellement mise à jour")
     visite.controler("import-liste-application")
     _travailler()
@@ -133,7 +104,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_
     second = tmp_path / "liste-2026-v2.csv"
     second.write_text(texte_csv(*lignes), encoding="utf-8")
     tabuler_jusqua(page, "a[href$='/liste-electorale/']:has-text('Importer un autre fichier')")
-    _envoyer(visite, re.compile(r"/liste-electorale/$"))
+    envoyer(visite, re.compile(r"/liste-electorale/$"))
     _deposer(visite, second)
     _travailler()
     expect(page.locator("h2.fr-alert__title")).to_have_text(
@@ -153,7 +124,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, appareil, tmp_
     expect(principal).not_to_contain_text("Martin2")  # unchanged voters are only counted
     visite.controler("import-liste-reimport-differences")
     tabuler_jusqua(page, "#bouton-appliquer")
-    _envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
     _travailler()
     expect(page.locator("h2.fr-alert__title")).to_have_text(
         "Liste électorale mise à jour", timeout=20_000
