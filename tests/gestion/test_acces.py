@@ -117,3 +117,42 @@ def test_chaque_formulaire_du_back_office_est_journalise(client: Client, creer_c
     # A voter's portal form is not the back-office's.
     client.post(reverse("accounts:mot_de_passe_oublie"), {"email": "x@y.fr"})
     assert Evenement.objects.filter(type="gestion.action").count() == 1
+
+
+def test_l_administration_ne_peut_pas_prendre_le_compte_d_un_autre(client: Client) -> None:
+    """Neither an address, nor rights, nor a password, nor a second factor set by an
+    administrator on someone else's account: each would let them pass for its owner."""
+    membre = compte_de_gestion("president.bv@x.fr", None)
+    admin = compte_de_gestion("admin@x.fr", RoleDeGestion.ADMINISTRATION)
+    verifier_second_facteur(client, admin)
+    fiche = client.get(reverse("admin:accounts_compte_change", args=[membre.pk]))
+    contenu = fiche.content.decode()
+    assert 'name="email"' not in contenu and 'name="is_superuser"' not in contenu
+    assert 'name="user_permissions"' not in contenu and 'name="groups"' in contenu
+    mot_de_passe = reverse("admin:auth_user_password_change", args=[membre.pk]).replace(
+        "auth/user", "accounts/compte"
+    )
+    assert client.get(mot_de_passe).status_code == 403
+    administration = Group.objects.get(name="Administration des élections")
+    droits = set(
+        administration.permissions.filter(
+            content_type__app_label__in=["otp_totp", "otp_static"]
+        ).values_list("codename", flat=True)
+    )
+    assert droits == {
+        "view_totpdevice",
+        "delete_totpdevice",
+        "view_staticdevice",
+        "delete_staticdevice",
+        "view_statictoken",
+        "delete_statictoken",
+    }
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+
+
+def test_l_identifiant_d_une_campagne_est_fixe_a_sa_creation(creer_campagne) -> None:
+    from isoloir.gestion.forms import FormulaireCampagne
+
+    campagne = creer_campagne()
+    assert FormulaireCampagne(instance=campagne).fields["slug"].disabled
+    assert not FormulaireCampagne().fields["slug"].disabled

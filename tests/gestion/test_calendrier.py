@@ -124,3 +124,33 @@ def test_des_listes_non_publiees_sont_a_fixer() -> None:
     ]
     # The ones without a date come last.
     assert [e.etat for e in echeances[-3:]] == [EtatEcheance.NON_FIXEE] * 3
+
+
+def test_les_delais_se_comptent_en_jours_a_l_heure_de_paris() -> None:
+    """Across the change to winter time (25 October 2026), a day lasts 25 hours: the
+    texts' days end at the same time on Paris's clock."""
+    paris = calendrier.clock.PARIS
+    publication = datetime(2026, 10, 20, 0, 0, tzinfo=paris)
+    c = campagne(publication_des_listes=publication)
+    cal = calendrier.calendrier(c)
+    assert cal.reclamations is not None
+    assert cal.reclamations.fin.astimezone(paris) == datetime(2026, 10, 31, 0, 0, tzinfo=paris)
+    ouverture = datetime(2026, 11, 5, 8, 0, tzinfo=paris)
+    automne = Campagne(ouverture=ouverture, cloture=ouverture + timedelta(days=2))
+    remise = calendrier.calendrier(automne).remise_des_notices
+    assert remise.astimezone(paris) == datetime(2026, 10, 21, 8, 0, tzinfo=paris)
+    automne.remise_des_notices = remise
+    automne._verifier_calendrier()  # exactly 15 days: accepted
+    automne.remise_des_notices = remise + timedelta(minutes=1)
+    with pytest.raises(ValidationError):
+        automne._verifier_calendrier()
+
+
+def test_des_listes_publiees_tard_ferment_les_reclamations_a_l_ouverture() -> None:
+    c = campagne(publication_des_listes=OUVERTURE - timedelta(days=2))
+    c.clean()
+    cal = calendrier.calendrier(c)
+    assert cal.reclamations is not None and cal.reclamations.fin == OUVERTURE
+    assert cal.demandes_d_inscription is not None
+    assert cal.demandes_d_inscription.fin == OUVERTURE
+    assert not calendrier.reclamations_ouvertes(c, OUVERTURE + timedelta(days=1))

@@ -40,13 +40,29 @@ class CompteAdmin(UserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     readonly_fields = ["date_joined"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        # An administrator who could change an account's address or rights could take it
+        # over (a bureau member's: a new address, then « mot de passe oublié »). Only a
+        # superuser changes these; an administrator creates accounts and grants the roles.
+        champs = ["date_joined"]
+        if not request.user.is_superuser:
+            champs += ["is_superuser", "user_permissions"]
+            if obj is not None:
+                champs.append("email")
+        return champs
+
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
         # A voter's password is theirs alone (décret 2011-595 art. 12-II): nobody in the
-        # back-office sets it; the voter uses « mot de passe oublié ».
+        # back-office sets it; the voter uses « mot de passe oublié ». Nor does an
+        # administrator set another member of staff's: that would be taking their account.
         if Electeur.objects.filter(compte_id=id).exists():
             raise PermissionDenied("Le mot de passe d'un électeur ne se modifie pas ici.")
+        if not request.user.is_superuser:
+            raise PermissionDenied(
+                "Seul un super-administrateur modifie le mot de passe d'un autre compte."
+            )
         return super().user_change_password(request, id, form_url)
 
 

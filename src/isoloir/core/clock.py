@@ -8,8 +8,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+PARIS = ZoneInfo("Europe/Paris")
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
@@ -73,3 +76,10 @@ def avancer_au_demarrage(texte: str) -> None:
     its vote (at least 24 hours, A04) and its count without waiting."""
     global _offset
     _offset = lire_duree(texte)
+
+
+def en_jours_calendaires(instant: datetime, delai: timedelta) -> datetime:
+    """``instant`` moved by ``delai`` on Paris's clock: the texts count days, and the day
+    of the change to winter time lasts 25 hours (adding in UTC would end an hour early).
+    Arithmetic on a ``ZoneInfo``-aware datetime is wall-clock arithmetic."""
+    return (instant.astimezone(PARIS) + delai).astimezone(instant.tzinfo)

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from isoloir.core import clock
+from isoloir.core.clock import en_jours_calendaires
 from isoloir.elections.models import (
     DELAI_DE_RECLAMATION,
     DELAI_DE_VERIFICATION,
@@ -44,13 +45,20 @@ def calendrier(campagne: Campagne) -> Calendrier:
     consultation = reclamations = demandes = None
     if publication is not None:
         consultation = Periode(publication, campagne.consultation_cloture or campagne.cloture)
-        demandes = Periode(publication, publication + DELAI_DE_VERIFICATION)
+        fin_des_verifications = en_jours_calendaires(publication, DELAI_DE_VERIFICATION)
+        demandes = Periode(publication, min(fin_des_verifications, campagne.ouverture))
+        # Claims never run into the vote, even when the rolls were published late.
         reclamations = Periode(
             publication,
             campagne.reclamations_cloture
-            or publication + DELAI_DE_VERIFICATION + DELAI_DE_RECLAMATION,
+            or min(
+                en_jours_calendaires(fin_des_verifications, DELAI_DE_RECLAMATION),
+                campagne.ouverture,
+            ),
         )
-    remise = campagne.remise_des_notices or campagne.ouverture - DELAI_REMISE_DES_NOTICES
+    remise = campagne.remise_des_notices or en_jours_calendaires(
+        campagne.ouverture, -DELAI_REMISE_DES_NOTICES
+    )
     return Calendrier(
         ouverture=campagne.ouverture,
         cloture=campagne.cloture,

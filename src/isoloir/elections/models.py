@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from isoloir.accounts.models import Civilite, Electeur
+from isoloir.core.clock import en_jours_calendaires
 
 DUREE_MINIMALE = timedelta(hours=24)  # décret 2011-595 art. 9-I (A01)
 DUREE_MAXIMALE = timedelta(days=8)
@@ -106,9 +107,8 @@ class Campagne(models.Model):
         if self.ouverture is None:
             return
         erreurs: dict[str, str] = {}
-        if self.remise_des_notices and (
-            self.remise_des_notices > self.ouverture - DELAI_REMISE_DES_NOTICES
-        ):
+        limite = en_jours_calendaires(self.ouverture, -DELAI_REMISE_DES_NOTICES)
+        if self.remise_des_notices and self.remise_des_notices > limite:
             erreurs["remise_des_notices"] = (
                 "Les notices doivent être remises au moins 15 jours avant l'ouverture du vote."
             )

@@ -198,7 +198,9 @@ def _filtre_prefixe(terme: str) -> Q:
     """
     filtre = Q(nom_tri__gte=Upper(Value(terme))) & Q(nom_tri__startswith=Upper(Value(terme)))
     dernier = terme[-1].upper()
-    if dernier.isascii() and dernier.isalnum() and dernier not in "Z9":
+    # "ß".upper() is "SS" and ligatures unfold too: only a single ASCII letter or digit
+    # has a next one.
+    if len(dernier) == 1 and dernier.isascii() and dernier.isalnum() and dernier not in "Z9":
         filtre &= Q(nom_tri__lt=Concat(Upper(Value(terme[:-1])), Value(chr(ord(dernier) + 1))))
     return filtre
 

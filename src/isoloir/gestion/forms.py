@@ -39,11 +39,12 @@ class FormulaireCampagne(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for nom in ("ouverture", "cloture"):
             self.fields[nom].error_messages["required"] = "Indiquez cette date."
-        self.fields[
-            "slug"
-        ].help_text = (
-            "Lettres minuscules, chiffres et tirets ; il apparaît dans les adresses du portail."
-        )
+        slug = self.fields["slug"]
+        slug.help_text = "Lettres minuscules, chiffres et tirets ; il apparaît dans les adresses."
+        if self.instance.pk:
+            # Fixed once created: files (the notices' folders) and links are named after it.
+            slug.disabled = True
+            slug.help_text = "Fixé à la création de la campagne."
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]

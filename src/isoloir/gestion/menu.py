@@ -33,6 +33,8 @@ def menu(request: HttpRequest, rubrique: str) -> list[dict[str, object]]:
     for entree in ENTREES:
         if not a_le_role(request, *entree.roles):
             continue
+        if entree.nom_url.startswith("admin:") and not request.user.is_staff:
+            continue  # Django's admin lets in only accounts marked as staff
         try:
             url = reverse(entree.nom_url)
         except NoReverseMatch:  # a feature this deployment does not serve

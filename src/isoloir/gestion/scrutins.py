@@ -108,8 +108,12 @@ def importer_scrutins(
             erreur = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
             if erreur:
                 rapport.erreurs.append(f"Ligne {numero} : {erreur}")
-    except csv.Error as probleme:
-        rapport.erreurs.append(f"Le fichier CSV est mal formé : {probleme}.")
+    except csv.Error:
+        # csv's own message is English ("field larger than field limit"): say it in French.
+        rapport.erreurs.append(
+            f"Ligne {lecteur.line_num} : le CSV est mal formé (guillemet non refermé ou champ "
+            "de plus de 131 072 caractères)."
+        )
     if rapport.erreurs:
         return rapport
     with transaction.atomic():

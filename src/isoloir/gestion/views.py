@@ -1,7 +1,6 @@
 """The back-office's home and each campaign's dashboard: its timeline and its figures."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,7 +14,7 @@ from isoloir.gestion.forms import FormulaireCampagne, FormulaireScrutins
 from isoloir.gestion.menu import operations
 from isoloir.gestion.pages import rendre_gestion
 from isoloir.gestion.scrutins import COLONNES, importer_scrutins
-from isoloir.gestion.selectors import etat_de_la_campagne
+from isoloir.gestion.selectors import etat_de_la_campagne, scrutins_et_effectifs
 
 
 @roles.assistance
@@ -115,10 +114,7 @@ def scrutins(request: HttpRequest, slug: str) -> HttpResponse:
         "Scrutins de la campagne",
         fil_ariane=_fil_de(campagne),
         campagne=campagne,
-        scrutins=campagne.scrutins.annotate(
-            nombre_listes=Count("listes", distinct=True),
-            nombre_inscrits=Count("inscriptions", distinct=True),
-        ).order_by("ordre", "intitule"),
+        scrutins=scrutins_et_effectifs(campagne),
         form=formulaire,
         rapport=rapport,
         colonnes=COLONNES,
