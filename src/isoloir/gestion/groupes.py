@@ -39,7 +39,8 @@ def creer_les_groupes(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **_: Any
     for configuration in configurations:
         create_permissions(configuration, verbosity=0, using=using)
     groupes = {
-        role: Group.objects.using(using).get_or_create(name=nom)[0] for role, nom in NOMS_DES_GROUPES.items()
+        role: Group.objects.using(using).get_or_create(name=nom)[0]
+        for role, nom in NOMS_DES_GROUPES.items()
     }
     administration = groupes[RoleDeGestion.ADMINISTRATION]
     administration.permissions.add(
