@@ -128,6 +128,41 @@ def test_electeur_connecte_identite_preremplie_sans_captcha(client, electeur, bo
 
 
 @pytest.mark.django_db
+def test_electeur_connecte_ne_peut_pas_saisir_l_adresse_d_un_autre(
+    client, electeur, creer_electeur
+):
+    """Logged in, the request is the account's: a colleague's address typed in (or posted
+    by hand past the read-only field) is ignored."""
+    collegue = creer_electeur(email="julie.martin@ac-lyon.fr", nom_naissance="Martin")
+    client.force_login(electeur.compte)
+    page = client.get(FORMULAIRE).content.decode()
+    champ = re.search(r'<input[^>]*name="email"[^>]*>', page)
+    assert champ and "disabled" in champ.group(0)
+    cle = re.search(r'name="cle" value="([^"]+)"', page).group(1)
+    donnees = _donnees(cle, email=collegue.compte.email)
+    del donnees["captcha_0"], donnees["captcha_1"]
+    reponse = client.post(FORMULAIRE, donnees, follow=True)
+    assert reponse.redirect_chain[-1][0] == CONFIRMATION
+    demande = DemandeAssistance.objects.get()
+    assert (demande.compte, demande.email) == (electeur.compte, EMAIL_ELECTEUR)
+
+
+@pytest.mark.django_db
+def test_le_service_impose_l_adresse_du_compte(electeur):
+    depot = services.deposer(
+        cle=services.nouvelle_cle_d_envoi(),
+        nom="Marc Campodifiori",
+        email="quelqu.un@ac-lyon.fr",
+        telephone="",
+        categorie=Categorie.AUTRE,
+        message="Question.",
+        compte=electeur.compte,
+        ip="192.0.2.1",
+    )
+    assert depot.demande.email == EMAIL_ELECTEUR
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "message",
     [

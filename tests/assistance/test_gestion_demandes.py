@@ -180,6 +180,41 @@ def test_adresse_sans_compte_repondu_par_telephone(
     assert "Répondu par téléphone" in assistance.get(_url("demande", demande)).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_demande_d_un_compte_connecte_identifiee_par_le_compte(
+    assistance, electeur, agent, creer_electeur, boite, executer_taches
+):
+    """A request filed from an account (here one stored before the address was forced,
+    with a colleague's address typed in) is the account's: the helpdesk sees that voter
+    and answers that account, never the typed address."""
+    collegue = creer_electeur(email="julie.martin@ac-lyon.fr", nom_naissance="Martin")
+    demande = _demande(compte=electeur.compte)
+    DemandeAssistance.objects.filter(pk=demande.pk).update(email=collegue.compte.email)
+    page = assistance.get(_url("demande", demande)).content.decode()
+    assert f"/gestion/assistance/electeurs/{electeur.pk}/" in page
+    assert f"/gestion/assistance/electeurs/{collegue.pk}/" not in page
+    assert "adresse saisie, non vérifiée" not in page
+    assistance.post(_url("prendre", demande))
+    page = assistance.get(_url("demande", demande)).content.decode()
+    assistance.post(_url("repondre", demande), {"texte": "Voici la réponse.", "cle": _cle(page)})
+    executer_taches()
+    reponses = [m for m in boite.messages if "Réponse" in m["Subject"]]
+    assert [m["To"] for m in reponses] == [EMAIL_ELECTEUR]
+    # Nor does the colleague's page list it among their requests.
+    fiche = assistance.get(
+        reverse("gestion_assistance:electeur", kwargs={"pk": collegue.pk})
+    ).content.decode()
+    assert demande.numero not in fiche
+
+
+@pytest.mark.django_db
+def test_demande_anonyme_adresse_saisie_non_verifiee(assistance, electeur):
+    demande = _demande()
+    page = assistance.get(_url("demande", demande)).content.decode()
+    assert "adresse saisie, non vérifiée" in page
+    assert f"/gestion/assistance/electeurs/{electeur.pk}/" in page
+
+
 @pytest.mark.django_db
 def test_reponse_avec_un_code_refusee(assistance, electeur, agent):
     demande = _demande()

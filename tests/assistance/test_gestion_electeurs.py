@@ -97,6 +97,30 @@ def test_recherche_par_nom_adresse_etablissement(
 
 
 @pytest.mark.django_db
+def test_chaque_recherche_est_journalisee_sans_le_terme(assistance, electeur, agent):
+    assistance.get(RECHERCHE, {"q": "Campodifiori marc"})
+    assistance.get(RECHERCHE, {"q": "marc.campodifiori@"})
+    assistance.get(RECHERCHE, {"q": "zz"})
+    assistance.get(RECHERCHE)  # the empty form: no search, nothing journaled
+    evenements = list(Evenement.objects.filter(type="assistance.recherche").order_by("pk"))
+    assert [(e.details["critere"], e.details["resultats"]) for e in evenements] == [
+        ("nom_ou_etablissement", 1),
+        ("adresse", 1),
+        ("nom_ou_etablissement", 0),
+    ]
+    for evenement in evenements:
+        assert evenement.compte_id == agent.pk and evenement.ip
+        details = str(evenement.details).lower()
+        for terme in ("campodifiori", "marc", "zz"):
+            assert terme not in details
+    # The same term, differently typed, gives the same keyed hash; another term another.
+    assistance.get(RECHERCHE, {"q": "  CAMPODIFIORI   Marc "})
+    derniere = Evenement.objects.filter(type="assistance.recherche").latest("pk")
+    assert derniere.details["empreinte_terme"] == evenements[0].details["empreinte_terme"]
+    assert evenements[1].details["empreinte_terme"] != evenements[0].details["empreinte_terme"]
+
+
+@pytest.mark.django_db
 def test_recherche_paginee_et_bornee(creer_electeur, monkeypatch):
     monkeypatch.setattr(selection, "TAILLE_PAGE", 2)
     monkeypatch.setattr(selection, "PAGES_MAX", 3)

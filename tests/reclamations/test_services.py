@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from isoloir.accounts import numen
@@ -13,7 +14,9 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import clock
-from isoloir.elections.models import Inscription
+from isoloir.counting.models import BureauDeVote, MembreDuBureau, Role
+from isoloir.elections.models import Campagne, Inscription
+from isoloir.gestion.roles import RoleDeGestion
 from isoloir.notify.models import Courriel
 from isoloir.reclamations import pieces, services
 from isoloir.reclamations.models import PieceJointe, Reclamation, StatutReclamation
@@ -503,6 +506,57 @@ def test_l_adresse_d_un_autre_electeur_est_refusee(situation: Situation) -> None
             decision=services.Decision(numen=NUMEN_NOUVEAU),
         )
     assert Electeur.objects.count() == 1
+
+
+def _compte_de_gestion(qualite: str) -> Compte:
+    compte = Compte.objects.create_user(
+        "marie.agent@ac-lyon.fr", password="mot-de-passe-du-bureau", nom_affiche="Marie Agent"
+    )
+    if qualite == "staff":
+        compte.is_staff = True
+    elif qualite == "superuser":
+        compte.is_superuser = True
+    elif qualite == "groupe":
+        compte.groups.add(Group.objects.get(name=RoleDeGestion.ASSISTANCE.groupe))
+    elif qualite == "bureau":
+        bureau = BureauDeVote.objects.create(
+            campagne=Campagne.objects.get(), nom="BVE central", seuil=2
+        )
+        MembreDuBureau.objects.create(bureau=bureau, compte=compte, role=Role.SECRETAIRE)
+    compte.save()
+    return compte
+
+
+@pytest.mark.parametrize("qualite", ["staff", "superuser", "groupe", "bureau"])
+def test_l_adresse_d_un_compte_de_gestion_est_refusee(situation: Situation, qualite) -> None:
+    """Attaching the voter to this account would mail its holder an activation link that
+    sets its password: a claim must never hand over a back-office or bureau account."""
+    compte = _compte_de_gestion(qualite)
+    reclamation = deposer_sans_compte(situation, email="Marie.Agent@ac-lyon.fr")
+    with pytest.raises(services.ReclamationRefusee, match="compte de gestion ou d'un membre"):
+        services.accepter(
+            reclamation_id=reclamation.pk,
+            compte=situation.administrateur,
+            decision=services.Decision(numen=NUMEN_NOUVEAU),
+        )
+    reclamation.refresh_from_db()
+    assert reclamation.statut == StatutReclamation.DEPOSEE and reclamation.electeur is None
+    assert not Electeur.objects.filter(compte=compte).exists()
+    compte.refresh_from_db()
+    assert compte.check_password("mot-de-passe-du-bureau")
+    assert not Courriel.objects.filter(compte=compte).exists()
+
+
+def test_un_compte_ordinaire_sans_electeur_est_rattache(situation: Situation) -> None:
+    compte = Compte.objects.create_user("marie.agent@ac-lyon.fr")
+    reclamation = deposer_sans_compte(situation, email="marie.agent@ac-lyon.fr")
+    services.accepter(
+        reclamation_id=reclamation.pk,
+        compte=situation.administrateur,
+        decision=services.Decision(numen=NUMEN_NOUVEAU),
+    )
+    reclamation.refresh_from_db()
+    assert reclamation.electeur is not None and reclamation.electeur.compte_id == compte.pk
 
 
 def test_sans_compte_une_adresse_est_limitee(situation: Situation) -> None:

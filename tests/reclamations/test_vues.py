@@ -256,6 +256,50 @@ def test_sans_compte_hors_periode(client: Client, situation) -> None:
     assert 'name="captcha_1"' not in page
 
 
+@pytest.mark.parametrize("adresse", [SANS_COMPTE, DEPOSER])
+def test_un_envoi_trop_volumineux_est_refuse_avant_d_etre_lu(
+    client: Client, situation, adresse: str
+) -> None:
+    """The declared length is checked before anything reads the body: the test client's
+    payload refuses to be read past its real (small) size, so a view or middleware
+    touching request.POST/FILES here would fail the test."""
+    if adresse == DEPOSER:
+        client.force_login(situation.electeur.compte)
+    page = client.get(adresse)
+    donnees = envoi_sans_compte(page, situation) if adresse == SANS_COMPTE else envoi_electeur(page)
+    reponse = client.post(adresse, donnees, CONTENT_LENGTH=str(pieces.TAILLE_MAX_ENVOI + 1))
+    assert reponse.status_code == 413
+    assert "Votre envoi dépasse 16 Mo" in reponse.content.decode()
+    assert not Reclamation.objects.exists()
+    assert not Evenement.objects.filter(type__startswith="reclamation").exists()
+
+
+def test_un_vrai_corps_de_17_mo_est_refuse(client: Client, situation) -> None:
+    page = client.get(SANS_COMPTE)
+    enorme = SimpleUploadedFile("scan.pdf", PDF + b"0" * (17 * 1024 * 1024))
+    reponse = client.post(SANS_COMPTE, envoi_sans_compte(page, situation, pieces=[enorme]))
+    assert reponse.status_code == 413
+    assert not Reclamation.objects.exists()
+
+
+def test_la_limite_d_envoi_garde_la_verification_csrf(situation) -> None:
+    """The view is exempted from the CSRF middleware to check the length first: the same
+    check must still run afterwards."""
+    navigateur = Client(enforce_csrf_checks=True)
+    page = navigateur.get(SANS_COMPTE)
+    reponse = navigateur.post(SANS_COMPTE, envoi_sans_compte(page, situation))
+    assert reponse.status_code == 403
+    assert not Reclamation.objects.exists()
+    jeton_csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert jeton_csrf
+    reponse = navigateur.post(
+        SANS_COMPTE,
+        {**envoi_sans_compte(page, situation), "csrfmiddlewaretoken": jeton_csrf.group(1)},
+    )
+    assert reponse.status_code == 302
+    assert Reclamation.objects.count() == 1
+
+
 # --- Back-office -------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.assistance.models import DemandeAssistance
@@ -95,6 +96,33 @@ def rechercher(texte: str, page: int = 1) -> Resultats:
     return Resultats(lignes[:TAILLE_PAGE], page, page > 1, suivante, message)
 
 
+def journaliser_recherche(texte: str, resultats: Resultats, *, agent: Compte, ip: str) -> None:
+    """Who searched the roll, from where, for what kind of criterion and with how many
+    voters shown: a member browsing voters they have no call about leaves a trace. The
+    term itself is personal data (a name, an address): only a keyed hash of it is kept,
+    enough to check a suspected term against the journal, useless without the key."""
+    texte = " ".join((texte or "").split())
+    if len(texte) < LONGUEUR_MIN:
+        critere = "trop_court"
+    elif "@" in texte:
+        critere = "adresse"
+    else:
+        critere = "nom_ou_etablissement"
+    journaliser(
+        "assistance.recherche",
+        compte_id=agent.pk,
+        ip=ip,
+        critere=critere,
+        mots=len(texte.split(" ")) if texte else 0,
+        resultats=len(resultats.electeurs),
+        page=resultats.page,
+        suite=resultats.suivante,
+        empreinte_terme=salted_hmac(
+            "isoloir.assistance.recherche", texte.lower(), algorithm="sha256"
+        ).hexdigest()[:32],
+    )
+
+
 @dataclass(frozen=True)
 class CodeEmis:
     origine: str
@@ -156,7 +184,12 @@ def consulter(*, electeur_id: int, agent: Compte, ip: str) -> EtatDeLElecteur:
         reassort_verrouille=reassort.est_verrouille(electeur),
         scrutins=[ParticipationAuScrutin(i.scrutin, i.pk in votes) for i in inscriptions],
         demandes=list(
-            DemandeAssistance.objects.filter(email=electeur.compte.email).order_by("-cree_le")[:20]
+            # Those filed from the account, and the anonymous ones typed with its address;
+            # not those another logged-in account typed this address into.
+            DemandeAssistance.objects.filter(
+                Q(compte_id=electeur.compte_id)
+                | Q(compte__isnull=True, email=electeur.compte.email)
+            ).order_by("-cree_le")[:20]
         ),
     )
 

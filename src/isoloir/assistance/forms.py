@@ -69,10 +69,17 @@ class DemandeForm(forms.Form):
         cle = self.cleaned_data["cle"]
         return cle if 16 <= len(cle) <= 64 else nouvelle_cle_d_envoi()
 
-    def __init__(self, *args: Any, anonyme: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, anonyme: bool, email_du_compte: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if anonyme:
             self.fields["captcha"] = ChampCaptcha()
+        if email_du_compte:
+            # Logged in: the request is the account's, and so is the address replies go to.
+            # A disabled field ignores what is posted and keeps this value.
+            champ = self.fields["email"]
+            champ.disabled = True
+            champ.initial = email_du_compte
+            champ.help_text = "Celle de votre compte : la réponse de l'assistance y sera envoyée."
 
     def clean_nom(self) -> str:
         nom = " ".join(self.cleaned_data["nom"].split())

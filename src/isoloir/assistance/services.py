@@ -87,6 +87,16 @@ def compte_de_l_adresse(email: str) -> Compte | None:
     return Compte.objects.filter(email=email.strip().lower(), is_active=True).first()
 
 
+def compte_de_la_demande(demande: DemandeAssistance) -> Compte | None:
+    """The account a request is from and is answered to: the one it was filed from when
+    logged in; for an anonymous request, the account of the typed address, if any (an
+    address the person typed, which proves nothing)."""
+    if demande.compte_id is not None:
+        compte = demande.compte
+        return compte if compte is not None and compte.is_active else None
+    return compte_de_l_adresse(demande.email)
+
+
 @dataclass(frozen=True)
 class Depot:
     demande: DemandeAssistance
@@ -114,7 +124,9 @@ def deposer(
     if throttle.depasse(limite, throttle.compter(limite, sujet)):
         journaliser("assistance.demande_refusee", compte_id=compte.pk if compte else None, ip=ip)
         raise TropDeDemandes
-    email = email.strip().lower()
+    # A logged-in voter's request is theirs: its address is the account's, whatever was
+    # typed, so that nobody files a request (and gets replies) under a colleague's address.
+    email = compte.email if compte is not None else email.strip().lower()
     try:
         with transaction.atomic():
             demande = DemandeAssistance.objects.create(
@@ -147,7 +159,7 @@ def deposer(
 
 
 def _accuser_reception(demande: DemandeAssistance) -> None:
-    destinataire = compte_de_l_adresse(demande.email)
+    destinataire = compte_de_la_demande(demande)
     if destinataire is None:
         return
     if throttle.depasse(
@@ -212,7 +224,7 @@ def repondre(*, demande_id: int, agent: Compte, texte: str, cle: str, ip: str) -
             deja = ReponseAssistance.objects.filter(empreinte_envoi=empreinte).first()
             if deja is not None:  # the same form posted again
                 return deja
-            destinataire = compte_de_l_adresse(demande.email)
+            destinataire = compte_de_la_demande(demande)
             reponse = ReponseAssistance.objects.create(
                 demande=demande,
                 auteur=agent,

@@ -64,7 +64,9 @@ def demande(request: HttpRequest) -> HttpResponse:
         deja = services.demande_deja_envoyee(request.POST.get("cle", ""))
         if deja is not None:
             return _confirmer(request, deja)
-        form = DemandeForm(request.POST, anonyme=compte is None)
+        form = DemandeForm(
+            request.POST, anonyme=compte is None, email_du_compte=compte.email if compte else ""
+        )
         if form.is_valid():
             donnees = form.cleaned_data
             try:
@@ -83,7 +85,11 @@ def demande(request: HttpRequest) -> HttpResponse:
             else:
                 return _confirmer(request, depot.demande)
     else:
-        form = DemandeForm(initial=_initial(request, compte), anonyme=compte is None)
+        form = DemandeForm(
+            initial=_initial(request, compte),
+            anonyme=compte is None,
+            email_du_compte=compte.email if compte else "",
+        )
     return rendre_page(
         request,
         "assistance/demande.html",

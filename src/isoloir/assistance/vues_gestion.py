@@ -86,7 +86,9 @@ def _page_demande(
     erreur: str = "",
 ) -> HttpResponse:
     agent = _agent(request)
-    compte_lie = services.compte_de_l_adresse(demande.email)
+    # Filed while logged in: the voter is the account's, not whoever the typed address
+    # names; only an anonymous request falls back to its (unverified) address.
+    compte_lie = services.compte_de_la_demande(demande)
     electeur = Electeur.objects.filter(compte=compte_lie).only("pk").first() if compte_lie else None
     a_moi = demande.statut == Statut.EN_COURS and demande.prise_par_id == agent.pk
     return rendre_gestion(
@@ -108,7 +110,9 @@ def _page_demande(
 
 @roles.assistance
 def demande(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page_demande(request, get_object_or_404(DemandeAssistance, pk=pk))
+    return _page_demande(
+        request, get_object_or_404(DemandeAssistance.objects.select_related("compte"), pk=pk)
+    )
 
 
 @require_POST
@@ -173,6 +177,9 @@ def electeurs(request: HttpRequest) -> HttpResponse:
         except ValueError:
             page = 1
         resultats = selection.rechercher(form.cleaned_data["q"], page)
+        selection.journaliser_recherche(
+            form.cleaned_data["q"], resultats, agent=_agent(request), ip=client_ip(request)
+        )
     return rendre_gestion(
         request,
         "assistance/gestion/electeurs.html",

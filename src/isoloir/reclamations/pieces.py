@@ -14,6 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 
 MAX_PIECES = 3
 TAILLE_MAX = 5 * 1024 * 1024  # 5 Mo
+# The largest claim form a browser can legitimately send: three files at the limit plus
+# the text fields and multipart overhead. Checked on the declared length, before Django
+# reads the body: the per-file checks below only run once the whole upload is spooled.
+TAILLE_MAX_ENVOI = MAX_PIECES * TAILLE_MAX + 1024 * 1024  # 16 Mo
 
 # (first bytes, MIME type, extension)
 SIGNATURES = (

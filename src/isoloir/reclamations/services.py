@@ -22,6 +22,7 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.services import envoyer_activation
 from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
+from isoloir.counting.models import MembreDuBureau
 from isoloir.counting.signals import ScrutinScelle, refus_de_modification
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne, Inscription, Scrutin
@@ -548,6 +549,15 @@ def _inscrire_la_personne(reclamation: Reclamation, decision: Decision) -> dict[
     compte = Compte.objects.filter(email=email).first()
     if compte is not None and Electeur.objects.filter(compte=compte).exists():
         raise ReclamationRefusee(f"L'adresse {email} est déjà celle d'un autre électeur.")
+    if compte is not None and _compte_privilegie(compte):
+        # The new voter would take over this account, and the activation mail sent below
+        # lets whoever holds the address set its password: never for an account with
+        # back-office rights or a seat in a bureau de vote.
+        raise ReclamationRefusee(
+            f"L'adresse {email} est celle d'un compte de gestion ou d'un membre d'un bureau "
+            "de vote : elle ne peut pas devenir celle d'un électeur. Demandez à la personne "
+            "une autre adresse professionnelle, ou rejetez la réclamation."
+        )
     if compte is None:
         compte = Compte.objects.create_user(email)
     confirmee = decision.identite or {}
@@ -563,6 +573,15 @@ def _inscrire_la_personne(reclamation: Reclamation, decision: Decision) -> dict[
     # The new voter activates their account like the others, from the mail's link.
     envoyer_activation(electeur=electeur)
     return {"compte_cree": compte.pk, "inscription_ajoutee": reclamation.scrutin_id}
+
+
+def _compte_privilegie(compte: Compte) -> bool:
+    return (
+        compte.is_staff
+        or compte.is_superuser
+        or compte.groups.exists()
+        or MembreDuBureau.objects.filter(compte=compte).exists()
+    )
 
 
 def nouveau_jeton() -> uuid.UUID:

@@ -2,6 +2,8 @@
 the voter's list of claims."""
 
 import uuid
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.core import clock
@@ -20,6 +23,7 @@ from isoloir.elections.models import Campagne
 from isoloir.reclamations import services
 from isoloir.reclamations.forms import ReclamationForm, ReclamationSansCompteForm
 from isoloir.reclamations.models import PieceJointe, Reclamation
+from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
 
 # The claims filed without an account from this browser: only they show a receipt.
 SESSION_SANS_COMPTE = "reclamations_sans_compte"
@@ -42,6 +46,46 @@ def _rendre(request: HttpRequest, gabarit: str, titre: str, **contexte: object) 
     )
 
 
+TROP_VOLUMINEUX = (
+    "Votre envoi dépasse 16 Mo : il n'a pas été enregistré. Joignez au plus 3 fichiers de "
+    "5 Mo chacun, par exemple en numérisant vos documents en résolution plus faible."
+)
+
+
+def _taille_d_envoi_limitee(
+    vue: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Refuse a post whose declared length exceeds what the form can legitimately hold,
+    before anything reads its body.
+
+    The CSRF middleware reads ``request.POST`` (so spools the whole upload to disk) before
+    any view runs: the view is exempted from it, the length is checked, then the same CSRF
+    check runs through ``csrf_protect`` — Django's documented pattern for upload views. A
+    body without a valid CONTENT_LENGTH is read by Django as empty, so it needs no check.
+    """
+    protegee = csrf_protect(vue)
+
+    @wraps(vue)
+    def envelopper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            longueur = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            longueur = 0
+        if request.method == "POST" and longueur > TAILLE_MAX_ENVOI:
+            reponse = _rendre(
+                request,
+                "reclamations/envoi_trop_volumineux.html",
+                "Envoi trop volumineux",
+                message=TROP_VOLUMINEUX,
+                retour=request.path,
+            )
+            reponse.status_code = 413
+            return reponse
+        return protegee(request, *args, **kwargs)
+
+    return csrf_exempt(envelopper)
+
+
 def _jeton(donnees: QueryDict) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(donnees.get("jeton", "")))
@@ -61,6 +105,7 @@ def _donnees(request: HttpRequest) -> tuple[QueryDict, bool]:
 
 @never_cache
 @login_required
+@_taille_d_envoi_limitee
 def deposer(request: HttpRequest) -> HttpResponse:
     electeur, campagne = electeur_et_campagne(request)
     titre = "Formuler une réclamation"
@@ -114,6 +159,7 @@ def deposer(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@_taille_d_envoi_limitee
 def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
     titre = "Réclamation d'une personne absente des listes électorales"
     campagnes = services.campagnes_ouvertes()
