@@ -149,17 +149,63 @@ def test_la_meme_confirmation_envoyee_deux_fois_en_meme_temps_lance_un_envoi(
 def test_deux_envois_d_activation_ne_doublent_aucun_courriel(
     campagne_a_activer, administrateur
 ) -> None:
-    # Both launched before either ran (two administrators at once): the database keeps one
-    # activation mail per voter and campaign.
+    # Two at once are refused at launch (see below); even if two existed (rows of an older
+    # version), both recorded before either ran, the database keeps one activation mail
+    # per voter and campaign.
     premier, _ = _lancer(campagne_a_activer, administrateur, jeton="a")
-    second, _ = _lancer(campagne_a_activer, administrateur, jeton="b")
+    second = EnvoiDeMasse.objects.create(
+        campagne=campagne_a_activer,
+        nature=NatureEnvoi.ACTIVATION,
+        jeton="b",
+        lance_par=administrateur,
+        lance_le=clock.now(),
+    )
     _executer_sans_file(premier)
     _executer_sans_file(second, taille=2)
     par_compte = Counter(Courriel.objects.values_list("compte_id", flat=True))
     assert len(par_compte) == 7 and set(par_compte.values()) == {1}
-    # A third one, later, has nobody left to write to.
+    # A third one, once they are over, has nobody left to write to.
+    EnvoiDeMasse.objects.update(termine_le=clock.now())
     with pytest.raises(envois.EnvoiImpossible, match="Aucun électeur"):
         _lancer(campagne_a_activer, administrateur, jeton="c")
+
+
+@pytest.mark.django_db
+def test_une_relance_en_cours_ne_peut_pas_etre_relancee(campagne_a_activer, administrateur) -> None:
+    # Each display of the confirmation page draws a new jeton: confirming a second page
+    # (back button, a second administrator) must not mail everyone a second time.
+    relance = NatureEnvoi.RELANCE_ACTIVATION
+    premiere, _ = _lancer(campagne_a_activer, administrateur, relance, jeton="r1")
+    with pytest.raises(envois.EnvoiImpossible, match="déjà en cours pour cette campagne"):
+        _lancer(campagne_a_activer, administrateur, relance, jeton="r2")
+    assert envois.natures_disponibles(campagne_a_activer)[relance].startswith(
+        "Un envoi « Relance : comptes non activés » est déjà en cours"
+    )
+    # Another kind is not held up, and once the reminder is over a new one may leave.
+    assert envois.natures_disponibles(campagne_a_activer)[NatureEnvoi.ACTIVATION] == ""
+    EnvoiDeMasse.objects.filter(pk=premiere.pk).update(termine_le=clock.now())
+    seconde, nouveau = _lancer(campagne_a_activer, administrateur, relance, jeton="r3")
+    assert nouveau and seconde.pk != premiere.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_relances_confirmees_en_meme_temps_n_en_lancent_qu_une(
+    campagne_a_activer, administrateur
+) -> None:
+    # Two confirmation pages (two jetons) sent at the same instant: the lock on the
+    # campaign makes the second see the first.
+    resultats = en_meme_temps(
+        lambda jeton: _lancer(
+            campagne_a_activer, administrateur, NatureEnvoi.RELANCE_ACTIVATION, jeton=jeton
+        ),
+        ["r1", "r2"],
+    )
+    lances = [r for r in resultats if isinstance(r, tuple)]
+    refus = [r for r in resultats if isinstance(r, envois.EnvoiImpossible)]
+    assert len(lances) == 1 and len(refus) == 1, resultats
+    assert "déjà en cours" in " ".join(refus[0].messages)
+    assert EnvoiDeMasse.objects.count() == 1
+    assert Evenement.objects.filter(type="courriels.envoi_lance").count() == 1
 
 
 @pytest.mark.django_db
@@ -361,6 +407,32 @@ def test_tableau_confirmation_et_lancement(
     assert EnvoiDeMasse.objects.count() == 1
     evenement = Evenement.objects.get(type="courriels.envoi_lance")
     assert evenement.compte_id == administrateur.pk and evenement.details["destinataires"] == 7
+
+
+@pytest.mark.django_db
+def test_une_seconde_page_de_confirmation_ne_relance_pas(
+    client, campagne_a_activer, administrateur, django_capture_on_commit_callbacks
+) -> None:
+    verifier_second_facteur(client, administrateur)
+    slug = campagne_a_activer.slug
+    lancer = reverse(
+        "gestion_courriels:lancer", kwargs={"slug": slug, "nature": "relance_activation"}
+    )
+    # Two displays of the page (two tabs, or two administrators): two different jetons.
+    jetons = [
+        re.search(r'name="jeton" value="([^"]+)"', client.get(lancer).content.decode()).group(1)
+        for _ in range(2)
+    ]
+    assert jetons[0] != jetons[1]
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(lancer, {"jeton": jetons[0]})
+    reponse = client.post(lancer, {"jeton": jetons[1]})
+    contenu = reponse.content.decode()
+    assert "L'envoi n'est pas lancé" in contenu
+    assert "Un envoi « Relance : comptes non activés » est déjà en cours" in contenu
+    assert EnvoiDeMasse.objects.count() == 1
+    tableau = client.get(reverse("gestion_courriels:tableau", kwargs={"slug": slug}))
+    assert 'id="preparer-relance_activation"' not in tableau.content.decode()
 
 
 @pytest.mark.django_db

@@ -214,6 +214,52 @@ def test_destruction(admin: Client, campagne) -> None:
     assert CodeDeVote.objects.count() == 4
 
 
+def test_apres_un_changement_de_slug_la_destruction_atteint_le_fichier(admin: Client, campagne):
+    _generer(campagne)
+    lot = LotDeNotices.objects.get(etablissement="Collège Ampère")
+    ancien = notices.dossier_des_notices(campagne) / lot.fichier
+    assert lot.chemin == f"{campagne.slug}/{lot.fichier}" and ancien.exists()
+    # The administrator renames the campaign's slug after the files were written.
+    campagne.slug = "elections-renommees"
+    campagne.save(update_fields=["slug"])
+    assert admin.get(url("telecharger", campagne, pk=lot.pk)).status_code == 200
+    reponse = admin.post(url("detruire", campagne, pk=lot.pk), follow=True)
+    assert f"Le fichier « {lot.fichier} » est détruit." in reponse.text
+    assert not ancien.exists()  # the file with the clear codes, not a path that never was
+    lot.refresh_from_db()
+    assert lot.detruit_le is not None and not lot.introuvable
+
+
+def test_un_fichier_introuvable_n_est_pas_dit_detruit(admin: Client, campagne) -> None:
+    _generer(campagne)
+    lot = LotDeNotices.objects.get(etablissement="Collège Ampère")
+    notices.chemin_du_lot(lot).unlink()  # moved or deleted by hand
+    reponse = admin.post(url("detruire", campagne, pk=lot.pk), follow=True)
+    assert f"Fichier introuvable : {lot.chemin}" in reponse.text
+    assert "Rien n&#x27;a été détruit" in reponse.text
+    assert "est détruit" not in reponse.text
+    lot.refresh_from_db()
+    assert lot.introuvable and lot.detruit_le is not None
+    evenement = Evenement.objects.get(type="notices.lot_introuvable")
+    assert evenement.details["chemin"] == lot.chemin
+    assert not Evenement.objects.filter(type="notices.lot_detruit").exists()
+    assert "Introuvable le" in admin.get(url("tableau", campagne)).text
+    assert "Fichier introuvable" in admin.get(url("detruire", campagne, pk=lot.pk)).text
+    assert admin.get(url("telecharger", campagne, pk=lot.pk)).status_code == 404
+
+
+def test_la_migration_remplit_le_chemin_des_lots_existants(campagne) -> None:
+    import importlib
+
+    _generer(campagne)
+    LotDeNotices.objects.update(chemin="")
+    migration = importlib.import_module("isoloir.votecode.migrations.0003_lot_chemin")
+    migration.chemins_actuels(apps, None)
+    for lot in LotDeNotices.objects.all():
+        assert lot.chemin == f"{campagne.slug}/{lot.fichier}"
+        assert notices.chemin_du_lot(lot).is_file()
+
+
 # --- Deliveries -----------------------------------------------------------------------------------
 
 
@@ -272,6 +318,50 @@ def test_retard_apres_la_date_de_remise(admin: Client, campagne, monkeypatch) ->
     assert "en retard" in tableau.text
     filtre = admin.get(url("remises", campagne), {"etablissement": "ampère", "en_attente": "1"})
     assert "Collège Ampère" in filtre.text and "Lycée du Parc" not in filtre.text
+
+
+def test_tableau_des_remises_filtre_et_pagine_par_la_base(
+    admin: Client, campagne, creer_electeur, monkeypatch
+) -> None:
+    from django.db import connection
+
+    from isoloir.accounts.models import Electeur
+    from isoloir.votecode import vues_gestion
+
+    creer_electeur(
+        campagne.scrutins.first(), email="agent4@ac-lyon.fr", etablissement="Collège Zola"
+    )
+    _generer(campagne)
+    RemiseDeNotice.objects.create(
+        electeur=Electeur.objects.get(compte__email="agent3@ac-lyon.fr"),
+        etat=EtatRemise.REMISE,
+        date=HIER,
+        etablissement="Collège Ampère",
+        modifiee_le=clock.now(),
+    )
+    monkeypatch.setattr(vues_gestion, "PAR_PAGE", 1)
+    requetes: list[str] = []
+
+    def noter(execute, sql, params, many, context):  # every query, the request's included
+        requetes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noter):
+        premiere = admin.get(url("remises", campagne), {"en_attente": "1"})
+    # « Collège Ampère » has nothing pending: Zola, then Lycée du Parc, one page each.
+    assert "Zola" in premiere.text and "Collège Ampère</a>" not in premiere.text
+    assert "1 sur 2" in premiere.text and "Lycée du Parc" not in premiere.text
+    seconde = admin.get(url("remises", campagne), {"en_attente": "1", "page": "2"})
+    assert "Lycée du Parc" in seconde.text and "Zola" not in seconde.text
+    # The totals still cover the whole campaign, from one aggregate.
+    assert "5 électeurs, 5 notices générées" in premiere.text
+    assert "1 remise contre signature, 0 envoyées par la poste, 0 détruites, 4 en attente" in (
+        premiere.text
+    )
+    # The filter and the page are the database's (HAVING, LIMIT), not Python's.
+    sql = [q for q in requetes if "GROUP BY" in q]
+    assert any("HAVING" in q and "LIMIT" in q for q in sql), sql
+    assert all("LIMIT" in q or "COUNT(*)" in q for q in sql), sql
 
 
 def test_une_a_une_depuis_l_etablissement(admin: Client, campagne) -> None:

@@ -10,6 +10,8 @@ lot done.
 Nobody is mailed twice:
 - the confirmation form carries a one-time value (``jeton``), unique in the database: the
   same form sent twice launches one mailing;
+- a new confirmation page draws a new value, so a mailing is refused while another of the
+  same kind for the campaign is not finished (checked under a lock on the campaign's row);
 - every mail of a mailing has a unique key (``Courriel.cle``): ``activation:<campaign>:
   <account>`` (one activation mail per voter and campaign, whatever the mailing) or
   ``envoi:<mailing>:<account>`` for a reminder. A lot's task run twice, or two activation
@@ -133,13 +135,31 @@ def natures_disponibles(campagne: Campagne, maintenant: datetime | None = None) 
         inscriptions_ouvertes(maintenant), scrutin__campagne=campagne
     ).exists()
     apres = "Le vote est clos : ce courriel n'a plus d'objet."
-    return {
+    motifs: dict[str, str] = {
         NatureEnvoi.ACTIVATION: apres if clos else "",
         NatureEnvoi.RELANCE_ACTIVATION: apres if clos else "",
         NatureEnvoi.RELANCE_VOTE: ""
         if vote_ouvert
         else "Possible seulement pendant le vote, quand au moins un scrutin est ouvert.",
     }
+    # Shown before the confirmation page too; :func:`lancer` checks again under a lock.
+    for nature in set(en_cours_de(campagne)):
+        motifs[nature] = motifs[nature] or deja_en_cours(nature)
+    return motifs
+
+
+def en_cours_de(campagne: Campagne) -> QuerySet[EnvoiDeMasse, str]:
+    """The natures of the campaign's mailings that are not finished."""
+    return EnvoiDeMasse.objects.filter(campagne=campagne, termine_le__isnull=True).values_list(
+        "nature", flat=True
+    )
+
+
+def deja_en_cours(nature: str) -> str:
+    return (
+        f"Un envoi « {NatureEnvoi(nature).label} » est déjà en cours pour cette campagne : "
+        "attendez qu'il soit terminé avant d'en lancer un autre."
+    )
 
 
 def apercu(campagne: Campagne, nature: str) -> Apercu:
@@ -182,6 +202,17 @@ def lancer(
         raise EnvoiImpossible(vue.motif)
     try:
         with transaction.atomic():
+            # Each display of the confirmation page draws a new ``jeton``, and a reminder's
+            # mail keys name the mailing: a second confirmation (back button, a second
+            # administrator) would mail everyone again. So one mailing of a kind at a time
+            # per campaign, checked under a lock on the campaign's row so that two launches
+            # at once queue up here (SQLite's IMMEDIATE transactions queue them anyway).
+            Campagne.objects.select_for_update().only("pk").get(pk=campagne.pk)
+            existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
+            if existant is not None:  # the same confirmation, sent while we waited
+                return existant, False
+            if en_cours_de(campagne).filter(nature=nature).exists():
+                raise EnvoiImpossible(deja_en_cours(nature))
             envoi = EnvoiDeMasse.objects.create(
                 campagne=campagne,
                 nature=nature,

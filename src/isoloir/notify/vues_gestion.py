@@ -123,6 +123,8 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
         campagne=campagne,
         apercu=apercu,
         erreur=erreur,
-        # A new value each time the page is shown: the form sent twice launches once.
+        # A new value each time the page is shown: the form sent twice launches once. A
+        # form of an older display, confirmed while its mailing runs, is refused by
+        # envois.lancer (one mailing of a kind at a time per campaign).
         jeton=secrets.token_urlsafe(24),
     )

@@ -121,6 +121,10 @@ class LotDeNotices(models.Model):
     )
     etablissement = models.CharField("établissement", max_length=200)
     fichier = models.CharField("fichier", max_length=200)
+    # Where the file was written, relative to the notices' root (DATA_DIR/notices). Stored,
+    # not derived from the campaign's slug: the slug may change after the file is written,
+    # and destroying the file must reach the file that holds the clear codes.
+    chemin = models.CharField("chemin du fichier", max_length=400)
     notices = models.PositiveIntegerField("nombre de notices")
     genere_le = models.DateTimeField("généré le")
     telechargements = models.PositiveIntegerField("téléchargements", default=0)
@@ -133,6 +137,9 @@ class LotDeNotices(models.Model):
         related_name="+",
         verbose_name="détruit par",
     )
+    # Set when « Détruire le fichier » found no file at ``chemin``: nothing was unlinked,
+    # and the record must not claim otherwise.
+    introuvable = models.BooleanField("fichier introuvable à la destruction", default=False)
 
     class Meta:
         verbose_name = "lot de notices"

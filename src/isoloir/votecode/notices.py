@@ -92,10 +92,16 @@ Progression = Callable[[int, int, str, int], None]  # (rank, total, establishmen
 AvantEnregistrement = Callable[[int], None]
 
 
+def racine_des_notices() -> Path:
+    """The PDFs' root: in the data folder, never under MEDIA_ROOT, so that no web server
+    serves them; only the back-office's download view reads them."""
+    return Path(settings.DATA_DIR) / "notices"
+
+
 def dossier_des_notices(campagne: Campagne) -> Path:
-    """Where a campaign's PDFs live: in the data folder, never under MEDIA_ROOT, so that
-    no web server serves them; only the back-office's download view reads them."""
-    return Path(settings.DATA_DIR) / "notices" / campagne.slug
+    """Where a run writes a campaign's new PDFs. Its batches record their own path
+    (``LotDeNotices.chemin``): the slug may have changed since they were written."""
+    return racine_des_notices() / campagne.slug
 
 
 def generer_codes_initiaux(
@@ -110,12 +116,15 @@ def generer_codes_initiaux(
     """Draw, print and record the missing codes of the campaign's voters.
 
     ``imprimer`` writes one file of notices (the PDF printer by default; tests pass one
-    that keeps the codes to try them).
+    that keeps the codes to try them). ``dossier`` must lie under the notices' root: the
+    batches record their path relative to it.
     """
     imprimer = imprimer or imprimer_pdf
     dossier = dossier or dossier_des_notices(campagne)
     # Only the printing service reads these files: they hold codes in clear.
     dossier.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Raises before any code is drawn if the folder is outside the root.
+    sous_dossier = dossier.resolve().relative_to(racine_des_notices().resolve())
     marque = secrets.token_hex(4)  # two workers never share a temporary file
     rapport = RapportNotices()
     total = _sans_code(campagne).values("etablissement").distinct().count()
@@ -132,6 +141,7 @@ def generer_codes_initiaux(
                 electeurs=part,
                 generation=generation,
                 avant_enregistrement=avant_enregistrement,
+                chemin=(sous_dossier / fichier.name).as_posix(),
             )
             rapport.fichiers.append(fichier)
         rapport.etablissements += 1
@@ -151,6 +161,7 @@ def _imprimer_et_enregistrer(
     electeurs: list[Electeur],
     generation: GenerationDeNotices | None,
     avant_enregistrement: AvantEnregistrement | None,
+    chemin: str,
 ) -> None:
     codes = {e.pk: code.tirer() for e in electeurs}
     provisoire.touch(mode=0o600)
@@ -174,6 +185,7 @@ def _imprimer_et_enregistrer(
                 generation=generation,
                 etablissement=etablissement,
                 fichier=fichier.name,
+                chemin=chemin,
                 notices=len(electeurs),
             )
             journaliser(
@@ -242,6 +254,7 @@ def _enregistrer_lot(
     generation: GenerationDeNotices | None,
     etablissement: str,
     fichier: str,
+    chemin: str,
     notices: int,
 ) -> LotDeNotices:
     return LotDeNotices.objects.create(
@@ -249,6 +262,7 @@ def _enregistrer_lot(
         generation=generation,
         etablissement=etablissement,
         fichier=fichier,
+        chemin=chemin,
         notices=notices,
         genere_le=clock.now(),
     )
@@ -480,16 +494,23 @@ class FichierIndisponible(Exception):
 
 
 def chemin_du_lot(lot: LotDeNotices) -> Path:
-    dossier = dossier_des_notices(lot.campagne).resolve()
-    chemin = (dossier / lot.fichier).resolve()
-    # The name comes from our own slugify, but a hand-edited row must not reach elsewhere.
-    if chemin.parent != dossier:
+    """The path recorded when the file was written, not one derived from the campaign's
+    current slug, which may have changed since."""
+    racine = racine_des_notices().resolve()
+    chemin = (racine / lot.chemin).resolve()
+    # The path is our own, but a hand-edited row must not reach elsewhere.
+    if chemin == racine or not chemin.is_relative_to(racine):
         raise FichierIndisponible("Ce fichier n'est pas dans le dossier des notices.")
     return chemin
 
 
 def ouvrir_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> BinaryIO:
     """The batch's file, open for reading, with the download journaled."""
+    if lot.introuvable:
+        raise FichierIndisponible(
+            "Ce fichier était introuvable quand sa destruction a été demandée : il ne peut "
+            "plus être téléchargé."
+        )
     if lot.detruit_le is not None:
         raise FichierIndisponible("Ce fichier a été détruit : il ne peut plus être téléchargé.")
     chemin = chemin_du_lot(lot)
@@ -515,6 +536,10 @@ def ouvrir_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> Bin
 def detruire_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> LotDeNotices:
     """Delete a printed batch's file (it holds codes in clear) and keep its record.
 
+    When no file is at the recorded path, nothing can be unlinked: the batch is closed with
+    ``introuvable`` set, journaled as such (``notices.lot_introuvable``), and the caller
+    tells the administrator, who must look for the file.
+
     Idempotent: destroying twice changes nothing and journals once.
     """
     with transaction.atomic():
@@ -522,16 +547,18 @@ def detruire_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> L
         if lot.detruit_le is not None:
             return lot
         chemin = chemin_du_lot(lot)
+        lot.introuvable = not chemin.is_file()
         lot.detruit_le = clock.now()
         lot.detruit_par_id = compte_id
-        lot.save(update_fields=["detruit_le", "detruit_par"])
+        lot.save(update_fields=["detruit_le", "detruit_par", "introuvable"])
         journaliser(
-            "notices.lot_detruit",
+            "notices.lot_introuvable" if lot.introuvable else "notices.lot_detruit",
             compte_id=compte_id,
             ip=ip,
             campagne=lot.campagne.slug,
             lot=lot.pk,
             notices=lot.notices,
+            **({"chemin": lot.chemin} if lot.introuvable else {}),
         )
         # Unlinked inside the transaction: if this fails, the record still says the file
         # exists, which is true.

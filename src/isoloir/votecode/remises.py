@@ -17,12 +17,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from isoloir.accounts import numen
@@ -584,33 +584,69 @@ class LigneDuTableau:
         return self.notices - self.remises - self.postees - self.detruites
 
 
-def tableau_des_remises(campagne: Campagne, *, recherche: str = "") -> list[LigneDuTableau]:
-    """Counts per establishment, in one grouped query."""
+def _electeurs_du_tableau(campagne: Campagne, recherche: str) -> QuerySet[Electeur]:
     electeurs = electeurs_de(campagne)
     if recherche:
         electeurs = electeurs.filter(etablissement__icontains=recherche)
+    return electeurs
+
+
+def _compteurs() -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "notices": Count("code_de_vote"),
+        "remises": Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.REMISE)),
+        "postees": Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.POSTE)),
+        "detruites": Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.DETRUITE)),
+    }
+
+
+def lignes_du_tableau(
+    campagne: Campagne, *, recherche: str = "", seulement_en_attente: bool = False
+) -> QuerySet[Any, Any]:  # rows: dicts of the grouped counts (see ligne_du_tableau)
+    """Counts per establishment, as a query left to the database to filter and page: a
+    campaign has up to 1.4 million voters, so the dashboard never groups them all in
+    Python (paged, it asks only for one page of rows and their number)."""
     lignes = (
-        electeurs.values("etablissement")
-        .annotate(
-            total=Count("pk"),
-            notices=Count("code_de_vote"),
-            remises=Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.REMISE)),
-            postees=Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.POSTE)),
-            detruites=Count("pk", filter=Q(remise_de_notice__etat=EtatRemise.DETRUITE)),
-        )
-        .order_by("etablissement")
+        _electeurs_du_tableau(campagne, recherche)
+        .values("etablissement")
+        .annotate(**_compteurs())
+        .annotate(en_attente=F("notices") - F("remises") - F("postees") - F("detruites"))
     )
-    return [
-        LigneDuTableau(
-            etablissement=ligne["etablissement"],
-            electeurs=ligne["total"],
-            notices=ligne["notices"],
-            remises=ligne["remises"],
-            postees=ligne["postees"],
-            detruites=ligne["detruites"],
-        )
-        for ligne in lignes
-    ]
+    if seulement_en_attente:
+        lignes = lignes.filter(en_attente__gt=0)  # a HAVING on the grouped counts
+    return lignes.order_by("etablissement")
+
+
+def ligne_du_tableau(ligne: dict[str, Any]) -> LigneDuTableau:
+    return LigneDuTableau(
+        etablissement=ligne["etablissement"],
+        electeurs=ligne["total"],
+        notices=ligne["notices"],
+        remises=ligne["remises"],
+        postees=ligne["postees"],
+        detruites=ligne["detruites"],
+    )
+
+
+def tableau_des_remises(campagne: Campagne, *, recherche: str = "") -> list[LigneDuTableau]:
+    """Counts per establishment, in one grouped query."""
+    return [ligne_du_tableau(ligne) for ligne in lignes_du_tableau(campagne, recherche=recherche)]
+
+
+def totaux_du_tableau(campagne: Campagne, *, recherche: str = "") -> dict[str, int]:
+    """The sums of :func:`totaux` over every establishment of the dashboard, in one
+    aggregate query rather than from all of its rows."""
+    somme = _electeurs_du_tableau(campagne, recherche).aggregate(**_compteurs())
+    ligne = ligne_du_tableau({"etablissement": "", **somme})
+    return {
+        "electeurs": ligne.electeurs,
+        "notices": ligne.notices,
+        "remises": ligne.remises,
+        "postees": ligne.postees,
+        "detruites": ligne.detruites,
+        "en_attente": ligne.en_attente,
+    }
 
 
 def retard(campagne: Campagne) -> bool:

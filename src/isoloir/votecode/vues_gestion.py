@@ -191,8 +191,16 @@ def detruire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         deja = lot.detruit_le is not None
-        notices.detruire_lot(lot, compte_id=request.user.pk, ip=client_ip(request))
-        if not deja:
+        lot = notices.detruire_lot(lot, compte_id=request.user.pk, ip=client_ip(request))
+        if not deja and lot.introuvable:
+            # Nothing was unlinked: the file may still be somewhere, codes in clear.
+            messages.warning(
+                request,
+                f"Fichier introuvable : {lot.chemin} (dans le dossier des notices). Rien "
+                "n'a été détruit : recherchez ce fichier et supprimez-le vous-même. "
+                "Le lot est marqué « introuvable » au journal.",
+            )
+        elif not deja:
             messages.success(request, f"Le fichier « {lot.fichier} » est détruit.")
         return redirect("gestion_notices:tableau", slug=slug)
     return rendre_gestion(
@@ -211,11 +219,14 @@ def tableau_des_remises(request: HttpRequest, slug: str) -> HttpResponse:
     campagne = _campagne(slug)
     recherche = request.GET.get("etablissement", "").strip()[:200]
     seulement_en_retard = request.GET.get("en_attente") == "1"
-    lignes = remises.tableau_des_remises(campagne, recherche=recherche)
-    totaux = remises.totaux(lignes)
-    if seulement_en_retard:
-        lignes = [ligne for ligne in lignes if ligne.en_attente]
+    # Filtered and paged by the database: one page of establishments, their number, and
+    # the totals in one aggregate, instead of every establishment's row on each view.
+    lignes = remises.lignes_du_tableau(
+        campagne, recherche=recherche, seulement_en_attente=seulement_en_retard
+    )
+    totaux = remises.totaux_du_tableau(campagne, recherche=recherche)
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    page.object_list = [remises.ligne_du_tableau(ligne) for ligne in page.object_list]
     return rendre_gestion(
         request,
         "gestion_notices/remises.html",
