@@ -336,6 +336,7 @@ def _plan(queryset) -> str:
         return "\n".join(str(ligne[-1]) for ligne in curseur.fetchall())
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db
 def test_plans_de_requete_sqlite(scrutin, liste_de_120, monkeypatch) -> None:
     """Each read goes through an index, never a scan of all voters or a sort of them.
