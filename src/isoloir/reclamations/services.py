@@ -360,8 +360,10 @@ def _envoyer_sans_compte(reclamation_id: int, type_courriel: str) -> None:
 
 
 def _verrouiller(reclamation_id: int) -> Reclamation:
+    # Only the claim's own row is locked: PostgreSQL refuses FOR UPDATE on the nullable
+    # side of the outer join to the voter (a claim filed without an account has none).
     return (
-        Reclamation.objects.select_for_update()
+        Reclamation.objects.select_for_update(of=("self",))
         .select_related("campagne", "scrutin", "electeur__compte")
         .get(pk=reclamation_id)
     )
