@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "isoloir.core.context_processors.portail",
             ],
+            # One way to write dates for people, in every template (core/dates.py).
+            "builtins": ["isoloir.core.templatetags.dates"],
         },
     },
 ]

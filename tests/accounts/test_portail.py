@@ -160,7 +160,7 @@ def test_je_vote_montre_l_etat_de_chaque_scrutin(connecte, scrutin, creer_scruti
         page = connecte.get(reverse("elections:je_vote")).content.decode()
     assert page.count("Ouvert</span>") == 1
     assert page.count("À venir</span>") == 1
-    assert "du lundi 7 décembre 2026 à 09h00 au mardi 8 décembre 2026 à 18h00" in page
+    assert "du lundi 7 décembre 2026 à 9h00 au mardi 8 décembre 2026 à 18h00" in page
     with clock.frozen_at(datetime(2026, 12, 9, 8, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("elections:je_vote")).content.decode()
     assert page.count("Fermé</span>") == 1

@@ -15,6 +15,7 @@ from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.core import clock
+from isoloir.core.dates import date_heure_fr
 from tests.pdf import texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 from tests.second_facteur import verifier_second_facteur
@@ -41,7 +42,11 @@ def test_l_espace_de_vote_montre_l_etat_de_chaque_scrutin(
     assert _isoloir(scrutin) in page
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
-    assert re.search(r"Voté le \d\d/\d\d/\d{4} à \d\dh\d\d", page)
+    emargement = Emargement.objects.get(inscription__electeur=electeur)
+    # The house's one form (core/dates.py), on Paris's clock, whatever the day: the 7th
+    # once read "7/12/2026" where the test expected two digits.
+    assert f"Voté le {date_heure_fr(emargement.emarge_le)}</span>" in page
+    assert re.search(r"Voté le \d{1,2}(er)? [a-zéû]+ \d{4} à \d{1,2}h\d\d<", page)
     assert _isoloir(scrutin) not in page
 
 

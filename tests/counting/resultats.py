@@ -9,14 +9,11 @@ from isoloir.accounts.models import Electeur
 from isoloir.booth import depot
 from isoloir.core import clock
 from isoloir.counting import ceremonie, depouillement
-from isoloir.counting.models import (
-    BureauDeVote,
-    Depouillement,
-)
+from isoloir.counting.models import BureauDeVote, Depouillement
 from isoloir.crypto import seuil
 from isoloir.crypto.groupe import AleaSysteme
 from isoloir.elections.models import Candidat, Scrutin
-from tests.counting.detenteurs import ceremonie_complete, sceller
+from tests.counting.detenteurs import Detenteur, ceremonie_complete, sceller
 from tests.scrutin_de_vote import bulletin_pour
 
 APRES_LA_CLOTURE = timedelta(days=9)
@@ -51,6 +48,18 @@ def depouiller(
     assert sceller(bureau, c, appareils).scelle_le is not None
     for electeur, k in zip(votants, choix, strict=True):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
+    return compter(bureau, scrutin, c, appareils, presents=presents)
+
+
+def compter(
+    bureau: BureauDeVote,
+    scrutin: Scrutin,
+    c: object,
+    appareils: dict[str, Detenteur],
+    *,
+    presents: tuple[str, ...] = ("presidente", "delegue-fsu", "delegue-unsa"),
+) -> Depouillement:
+    """After the closing: the count opened, the shares of ``presents``, the result."""
     with clock.shifted_by(APRES_LA_CLOTURE):
         d = depouillement.ouvrir(scrutin)
         cle = ceremonie.cle_du_bureau(c)

@@ -264,12 +264,12 @@ def test_liste_accessible_seulement_connecte(client, scrutin) -> None:
     [
         (
             datetime(2026, 10, 20, 12, 0, tzinfo=PARIS),
-            "Les listes électorales seront consultables du dimanche 1 novembre 2026 à 09h00 "
-            "au mercredi 9 décembre 2026 à 09h00",
+            "Les listes électorales seront consultables du dimanche 1er novembre 2026 à 9h00 "
+            "au mercredi 9 décembre 2026 à 9h00",
         ),
         (
             datetime(2026, 12, 10, 12, 0, tzinfo=PARIS),
-            "du dimanche 1 novembre 2026 à 09h00 au mercredi 9 décembre 2026 à 09h00 (heure de "
+            "du dimanche 1er novembre 2026 à 9h00 au mercredi 9 décembre 2026 à 9h00 (heure de "
             "Paris), est terminée",
         ),
     ],

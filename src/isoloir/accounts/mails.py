@@ -2,10 +2,10 @@
 token exists only in the mail."""
 
 from django.urls import reverse
-from django.utils import formats, timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.services import duree_lien
+from isoloir.core.dates import date_heure_fr
 from isoloir.elections.selectors import campagne_de
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
@@ -26,7 +26,7 @@ def _contexte_personne(courriel: Courriel) -> dict[str, object]:
 def _lien(courriel: Courriel, usage: Usage, route: str) -> tuple[str, str]:
     duree = duree_lien(usage)
     lien, jeton = liens.emettre(usage=usage, compte_id=courriel.compte_id, duree=duree)
-    expiration = formats.date_format(timezone.localtime(lien.expire_le), "l j F Y à H\\hi")
+    expiration = date_heure_fr(lien.expire_le, jour_de_semaine=True)
     return lien_absolu(f"{reverse(route)}?token={jeton}"), expiration
 
 

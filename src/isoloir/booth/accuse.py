@@ -3,12 +3,12 @@
 import io
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 
 from isoloir.booth.depot import Accuse
+from isoloir.core.dates import date_heure_fr
 from isoloir.notify.composition import lien_absolu
 from isoloir.votecode.notices import polices
 
@@ -36,8 +36,7 @@ def accuse_pdf(accuse: Accuse) -> bytes:
         ("Scrutin", accuse.scrutin.intitule),
         (
             "Vote enregistré le",
-            formats.date_format(timezone.localtime(accuse.emarge_le), "l j F Y à H\\hi")
-            + " (heure de Paris)",
+            date_heure_fr(accuse.emarge_le, jour_de_semaine=True) + " (heure de Paris)",
         ),
     ]
     for libelle, valeur in lignes:

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
@@ -33,6 +32,7 @@ from isoloir.booth import cles
 from isoloir.booth.mails import TYPE_ACCUSE
 from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
 from isoloir.core import clock, throttle
+from isoloir.core.dates import date_heure_fr
 from isoloir.counting.scellement import est_scelle
 from isoloir.crypto.bulletin import (
     BulletinInvalide,
@@ -69,7 +69,7 @@ class NonInscrit(VoteRefuse):
 class DejaVote(VoteRefuse):
     def __init__(self, emarge_le: datetime) -> None:
         self.emarge_le = emarge_le
-        moment = timezone.localtime(emarge_le).strftime("%d/%m/%Y à %Hh%M")
+        moment = date_heure_fr(emarge_le, jour_de_semaine=True)
         super().__init__(
             f"Vous avez déjà voté à ce scrutin, le {moment} (heure de Paris). "
             "Un seul vote est possible ; votre premier vote est conservé."
@@ -243,8 +243,8 @@ def _reserver(inscription: Inscription) -> str:
 
 
 def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
-    debut = f"{timezone.localtime(ouverture):%d/%m/%Y à %Hh%M}"
-    fin = f"{timezone.localtime(cloture):%d/%m/%Y à %Hh%M}"
+    debut = date_heure_fr(ouverture, jour_de_semaine=True)
+    fin = date_heure_fr(cloture, jour_de_semaine=True)
     if clock.now() >= cloture:
         quand = f"le vote est clos : il était ouvert du {debut} au {fin}"
     else:

@@ -7,7 +7,7 @@ code de vote) reads :func:`now`, so that tests can move time forward instead of 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -73,9 +73,18 @@ def lire_duree(texte: str) -> timedelta:
 def avancer_au_demarrage(texte: str) -> None:
     """``ISOLOIR_HORLOGE_AVANCE`` (development only, refused in production by the
     settings): the whole process lives that much ahead, so that a demo reaches the end of
-    its vote (at least 24 hours, A04) and its count without waiting."""
+    its vote (at least 24 hours, A04) and its count without waiting. ``-3d`` goes back:
+    the tests run the processes they start at their own date (tests/environnement.py)."""
     global _offset
-    _offset = lire_duree(texte)
+    texte = texte.strip()
+    _offset = -lire_duree(texte[1:]) if texte.startswith("-") else lire_duree(texte)
+
+
+def duree_reelle(debut: datetime, fin: datetime) -> timedelta:
+    """The time that really passes from ``debut`` to ``fin``. Subtracting two datetimes of
+    the same ``ZoneInfo`` (a form's, read in Paris) gives the wall-clock difference, an
+    hour off across a change of time; in UTC it is the real one."""
+    return fin.astimezone(UTC) - debut.astimezone(UTC)
 
 
 def en_jours_calendaires(instant: datetime, delai: timedelta) -> datetime:

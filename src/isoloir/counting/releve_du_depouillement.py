@@ -18,8 +18,6 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
-from django.utils import formats, timezone
-
 from isoloir.booth import selectors as selecteurs_du_vote
 from isoloir.counting import scellement, sieges
 from isoloir.counting.models import (
@@ -51,12 +49,6 @@ def pourcentage(partie: int, tout: int) -> str:
 
 def _decimal(valeur: Fraction) -> str:
     return f"{float(valeur):,.2f}".replace(",", "\xa0").replace(".", ",")
-
-
-def date_longue(moment: datetime | None) -> str:
-    if moment is None:
-        return "—"
-    return formats.date_format(timezone.localtime(moment), "l j F Y à H\\hi")
 
 
 # ---------------------------------------------------------------------------------------

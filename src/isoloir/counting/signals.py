@@ -21,10 +21,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
-from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.booth.models import CleDeScrutin
+from isoloir.core.dates import date_heure_fr
 from isoloir.counting.models import BureauDeVote, MembreDuBureau, RattachementAuBureau, Scellement
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 
@@ -71,7 +71,8 @@ def _scellement(scrutin_id: int | None) -> Scellement | None:
 
 def _message(scrutin_id: int, scellement: Scellement, quoi: str, suppression: bool = False) -> str:
     intitule = Scrutin.objects.filter(pk=scrutin_id).values_list("intitule", flat=True).first()
-    le = timezone.localtime(scellement.scelle_le).strftime("%d/%m/%Y à %Hh%M")
+    assert scellement.scelle_le is not None  # _scellement() reads only sealed ones
+    le = date_heure_fr(scellement.scelle_le, jour_de_semaine=True)
     verbe, rien = ("supprimer", "supprimé") if suppression else ("modifier", "enregistré")
     return (
         f"Le scrutin « {intitule} » est scellé par le bureau de vote « {scellement.bureau.nom} » "

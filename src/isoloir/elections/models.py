@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from isoloir.accounts.models import Civilite, Electeur
-from isoloir.core.clock import en_jours_calendaires
+from isoloir.core.clock import duree_reelle, en_jours_calendaires
 
 DUREE_MINIMALE = timedelta(hours=24)  # décret 2011-595 art. 9-I (A01)
 DUREE_MAXIMALE = timedelta(days=8)
@@ -22,7 +22,11 @@ def verifier_fenetre(ouverture: datetime | None, cloture: datetime | None) -> No
         return
     if cloture <= ouverture:
         raise ValidationError({"cloture": "La clôture doit suivre l'ouverture."})
-    if not DUREE_MINIMALE <= cloture - ouverture <= DUREE_MAXIMALE:
+    # 24 hours of real time at least, but at most 8 days of the calendar of Paris: across
+    # the change to winter time, 8 days last 193 hours and must still be allowed.
+    if duree_reelle(ouverture, cloture) < DUREE_MINIMALE or cloture > en_jours_calendaires(
+        ouverture, DUREE_MAXIMALE
+    ):
         raise ValidationError(
             {"cloture": "La période de vote doit durer entre 24 heures et 8 jours."}
         )

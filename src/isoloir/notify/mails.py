@@ -2,11 +2,11 @@
 is the accounts app's (``accounts/mails.py``); its reminder reuses it with its own words."""
 
 from django.urls import reverse
-from django.utils import formats, timezone
 
 from isoloir.accounts.mails import activation
 from isoloir.accounts.models import Electeur
 from isoloir.core import clock
+from isoloir.core.dates import date_heure_fr, jour_et_mois_fr
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.notify.composition import Contenu, CourrielSansObjet, composeur, lien_absolu
 from isoloir.notify.models import Courriel
@@ -43,14 +43,13 @@ def relance_vote(courriel: Courriel) -> Contenu:
         raise CourrielSansObjet
     cloture = min(s.fenetre[1] for s in a_voter)
     return Contenu(
-        objet=f"Rappel : votez avant le {formats.date_format(timezone.localtime(cloture), 'j F')}"
-        f" — {campagne.nom}",
+        objet=f"Rappel : votez avant le {jour_et_mois_fr(cloture)} — {campagne.nom}",
         gabarit="notify/mails/relance_vote",
         contexte={
             "salutation": electeur.formule_d_appel,
             "campagne": campagne.nom,
             "scrutins": [s.intitule for s in a_voter],
-            "cloture": formats.date_format(timezone.localtime(cloture), "l j F Y à H\\hi"),
+            "cloture": date_heure_fr(cloture, jour_de_semaine=True),
             "url": lien_absolu(reverse("accounts:connexion")),
         },
     )

@@ -7,8 +7,8 @@ number, the scrutin, the decision and its reason, and a link to the voter's clai
 from collections.abc import Callable
 
 from django.urls import reverse
-from django.utils import formats, timezone
 
+from isoloir.core.dates import date_heure_fr
 from isoloir.notify.composition import Contenu, CourrielSansObjet, composeur, lien_absolu
 from isoloir.notify.models import Courriel
 from isoloir.reclamations.models import Reclamation, StatutReclamation
@@ -26,9 +26,7 @@ def _contexte(reclamation: Reclamation) -> dict[str, object]:
         "campagne": reclamation.campagne.nom,
         "scrutin": reclamation.scrutin.intitule,
         "objet_reclamation": reclamation.get_type_display(),
-        "depose_le": formats.date_format(
-            timezone.localtime(reclamation.depose_le), "l j F Y à H\\hi"
-        ),
+        "depose_le": date_heure_fr(reclamation.depose_le, jour_de_semaine=True),
         # A person with no account yet has no page to look at: the mail says it all.
         "url": lien_absolu(reverse("reclamations:mes_reclamations"))
         if electeur is not None

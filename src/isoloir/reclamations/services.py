@@ -15,13 +15,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone
 
 from isoloir.accounts import numen as numens
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.services import envoyer_activation
 from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
+from isoloir.core.dates import date_heure_fr
 from isoloir.counting.models import MembreDuBureau
 from isoloir.counting.signals import ScrutinScelle, refus_de_modification
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
@@ -77,7 +77,7 @@ class Depot:
 
 
 def _date(instant: Any) -> str:
-    return formats.date_format(timezone.localtime(instant), "l j F Y à H\\hi")
+    return date_heure_fr(instant, jour_de_semaine=True)
 
 
 def message_periode(campagne: Campagne) -> str:

@@ -33,7 +33,6 @@ from typing import BinaryIO, NamedTuple, Protocol
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.utils import formats, timezone
 from django.utils.text import slugify
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
@@ -44,6 +43,7 @@ from reportlab.pdfgen.canvas import Canvas
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock
+from isoloir.core.dates import date_heure_fr
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.notify.composition import lien_absolu
@@ -303,9 +303,7 @@ def lancer_generation(
     """
     depasse = hors_delai(campagne)
     if depasse and not confirmer_hors_delai:
-        limite = formats.date_format(
-            timezone.localtime(calendrier(campagne).remise_des_notices), "j F Y à H\\hi"
-        )
+        limite = date_heure_fr(calendrier(campagne).remise_des_notices)
         raise GenerationRefusee(
             f"La date limite de remise des notices ({limite}) est passée : les électeurs "
             "ne recevraient plus leur notice 15 jours avant l'ouverture du vote (article 10 "
@@ -613,8 +611,8 @@ def imprimer_pdf(
     feuille = Canvas(str(fichier), pagesize=A4)
     feuille.setTitle(f"Notices de vote — {etablissement}")
     _, hauteur = A4
-    debut = formats.date_format(timezone.localtime(campagne.ouverture), "l j F Y à H\\hi")
-    fin = formats.date_format(timezone.localtime(campagne.cloture), "l j F Y à H\\hi")
+    debut = date_heure_fr(campagne.ouverture, jour_de_semaine=True)
+    fin = date_heure_fr(campagne.cloture, jour_de_semaine=True)
     portail = lien_absolu("/portail/")
     for electeur in electeurs:
         y = hauteur - 2.5 * cm

@@ -24,6 +24,7 @@ from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
+from isoloir.core.dates import date_heure_fr
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.elections.calendrier import calendrier
@@ -62,11 +63,7 @@ class ReassortBloque(ReassortRefuse):
 
 class ReassortFerme(ReassortRefuse):
     def __init__(self, fenetre: tuple[datetime, datetime]) -> None:
-        from django.utils import formats, timezone
-
-        debut, fin = (
-            formats.date_format(timezone.localtime(d), "l j F Y à H\\hi") for d in fenetre
-        )
+        debut, fin = (date_heure_fr(d, jour_de_semaine=True) for d in fenetre)
         self.message = (
             f"Le réassort du code de vote est ouvert du {debut} au {fin} (heure de Paris)."
         )
