@@ -6,10 +6,11 @@ shared one (the PostgreSQL pass uses Redis), since the default database cache wo
 the database in tests that have none.
 """
 
+import math
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import hypothesis
 import pytest
@@ -112,8 +113,9 @@ def _date_du_jour(request: pytest.FixtureRequest) -> Iterator[None]:
 
     from isoloir.core import clock
 
-    decalage = instant - timezone.now()
-    secondes = round(decalage.total_seconds())
-    with clock.shifted_by(decalage), pytest.MonkeyPatch.context() as patch:
+    # Whole seconds, the same here and in the processes the test starts (the variable
+    # counts in seconds): the test starts in the second that follows the instant.
+    secondes = math.ceil((instant - timezone.now()).total_seconds())
+    with clock.shifted_by(timedelta(seconds=secondes)), pytest.MonkeyPatch.context() as patch:
         patch.setenv("ISOLOIR_HORLOGE_AVANCE", f"{'-' if secondes < 0 else ''}{abs(secondes)}s")
         yield

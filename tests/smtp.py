@@ -5,11 +5,12 @@ import email.policy
 import re
 import socket
 import threading
-import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.attente import attendre
 
 
 @dataclass
@@ -26,14 +27,17 @@ class ServeurSMTP:
             self.messages.clear()
             self.refus.clear()
 
-    def attendre(self, nombre: int, delai: float = 10.0) -> list[EmailMessage]:
-        fin = time.monotonic() + delai
-        while time.monotonic() < fin:
+    def attendre(self, nombre: int) -> list[EmailMessage]:
+        def arrives() -> list[EmailMessage] | None:
             with self.verrou:
-                if len(self.messages) >= nombre:
-                    return list(self.messages)
-            time.sleep(0.05)
-        raise AssertionError(f"{nombre} courriel(s) attendu(s), {len(self.messages)} reçu(s)")
+                return list(self.messages) if len(self.messages) >= nombre else None
+
+        try:
+            return attendre(arrives, quoi=f"{nombre} courriel(s) attendu(s)")
+        except AssertionError:
+            raise AssertionError(
+                f"{nombre} courriel(s) attendu(s), {len(self.messages)} reçu(s)"
+            ) from None
 
     def arreter(self) -> None:
         self.controller.stop()

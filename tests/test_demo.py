@@ -10,7 +10,6 @@ import socket
 import stat
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +47,7 @@ from isoloir.gestion.roles import RoleDeGestion, roles_du_compte
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.votecode import code
+from tests.attente import PLAFOND, attendre
 from tests.franceconnect.pair import installer
 
 
@@ -349,18 +349,21 @@ def _descendants(racine: int) -> set[int]:
     return trouves
 
 
-def _attendre_disparition(pids: set[int], delai: float = 15) -> set[int]:
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        pids = {p for p in pids if Path(f"/proc/{p}").exists()}
-        if not pids:
-            break
-        time.sleep(0.1)
-    return pids
+def _attendre_disparition(pids: set[int]) -> set[int]:
+    """The processes of ``pids`` still alive once they all ended, or at the ceiling."""
+
+    def vivants() -> set[int]:
+        return {p for p in pids if Path(f"/proc/{p}").exists()}
+
+    try:
+        attendre(lambda: not vivants(), quoi="La fin des processus")
+    except AssertionError:
+        return vivants()
+    return set()
 
 
 def _lire(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as reponse:  # noqa: S310 - loopback http
+    with urllib.request.urlopen(url, timeout=PLAFOND) as reponse:  # noqa: S310 - loopback http
         return reponse.status, reponse.headers.get("Content-Type", ""), reponse.read()
 
 
@@ -371,7 +374,7 @@ def environnement_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
     env = {k: v for k, v in os.environ.items() if k not in VARIABLES_DE_TEST}
     env["ISOLOIR_DATA_DIR"] = str(dossier)
     resultat = subprocess.run(
-        [*ISOLOIR, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=180
+        [*ISOLOIR, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=PLAFOND
     )
     assert resultat.returncode == 0, resultat.stderr
     assert (dossier / "demo-credentials.json").exists()
@@ -388,11 +391,13 @@ def _lance(commande: list[str], env: dict[str, str], journal: Path) -> Iterator[
         )
     descendants: set[int] = set()
     try:
-        fin = time.monotonic() + 60
-        while "Isoloir est prêt" not in journal.read_text(errors="replace"):
-            assert processus.poll() is None, journal.read_text(errors="replace")
-            assert time.monotonic() < fin, journal.read_text(errors="replace")
-            time.sleep(0.2)
+        attendre(
+            lambda: "Isoloir est prêt" in journal.read_text(errors="replace"),
+            quoi=f"isoloir {commande[0]} prêt",
+            abandon=lambda: (
+                None if processus.poll() is None else journal.read_text(errors="replace")
+            ),
+        )
         descendants = _descendants(processus.pid)
         yield processus
     finally:
@@ -434,7 +439,7 @@ def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
         assert statut == 200 and type_contenu.startswith("text/css") and contenu
 
     processus.send_signal(signal.SIGTERM)
-    assert processus.wait(timeout=30) == 0
+    assert processus.wait(timeout=PLAFOND) == 0
     assert not _attendre_disparition(enfants)
     assert "Isoloir est arrêté." in journal.read_text(errors="replace")
 
@@ -446,7 +451,7 @@ def test_serve_arrete_tout_si_un_enfant_meurt(serveur: Serveur) -> None:
 
     os.kill(executeur, signal.SIGKILL)
 
-    assert processus.wait(timeout=30) == 1
+    assert processus.wait(timeout=PLAFOND) == 1
     assert not _attendre_disparition(enfants)
     assert "Arrêt inattendu : exécuteur de tâches" in journal.read_text(errors="replace")
 
@@ -502,15 +507,15 @@ def test_la_demo_simule_franceconnect_jusqu_au_reassort(
         )
         assert electeur["nom"].upper() in identite["libelle"]
 
-        with httpx.Client(timeout=10) as navigateur:
+        with httpx.Client(timeout=PLAFOND) as navigateur:
             # The peer answers its discovery, its issuer under /api/v2 as FranceConnect's.
-            decouverte, fin = None, time.monotonic() + 30
-            while decouverte is None:
+            def decouvrir() -> httpx.Response | None:
                 try:
-                    decouverte = navigateur.get(f"{pair}/api/v2/.well-known/openid-configuration")
+                    return navigateur.get(f"{pair}/api/v2/.well-known/openid-configuration")
                 except httpx.TransportError:
-                    assert time.monotonic() < fin, journal.read_text(errors="replace")
-                    time.sleep(0.2)
+                    return None
+
+            decouverte = attendre(decouvrir, quoi="Le FranceConnect de démonstration")
             assert decouverte.json()["issuer"] == f"{pair}/api/v2"
 
             page = navigateur.get(f"{portail}/portail/connexion/").text
@@ -541,7 +546,7 @@ def test_la_demo_simule_franceconnect_jusqu_au_reassort(
             assert "REGENERER MON CODE DE VOTE" in retour.text
         # A clean stop: SIGTERM ends the demo and all its children.
         processus.send_signal(signal.SIGTERM)
-        processus.wait(timeout=20)
-        assert not _attendre_disparition(descendants, 5)
+        processus.wait(timeout=PLAFOND)
+        assert not _attendre_disparition(descendants)
     assert processus.returncode == 0, journal.read_text(errors="replace")
     assert "Isoloir est arrêté." in journal.read_text(errors="replace")

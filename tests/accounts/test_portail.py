@@ -10,6 +10,9 @@ from django.urls import reverse
 from isoloir.core import clock
 from isoloir.elections.models import Candidat
 
+# Dates matter here: run at today's date and at each edge of the calendar.
+pytestmark = pytest.mark.calendrier
+
 PARIS = ZoneInfo("Europe/Paris")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

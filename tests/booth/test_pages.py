@@ -34,6 +34,7 @@ def test_sans_code_de_vote_l_isoloir_renvoie_a_la_saisie(client, electeur, scrut
     assert reponse["Location"] == reverse("votecode:saisie_code")
 
 
+@pytest.mark.calendrier
 def test_l_espace_de_vote_montre_l_etat_de_chaque_scrutin(
     dans_l_isoloir, electeur, scrutin
 ) -> None:
@@ -66,6 +67,7 @@ def test_la_page_de_vote_presente_toutes_les_listes_et_le_vote_blanc(
     assert re.findall(r'name="([^"]+)"', formulaire) == ["csrfmiddlewaretoken", "bulletin"]
 
 
+@pytest.mark.calendrier
 def test_valider_un_bulletin_donne_l_accuse_de_reception(dans_l_isoloir, scrutin) -> None:
     reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": bulletin_pour(scrutin, 2)})
     assert reponse.status_code == 200
@@ -89,6 +91,7 @@ def test_un_bulletin_refuse_revient_avec_un_message_clair(dans_l_isoloir, scruti
     assert Bulletin.objects.count() == 0
 
 
+@pytest.mark.calendrier
 def test_le_pdf_de_l_accuse(dans_l_isoloir, electeur, scrutin, tmp_path) -> None:
     accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 0))
     reponse = dans_l_isoloir.post(
@@ -123,6 +126,7 @@ def test_le_tableau_retrouve_un_traceur_sans_montrer_le_compte_pendant_le_vote(
     assert "Un traceur compte 43 caractères" in page
 
 
+@pytest.mark.calendrier
 def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
     client, scrutin, creer_electeur
 ) -> None:
@@ -190,6 +194,7 @@ def test_les_releves_ne_datent_pas_les_bulletins(client, electeur, scrutin) -> N
     assert final.numero == 3 and final.nombre == 1  # taken once after the closing
 
 
+@pytest.mark.calendrier
 def test_l_urne_est_publiee_a_la_cloture_et_pas_avant(client, electeur, scrutin) -> None:
     from isoloir.booth.cles import manifeste_du_scrutin
     from isoloir.crypto.bulletin import verifier_bulletin

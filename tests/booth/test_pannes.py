@@ -18,6 +18,7 @@ from isoloir.ballotbox.models import Bulletin, DepotEnAttente
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement, IntentionDeVote
 from isoloir.core import clock
+from tests.attente import PLAFOND
 from tests.booth.panne import POINTS, RECUPERATION
 from tests.concurrence import en_meme_temps
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
@@ -52,7 +53,7 @@ def _voter_puis_mourir(point: str, electeur, scrutin, tmp_path: Path) -> None:
         cwd=RACINE,
         env=environnement,
         capture_output=True,
-        timeout=120,
+        timeout=PLAFOND,
     )
     assert fini.returncode == -signal.SIGKILL, fini.stderr.decode()[-2000:]
 

@@ -118,6 +118,7 @@ def test_le_bulletin_recopie_d_un_autre_electeur_est_refuse(
     assert Bulletin.objects.count() == Emargement.objects.count() == 2
 
 
+@pytest.mark.calendrier
 def test_hors_de_la_fenetre_du_scrutin_le_vote_est_refuse(electeur, scrutin) -> None:
     texte = bulletin_pour(scrutin, 1)
     _, cloture = scrutin.fenetre
@@ -128,6 +129,7 @@ def test_hors_de_la_fenetre_du_scrutin_le_vote_est_refuse(electeur, scrutin) -> 
     _rien_d_ecrit()
 
 
+@pytest.mark.calendrier
 def test_la_fenetre_propre_du_scrutin_prime(electeur, scrutin) -> None:
     scrutin.ouverture = clock.now() + timedelta(hours=2)
     scrutin.cloture = clock.now() + timedelta(days=2)
@@ -172,6 +174,7 @@ def test_un_vote_recent_en_cours_bloque_un_second_envoi(electeur, scrutin) -> No
     assert Bulletin.objects.count() == 0
 
 
+@pytest.mark.calendrier
 def test_un_vote_interrompu_depuis_plus_d_une_minute_est_repris(electeur, scrutin) -> None:
     inscription = electeur.inscriptions.get()
     IntentionDeVote.objects.create(inscription=inscription, nonce="0" * 64, creee_le=clock.now())
@@ -215,6 +218,7 @@ def test_le_journal_ne_relie_pas_l_electeur_a_son_bulletin(electeur, scrutin) ->
 
 
 @pytest.mark.django_db(databases=URNE_ET_DEFAUT, transaction=True)
+@pytest.mark.calendrier
 def test_l_accuse_est_envoye_puis_le_traceur_oublie(
     electeur, scrutin, boite, executer_taches
 ) -> None:

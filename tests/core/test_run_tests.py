@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.attente import PLAFOND
+
 RACINE = Path(__file__).resolve().parents[2]
 
 # Python stand-in: "python - HOST PORT" is the script's probe of a service (answered yes),
@@ -52,7 +54,7 @@ def _lancer(copie: Path, echoue: str) -> tuple[int, str, list[str]]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PLAFOND,
         check=False,
     )
     passes = [ligne for ligne in journal.read_text().splitlines() if ligne.startswith("pytest")]

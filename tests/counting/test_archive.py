@@ -31,6 +31,7 @@ from isoloir.crypto.groupe import AleaSysteme, base
 from isoloir.crypto.manifeste import lire_manifeste
 from isoloir.crypto.seuil import Plainte, PreuveEgalite
 from isoloir.verification import verifier_archive
+from tests.attente import PLAFOND
 from tests.counting.resultats import APRES_LA_CLOTURE, candidats, depouiller
 from tests.scrutin_de_vote import URNE_ET_DEFAUT
 
@@ -99,7 +100,7 @@ def _sans_base(archive: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=PLAFOND,
         check=False,
     )
 

@@ -25,8 +25,11 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Response,
+    expect,
     sync_playwright,
 )
+
+from tests.attente import PLAFOND_NAVIGATEUR_MS
 
 RACINE = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,6 +47,9 @@ ARGUMENTS_CHROMIUM = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Actions and assertions wait for the page itself (an element shown, a text changed) up
+# to a ceiling for a busy machine (tests/attente.py); expect()'s own default is 5 s.
+expect.set_options(timeout=PLAFOND_NAVIGATEUR_MS)
 # WCAG 2.0/2.1/2.2 levels A and AA, plus axe's best practices (landmarks, headings…).
 REGLES_AXE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -223,7 +229,7 @@ def ouvrir_visite(navigateur: Browser, source_axe: str, captures, live_server):
             is_mobile=ecran["width"] < 768,
             has_touch=ecran["width"] < 768,
         )
-        contexte.set_default_timeout(15_000)
+        contexte.set_default_timeout(PLAFOND_NAVIGATEUR_MS)
         contextes.append(contexte)
         return Visite(
             page=contexte.new_page(), source_axe=source_axe, base=live_server.url, numeros=captures

@@ -18,13 +18,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from isoloir.accounts.models import Compte
 from isoloir.accounts.second_facteur import appareil_de_demonstration
 from isoloir.gestion.roles import RoleDeGestion
+from tests.attente import PLAFOND_NAVIGATEUR_MS
 from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
 
 MOT_DE_PASSE_GESTION = "Phrase-De-Gestion-Solide-2026"
 SECRET = b32encode(b"isoloir-gestion-e2e!").decode()
-# Waiting for the page to go quiet before a navigation: a loaded machine may need more
-# than Playwright's 15 s default, and a timeout there says nothing about the page.
-ATTENTE_RESEAU_MS = 45_000
 
 
 def compte_de_gestion(email: str, role: RoleDeGestion, *, nom: str = "") -> Compte:
@@ -77,7 +75,7 @@ def envoyer(visite: Visite, url_attendue: re.Pattern[str] | str) -> None:
 
     The page goes quiet first: a navigation started while an icon or a script is still
     loading cuts that request, which :class:`Visite` would report as a failed one."""
-    visite.page.wait_for_load_state("networkidle", timeout=ATTENTE_RESEAU_MS)
+    visite.page.wait_for_load_state("networkidle", timeout=PLAFOND_NAVIGATEUR_MS)
     with visite.page.expect_navigation(url=url_attendue):
         visite.page.keyboard.press("Enter")
 

@@ -80,7 +80,7 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     assert envoi.termine_le is not None
     assert Courriel.objects.filter(envoi=envoi, etat=EtatCourriel.ENVOYE).count() == 4
 
-    expect(ligne.locator('[data-compteur="envoyes"]')).to_have_text("4", timeout=20_000)
+    expect(ligne.locator('[data-compteur="envoyes"]')).to_have_text("4")
     expect(ligne.locator('[data-champ="statut"]')).to_have_text("Terminé")
     expect(ligne.locator('[data-compteur="en_attente"]')).to_have_text("0")
     expect(ligne.locator("progress")).to_have_attribute("value", "100")

@@ -56,6 +56,7 @@ def fc(settings, live_server, pair_navigateur: PairOIDC) -> PairOIDC:
     settings.ISOLOIR_FC_ISSUER = pair_navigateur.issuer
     settings.ISOLOIR_FC_CLIENT_ID = CLIENT_ID
     settings.ISOLOIR_FC_CLIENT_SECRET = CLIENT_SECRET
+    pair_navigateur.suivre_l_horloge()
     return pair_navigateur
 
 
@@ -308,7 +309,7 @@ def test_deconnexion_de_franceconnect(visite: Visite, fc: PairOIDC, electeur, co
         ),
     )
     page.get_by_role("button", name="Se déconnecter de FranceConnect").click()
-    page.wait_for_url(re.compile(r"/portail/$"), timeout=10_000)
+    page.wait_for_url(re.compile(r"/portail/$"))
     assert any(u.startswith(f"{fc.issuer}/session/end") for u in pages_du_fournisseur), (
         pages_du_fournisseur
     )

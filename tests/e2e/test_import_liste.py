@@ -81,7 +81,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
     visite.controler("import-liste-progression")
     _travailler()
     expect(page.locator("h2.fr-alert__title")).to_have_text(
-        "Fichier vérifié : 5 électeurs concernés", timeout=20_000
+        "Fichier vérifié : 5 électeurs concernés"
     )
     assert Inscription.objects.count() == 0
     visite.controler("import-liste-differences")
@@ -91,9 +91,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
     expect(page.locator("#progression")).to_contain_text("partiellement mise à jour")
     visite.controler("import-liste-application")
     _travailler()
-    expect(page.locator("h2.fr-alert__title")).to_have_text(
-        "Liste électorale mise à jour", timeout=20_000
-    )
+    expect(page.locator("h2.fr-alert__title")).to_have_text("Liste électorale mise à jour")
     assert Inscription.objects.count() == 10
     visite.controler("import-liste-appliquee")
 
@@ -108,7 +106,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
     _deposer(visite, second)
     _travailler()
     expect(page.locator("h2.fr-alert__title")).to_have_text(
-        "Fichier vérifié : 3 électeurs concernés", timeout=20_000
+        "Fichier vérifié : 3 électeurs concernés"
     )
     principal = page.locator("main")
     for categorie, nombre in [
@@ -126,9 +124,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
     tabuler_jusqua(page, "#bouton-appliquer")
     envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
     _travailler()
-    expect(page.locator("h2.fr-alert__title")).to_have_text(
-        "Liste électorale mise à jour", timeout=20_000
-    )
+    expect(page.locator("h2.fr-alert__title")).to_have_text("Liste électorale mise à jour")
     assert Inscription.objects.count() == 10
 
     # A wrong file: the errors, row by row, and their CSV.
@@ -137,9 +133,7 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
     page.goto(visite.url(f"/gestion/campagnes/{campagne.slug}/liste-electorale/"))
     _deposer(visite, faux)
     _travailler()
-    expect(page.locator("h2.fr-alert__title").first).to_have_text(
-        "Fichier refusé : 2 erreurs", timeout=20_000
-    )
+    expect(page.locator("h2.fr-alert__title").first).to_have_text("Fichier refusé : 2 erreurs")
     expect(page.locator("main table")).to_contain_text("Cette date n'existe pas.")
     visite.controler("import-liste-refus")
     tabuler_jusqua(page, "a[download]")

@@ -85,7 +85,7 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     expect(page.locator("[data-libelle]")).to_have_text("En attente du traitement")
     visite.controler("notices-progression")
     executer_taches()
-    expect(page.locator("[data-libelle]")).to_have_text("Terminée", timeout=20_000)
+    expect(page.locator("[data-libelle]")).to_have_text("Terminée")
     expect(page.locator("[data-notices]")).to_have_text("3 sur 3")
     expect(page.locator("[data-etablissements]")).to_have_text("2 sur 2")
     expect(page.locator("[data-annonce]")).to_contain_text("Génération terminée : 3 notices")

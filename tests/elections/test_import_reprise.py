@@ -16,6 +16,7 @@ from django.db import connections
 from isoloir.accounts.models import Electeur
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
 from isoloir.elections.roll_import import importer_liste_electorale, service
+from tests.attente import PLAFOND
 from tests.elections.import_tue import POINTS, TAILLE_LOT
 from tests.elections.test_roll_import import CODES, campagne_des_tests, ligne, texte_csv
 from tests.factories import numen_de
@@ -107,7 +108,7 @@ def importer_puis_mourir(point: str, campagne, fichier: Path) -> None:
         cwd=RACINE,
         env=environnement,
         capture_output=True,
-        timeout=300,
+        timeout=PLAFOND,
     )
     assert fini.returncode == -signal.SIGKILL, fini.stderr.decode()[-2000:]
 

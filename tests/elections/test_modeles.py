@@ -11,6 +11,9 @@ from django.db import IntegrityError
 from isoloir.accounts import numen
 from isoloir.elections.models import Campagne, Inscription
 
+# Dates matter here: run at today's date and at each edge of the calendar.
+pytestmark = pytest.mark.calendrier
+
 PARIS = ZoneInfo("Europe/Paris")
 
 

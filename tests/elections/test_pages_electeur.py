@@ -17,6 +17,9 @@ from isoloir.elections import selectors
 from isoloir.elections.models import Candidat, Inscription
 from tests.factories import numen_de
 
+# Dates matter here: run at today's date and at each edge of the calendar.
+pytestmark = pytest.mark.calendrier
+
 PARIS = ZoneInfo("Europe/Paris")
 PDF = b"%PDF-1.4\n" + b"0" * 1_300_000 + b"\n%%EOF\n"
 NOMS = [

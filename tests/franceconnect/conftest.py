@@ -49,6 +49,7 @@ def configurer(settings: Any, pair: PairOIDC) -> None:
     settings.ISOLOIR_FC_ISSUER = pair.issuer
     settings.ISOLOIR_FC_CLIENT_ID = CLIENT_ID
     settings.ISOLOIR_FC_CLIENT_SECRET = CLIENT_SECRET
+    pair.suivre_l_horloge()
 
 
 @pytest.fixture

@@ -11,12 +11,13 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.attente import PLAFOND, attendre
 
 DOSSIER = Path(__file__).resolve().parents[2] / "tools" / "oidc-provider"
 CLIENT_ID = "isoloir-tests"
@@ -43,7 +44,7 @@ def installer() -> str:
             cwd=DOSSIER,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=PLAFOND,
             check=False,
         )
         if resultat.returncode != 0:
@@ -82,6 +83,7 @@ class PairOIDC:
         return f"{self.origine}/api/v2"
 
     def demarrer(self, *, kid: str = "cle-1") -> None:
+        debut = self.journal.stat().st_size  # a restart appends to the same log
         with self.journal.open("ab") as sortie:
             self.processus = subprocess.Popen(
                 [
@@ -104,27 +106,32 @@ class PairOIDC:
                 stdout=sortie,
                 stderr=subprocess.STDOUT,
             )
-        limite = time.monotonic() + 30
-        while time.monotonic() < limite:
-            if self.processus.poll() is not None:
-                break
-            try:
-                if httpx.get(f"{self.issuer}/.well-known/openid-configuration").is_success:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.arreter()
-        pytest.fail(
-            f"Le pair OIDC ne répond pas sur {self.issuer} :\n{self.journal.read_text()}",
-            pytrace=False,
-        )
+        # The event itself: the peer prints "pret <issuer> kid=…" once it listens. The
+        # ceiling is for a machine running two suites at once, not a guess of its speed.
+        attendu = f"pret {self.issuer} kid={kid}"
+        processus = self.processus
+
+        def pret() -> bool:
+            with self.journal.open("rb") as journal:
+                journal.seek(debut)
+                return attendu in journal.read().decode(errors="replace")
+
+        def mort() -> str | None:
+            if processus.poll() is None:
+                return None
+            return f"le processus s'est arrêté :\n{self.journal.read_text(errors='replace')}"
+
+        try:
+            attendre(pret, quoi=f"Le pair OIDC sur {self.issuer}", abandon=mort)
+        except AssertionError as erreur:
+            self.arreter()
+            pytest.fail(str(erreur), pytrace=False)
 
     def arreter(self) -> None:
         if self.processus is not None:
             self.processus.terminate()
             try:
-                self.processus.wait(timeout=10)
+                self.processus.wait(timeout=PLAFOND)
             except subprocess.TimeoutExpired:
                 self.processus.kill()
                 self.processus.wait()
@@ -134,6 +141,18 @@ class PairOIDC:
         """New signing keys, named ``kid``; the provider forgets its sessions and codes."""
         self.arreter()
         self.demarrer(kid=kid)
+        self.suivre_l_horloge()
+
+    def suivre_l_horloge(self) -> None:
+        """Run the provider's clock with the portal's, which a test may have moved to
+        another date (tests/environnement.py): tokens are dated and checked on one time."""
+        from django.utils import timezone
+
+        from isoloir.core import clock
+
+        decalage = round((clock.now() - timezone.now()).total_seconds() * 1000)
+        reponse = httpx.put(f"{self.origine}/__test__/horloge", json={"decalage_ms": decalage})
+        reponse.raise_for_status()
 
     def preparer_usager(self, revendications: dict[str, Any]) -> None:
         """The identity the next login at the provider vouches for."""
@@ -144,7 +163,7 @@ class PairOIDC:
 def parcourir(url: str, *, jusqu_a: str) -> str:
     """Follow the provider's redirects from ``url`` until one leads to ``jusqu_a``; return
     that address (the callback, for the Django test client to call)."""
-    with httpx.Client(timeout=10) as navigateur:
+    with httpx.Client(timeout=PLAFOND) as navigateur:
         reponse = navigateur.get(url)
         for _ in range(10):
             if reponse.status_code not in (302, 303):

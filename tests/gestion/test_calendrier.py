@@ -10,6 +10,9 @@ from isoloir.elections import calendrier
 from isoloir.elections.calendrier import EtatEcheance
 from isoloir.elections.models import Campagne
 
+# Dates matter here: run at today's date and at each edge of the calendar.
+pytestmark = pytest.mark.calendrier
+
 OUVERTURE = datetime.fromisoformat("2026-12-01T08:00:00+01:00")
 
 

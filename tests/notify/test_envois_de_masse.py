@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
@@ -307,7 +308,8 @@ def test_de_bout_en_bout_par_la_file_et_le_serveur_smtp(
 
     from django_tasks_db.models import DBTaskResult
 
-    DBTaskResult.objects.filter(status="READY").update(run_after=clock.now())
+    # The queue reads the machine's time (notify/tasks.py), not the product's clock.
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     executer_taches()
     messages = boite.attendre(7)
     a_reessayer.refresh_from_db()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.attente import PLAFOND
 from tests.smtp import ServeurSMTP, texte
 
 pytestmark = pytest.mark.redis
@@ -24,7 +25,7 @@ def _isoloir(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PLAFOND,
         check=True,
     )
 

@@ -33,7 +33,8 @@ from tests.reclamations.conftest import (
     sceller,
 )
 
-pytestmark = pytest.mark.django_db
+# Dates matter here: run at today's date and at each edge of the calendar.
+pytestmark = [pytest.mark.django_db, pytest.mark.calendrier]
 
 
 def deposer(s: Situation, type: str = "omission", **champs) -> Reclamation:

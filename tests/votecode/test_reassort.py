@@ -38,6 +38,7 @@ def _messages_pour(boite, adresse):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.calendrier
 def test_parcours_complet_par_e_mail(
     connecte, electeur, code_actuel, boite, executer_taches, caplog
 ):
@@ -161,6 +162,7 @@ def test_temps_de_reponse_comparables(connecte, code_actuel, boite, settings):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.calendrier
 def test_blocage_apres_trop_d_essais(
     connecte, electeur, code_actuel, boite, executer_taches, settings
 ):
@@ -196,6 +198,7 @@ def test_canal_refuse_avant_toute_verification(connecte, code_actuel, champs, er
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.calendrier
 def test_un_nouveau_lien_annule_le_precedent_et_expire(connecte, code_actuel, boite):
     _demander(connecte)
     _demander(connecte)
@@ -218,6 +221,7 @@ def test_identifiant_d_electeur_falsifie(connecte, code_actuel, boite):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.calendrier
 def test_hors_periode_de_reassort(connecte, electeur, code_actuel, boite):
     campagne = electeur.inscriptions.first().scrutin.campagne
     campagne.reassort_cloture = clock.now() - timedelta(minutes=1)

@@ -106,6 +106,7 @@ def test_frein_global(connecte, code_actuel, monkeypatch) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.calendrier
 def test_l_espace_expire_et_suit_le_code(connecte, electeur, code_actuel, settings) -> None:
     _saisir(connecte, code_actuel)
     assert connecte.get(reverse("votecode:espace_de_vote")).status_code == 200

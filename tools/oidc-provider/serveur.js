@@ -19,6 +19,9 @@
 //     cancels, the callback carries error=access_denied), "sub_userinfo" (the userinfo is
 //     issued for another account than the ID token).
 //   GET /interaction/:uid  logs that user in (acr eidas1), then grants the consent.
+//   PUT /__test__/horloge  {"decalage_ms": N}  the provider's clock runs N ms ahead of the
+//     machine's (behind if negative), as the portal's does in a test that starts on
+//     another date (tests/environnement.py): a provider and a portal share one time.
 //
 // For a demonstration in a browser, --identites names a JSON list of pivot identities
 // (given_name, family_name, birthdate, gender, birthplace, birthcountry,
@@ -32,6 +35,21 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 
 import Provider from 'oidc-provider';
+
+// The provider's clock (PUT /__test__/horloge): Date.now() and new Date() run
+// decalageMs ahead. oidc-provider and jose read the time through both, at each call.
+const VraieDate = Date;
+let decalageMs = 0;
+globalThis.Date = class extends VraieDate {
+  constructor(...valeurs) {
+    if (valeurs.length === 0) super(VraieDate.now() + decalageMs);
+    else super(...valeurs);
+  }
+
+  static now() {
+    return VraieDate.now() + decalageMs;
+  }
+};
 
 const { values: options } = parseArgs({
   options: {
@@ -373,6 +391,14 @@ const serveur = createServer(async (req, res) => {
         return;
       }
       prochainUsager = usager;
+      repondre(res, 200, { ok: true });
+    } else if (pathname === '/__test__/horloge' && req.method === 'PUT') {
+      const { decalage_ms: decalage } = await lireJson(req);
+      if (!Number.isInteger(decalage)) {
+        repondre(res, 400, { erreur: 'decalage_ms entier requis' });
+        return;
+      }
+      decalageMs = decalage;
       repondre(res, 200, { ok: true });
     } else if (pathname.startsWith('/interaction/')
       && (req.method === 'GET' || (identites && req.method === 'POST'))) {

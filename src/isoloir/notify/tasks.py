@@ -1,6 +1,6 @@
 from django.tasks import task
+from django.utils import timezone
 
-from isoloir.core import clock
 from isoloir.notify import envois, services
 from isoloir.notify.models import EtatCourriel
 
@@ -9,7 +9,9 @@ from isoloir.notify.models import EtatCourriel
 def envoyer_courriel(courriel_id: int) -> str:
     courriel = services.livrer(courriel_id)
     if courriel.etat == EtatCourriel.A_REESSAYER:
-        quand = clock.now() + services.delai_avant_essai(courriel.tentatives)
+        # Due on the queue's own clock, the machine's: the product's (clock.now) may run
+        # ahead in a demo or a test, and the retry would then wait that much longer.
+        quand = timezone.now() + services.delai_avant_essai(courriel.tentatives)
         envoyer_courriel.using(run_after=quand).enqueue(courriel_id)
     elif courriel.envoi_id is not None:
         envois.terminer_si_fini(courriel.envoi_id)
