@@ -147,6 +147,10 @@ def test_l_horloge_avancee_de_la_demonstration() -> None:
         clock.avancer_au_demarrage("2d")
         ecart = clock.now() - timezone.now()
         assert timedelta(days=2) - timedelta(seconds=5) < ecart <= timedelta(days=2)
+        # Back in time too: the tests start the processes they run on their own date.
+        clock.avancer_au_demarrage("-3d")
+        ecart = clock.now() - timezone.now()
+        assert -timedelta(days=3) - timedelta(seconds=5) < ecart <= -timedelta(days=3)
         with pytest.raises(clock.DureeIllisible, match="illisible"):
             clock.avancer_au_demarrage("deux jours")
     finally:

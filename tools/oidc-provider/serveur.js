@@ -7,9 +7,12 @@
 //
 //   node serveur.js --port 9080 [--kid cle-1] [--client-id …] [--client-secret …]
 //        [--redirect-uri …] [--post-logout-redirect-uri …] [--identites FICHIER.json]
+//        [--decalage-ms N]
 //
 // Each option has its environment variable (PORT, OIDC_KID, OIDC_CLIENT_ID,
-// OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_POST_LOGOUT_REDIRECT_URI). Signing keys are
+// OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_POST_LOGOUT_REDIRECT_URI, OIDC_DECALAGE_MS).
+// --decalage-ms runs the provider's clock N ms ahead, as the portal's runs with
+// ISOLOIR_HORLOGE_AVANCE: tokens are dated and checked on one time. Signing keys are
 // drawn at each start: restarting with another --kid stands for a key rotation, restarting
 // with the same --kid for a signature the known key no longer verifies.
 //
@@ -36,21 +39,6 @@ import { parseArgs } from 'node:util';
 
 import Provider from 'oidc-provider';
 
-// The provider's clock (PUT /__test__/horloge): Date.now() and new Date() run
-// decalageMs ahead. oidc-provider and jose read the time through both, at each call.
-const VraieDate = Date;
-let decalageMs = 0;
-globalThis.Date = class extends VraieDate {
-  constructor(...valeurs) {
-    if (valeurs.length === 0) super(VraieDate.now() + decalageMs);
-    else super(...valeurs);
-  }
-
-  static now() {
-    return VraieDate.now() + decalageMs;
-  }
-};
-
 const { values: options } = parseArgs({
   options: {
     port: { type: 'string', default: process.env.PORT },
@@ -71,8 +59,24 @@ const { values: options } = parseArgs({
         || 'http://127.0.0.1:8000/portail/franceconnect/deconnexion/retour/',
     },
     identites: { type: 'string', default: process.env.OIDC_IDENTITES },
+    'decalage-ms': { type: 'string', default: process.env.OIDC_DECALAGE_MS || '0' },
   },
 });
+
+// The provider's clock (PUT /__test__/horloge): Date.now() and new Date() run
+// decalageMs ahead. oidc-provider and jose read the time through both, at each call.
+const VraieDate = Date;
+let decalageMs = Number.parseInt(options['decalage-ms'], 10) || 0;
+globalThis.Date = class extends VraieDate {
+  constructor(...valeurs) {
+    if (valeurs.length === 0) super(VraieDate.now() + decalageMs);
+    else super(...valeurs);
+  }
+
+  static now() {
+    return VraieDate.now() + decalageMs;
+  }
+};
 
 const port = Number.parseInt(options.port ?? '', 10);
 if (!Number.isInteger(port) || port <= 0) {

@@ -9,7 +9,6 @@ from isoloir.elections.demo.chargement import (
     IdentifiantsDemo,
     charger_campagne_demo,
 )
-from isoloir.elections.demo.professions_de_foi import date_en_francais
 
 __all__ = [
     "ADMIN_EMAIL",
@@ -19,5 +18,4 @@ __all__ = [
     "ElecteurDemo",
     "IdentifiantsDemo",
     "charger_campagne_demo",
-    "date_en_francais",
 ]

@@ -2,15 +2,14 @@
 
 import io
 import random
-from datetime import datetime
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from isoloir.core.dates import date_heure_fr
 from isoloir.elections.demo.referentiel import (
     ENGAGEMENTS_CAP,
     ENGAGEMENTS_CSA,
@@ -18,34 +17,6 @@ from isoloir.elections.demo.referentiel import (
     Organisation,
 )
 from isoloir.elections.models import Campagne, Candidat
-
-PARIS = ZoneInfo("Europe/Paris")
-
-JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-# fmt: on
-
-
-def date_en_francais(moment: datetime) -> str:
-    """« lundi 7 décembre 2026 à 10h00 », in Paris time whatever the server's zone."""
-    local = moment.astimezone(PARIS)
-    return (
-        f"{JOURS[local.weekday()]} {local.day} {MOIS[local.month - 1]} {local.year} "
-        f"à {local.hour}h{local.minute:02d}"
-    )
 
 
 def profession_de_foi(
@@ -90,8 +61,8 @@ def profession_de_foi(
         ),
         Spacer(1, 0.5 * cm),
         Paragraph(
-            f"Le vote se déroule du {date_en_francais(campagne.ouverture)} au "
-            f"{date_en_francais(campagne.cloture)} (heure de Paris). "
+            f"Le vote se déroule du {date_heure_fr(campagne.ouverture, jour_de_semaine=True)} au "
+            f"{date_heure_fr(campagne.cloture, jour_de_semaine=True)} (heure de Paris). "
             f"Chaque voix compte : votez et faites voter {sigle} !",
             styles["BodyText"],
         ),

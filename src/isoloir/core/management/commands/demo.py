@@ -29,10 +29,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from isoloir.accounts.models import Civilite, Electeur
 from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
+from isoloir.core.dates import date_heure_fr
 from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.counting.demo import MembreDemo, charger_bureau_demo
 from isoloir.counting.signals import rechargement_de_la_demonstration
@@ -41,7 +43,6 @@ from isoloir.elections.demo import (
     ElecteurDemo,
     IdentifiantsDemo,
     charger_campagne_demo,
-    date_en_francais,
 )
 from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
 from isoloir.elections.models import Campagne
@@ -240,16 +241,19 @@ class Command(BaseCommand):
             f"{url_base}/portail/franceconnect/retour/",
             "--post-logout-redirect-uri",
             f"{url_base}/portail/franceconnect/deconnexion/retour/",
+            # Its tokens are dated on the portal's clock (ISOLOIR_HORLOGE_AVANCE).
+            f"--decalage-ms={round((clock.now() - timezone.now()).total_seconds() * 1000)}",
         ]
 
     def _afficher(self, identifiants: IdentifiantsDemo, url: str, chemin: Path) -> None:
         ecrire, titre = self.stdout.write, self.style.MIGRATE_HEADING
         ecrire("")
         ecrire(titre(f"Démonstration Isoloir — {identifiants.campagne}"))
-        ecrire(
-            f"Période de vote : du {date_en_francais(identifiants.ouverture)} au "
-            f"{date_en_francais(identifiants.cloture)} (heure de Paris)."
+        debut, fin = (
+            date_heure_fr(moment, jour_de_semaine=True)
+            for moment in (identifiants.ouverture, identifiants.cloture)
         )
+        ecrire(f"Période de vote : du {debut} au {fin} (heure de Paris).")
         ecrire("")
         ecrire(f"  Portail des électeurs : {url}/portail/")
         ecrire(f"  Espace de gestion     : {url}/gestion/ (back-office technique : /back-office/)")
