@@ -1,5 +1,7 @@
 from django.db import models
 
+from isoloir.core.dates import date_heure_fr
+
 
 class Evenement(models.Model):
     """One entry of the security journal, chained to the previous one by its hash.
@@ -23,7 +25,7 @@ class Evenement(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.horodatage:%d/%m/%Y %H:%M:%S} {self.type}"
+        return f"{date_heure_fr(self.horodatage)} — {self.type}"
 
 
 class TeteDuJournal(models.Model):

@@ -3,6 +3,7 @@ and, for the milliseconds of a vote, its intent. Nothing here names a ballot."""
 
 from django.db import models
 
+from isoloir.core.dates import date_heure_fr
 from isoloir.elections.models import Inscription, Scrutin
 
 
@@ -48,7 +49,7 @@ class Emargement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.inscription} — {self.emarge_le:%Y-%m-%d %H:%M}"
+        return f"{self.inscription} — {date_heure_fr(self.emarge_le)}"
 
 
 class IntentionDeVote(models.Model):

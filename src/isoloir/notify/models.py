@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from isoloir.core.dates import date_heure_fr
+
 
 class EtatCourriel(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
@@ -55,7 +57,7 @@ class EnvoiDeMasse(models.Model):
         ordering = ["-lance_le"]
 
     def __str__(self) -> str:
-        return f"{self.get_nature_display()} — {self.campagne} ({self.lance_le:%Y-%m-%d %H:%M})"
+        return f"{self.get_nature_display()} — {self.campagne} ({date_heure_fr(self.lance_le)})"
 
 
 class LotDEnvoi(models.Model):

@@ -1,6 +1,7 @@
 from django.db import models
 
 from isoloir.accounts.models import Electeur
+from isoloir.core.dates import date_heure_fr
 
 
 class Origine(models.TextChoices):
@@ -94,7 +95,7 @@ class GenerationDeNotices(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Génération du {self.lancee_le:%d/%m/%Y %H:%M} ({self.get_etat_display()})"
+        return f"Génération du {date_heure_fr(self.lancee_le)} ({self.get_etat_display()})"
 
     @property
     def active(self) -> bool:

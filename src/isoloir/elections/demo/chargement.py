@@ -26,6 +26,7 @@ from faker import Faker
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Civilite, Compte, Electeur
 from isoloir.accounts.second_facteur import appareil_de_demonstration
+from isoloir.core.clock import en_jours_calendaires
 from isoloir.elections.demo.professions_de_foi import profession_de_foi
 from isoloir.elections.demo.referentiel import (
     ORGANISATIONS,
@@ -38,6 +39,7 @@ from isoloir.elections.demo.referentiel import (
 from isoloir.elections.models import (
     DELAI_DE_RECLAMATION,
     DELAI_DE_VERIFICATION,
+    DUREE_MINIMALE,
     Campagne,
     Candidat,
     Inscription,
@@ -146,7 +148,11 @@ def _charger_campagne(
     campagne.nom = NOM
     campagne.edito = EDITO
     campagne.ouverture = ouverture
-    campagne.cloture = ouverture + duree_du_vote
+    # Days of Paris's calendar (8 days may last 191 or 193 hours across a change of time,
+    # and the rule counts days), never under the 24 hours of real time the texts require.
+    campagne.cloture = max(
+        en_jours_calendaires(ouverture, duree_du_vote), ouverture + DUREE_MINIMALE
+    )
     # The rolls are on show since yesterday, claims open until their legal end or the vote.
     campagne.publication_des_listes = maintenant - timedelta(days=1)
     campagne.reclamations_cloture = min(

@@ -34,7 +34,7 @@ from django.utils import timezone
 from isoloir.accounts.models import Civilite, Electeur
 from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
-from isoloir.core.dates import date_heure_fr
+from isoloir.core.dates import date_fr, date_heure_fr
 from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.counting.demo import MembreDemo, charger_bureau_demo
 from isoloir.counting.signals import rechargement_de_la_demonstration
@@ -326,7 +326,7 @@ class Command(BaseCommand):
             ("réponse secrète", e.reponse_defi),
             ("NUMEN", e.numen),
             ("code de vote", e.code_de_vote),
-            ("naissance", f"{e.date_naissance:%d/%m/%Y}, {lieu}"),
+            ("naissance", f"{date_fr(e.date_naissance)}, {lieu}"),
             ("lien d'activation", e.lien_activation),
         ]
         self.stdout.write("")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from isoloir.core.dates import date_heure_fr
 from isoloir.counting.models import BureauDeVote
 from isoloir.counting.services import InterventionRefusee, consigner_intervention
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         except InterventionRefusee as refus:
             raise CommandError(refus.message) from None
         self.stdout.write(
-            f"Intervention consignée pour « {objet.nom} » le {intervention.le:%d/%m/%Y à %H:%M} "
-            "(UTC) ; le bureau la voit sur son tableau de bord et dans son procès-verbal."
+            f"Intervention consignée pour « {objet.nom} » le {date_heure_fr(intervention.le)} "
+            "(heure de Paris) ; le bureau la voit sur son tableau de bord et dans son "
+            "procès-verbal."
         )
