@@ -226,10 +226,19 @@ ISOLOIR_ESPACE_DE_VOTE_SECONDS = env.int("ISOLOIR_ESPACE_DE_VOTE_SECONDS", defau
 ISOLOIR_REASSORT_LINK_SECONDS = env.int("ISOLOIR_REASSORT_LINK_SECONDS", default=10 * 60)
 ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR = env.int("ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR", default=5)
 ISOLOIR_CODE_AFFICHE_SECONDS = 120  # the reference screens' figure
-# Domains a "personal" address may not belong to (the académies' own), comma-separated.
+# Domains a "personal" address may not belong to, comma-separated (subdomains included):
+# the académies', the regional académies', the universities', every ministry's (*.gouv.fr).
+# A work address is read by the employer's IT staff: a réassort link must not go there.
 ISOLOIR_DOMAINES_ACADEMIQUES = env.list(
     "ISOLOIR_DOMAINES_ACADEMIQUES",
-    default=["education.gouv.fr", "ac-*.fr", "academie-*.fr", "ac-*.gouv.fr"],
+    default=[
+        "*.gouv.fr",
+        "education.fr",
+        "ac-*.fr",
+        "academie-*.fr",
+        "region-academique-*.fr",
+        "univ-*.fr",
+    ],
 )
 # SMS gateway, as a URL: console://, file://, ovh://…, brevo://… (see docs/sms.md).
 ISOLOIR_SMS_URL = env.str("ISOLOIR_SMS_URL", default="")

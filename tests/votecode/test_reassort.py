@@ -184,6 +184,13 @@ def test_blocage_apres_trop_d_essais(
         ({"email_personnel": "marc@ac-bordeaux.fr"}, "adresse académique"),
         ({"email_personnel": "marc@education.gouv.fr"}, "adresse académique"),
         ({"email_personnel": "marc@mail.education.gouv.fr"}, "adresse académique"),
+        # Other work addresses are read by an employer too (issue 12, item 25).
+        ({"email_personnel": "marc@univ-lyon1.fr"}, "adresse académique"),
+        ({"email_personnel": "marc@etu.univ-lyon1.fr"}, "adresse académique"),
+        ({"email_personnel": "marc@region-academique-auvergne-rhone-alpes.fr"}, "académique"),
+        ({"email_personnel": "marc@interieur.gouv.fr"}, "adresse académique"),
+        ({"email_personnel": "marc@education.fr"}, "adresse académique"),
+        ({"email_personnel": "marc@[127.0.0.1]"}, "adresse IP"),
         ({"email_personnel": "marc.campodifiori+perso@ac-lyon.fr"}, "différente de votre adresse"),
         ({"email_personnel": ""}, "Saisissez l&#x27;adresse personnelle"),
         ({"email_personnel": "pas-une-adresse"}, "Saisissez une adresse de courriel valide"),

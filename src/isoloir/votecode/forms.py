@@ -96,7 +96,16 @@ class DemandeReassortForm(forms.Form):
             return
         locale, _, domaine = adresse.rpartition("@")
         pro_locale, _, pro_domaine = self.email_professionnel.rpartition("@")
-        if locale.split("+")[0] == pro_locale.split("+")[0] and domaine == pro_domaine:
+        if domaine.startswith("["):
+            # x@[127.0.0.1] is valid mail syntax, but names no mail provider: a machine,
+            # perhaps the employer's, whose owner nobody knows.
+            self.add_error(
+                "email_personnel",
+                "Cette adresse désigne une machine (adresse IP) et non un fournisseur de "
+                "messagerie : choisissez une adresse personnelle, par exemple chez votre "
+                "fournisseur d'accès à Internet.",
+            )
+        elif locale.split("+")[0] == pro_locale.split("+")[0] and domaine == pro_domaine:
             self.add_error(
                 "email_personnel",
                 "Choisissez une adresse personnelle, différente de votre adresse professionnelle.",
@@ -104,8 +113,8 @@ class DemandeReassortForm(forms.Form):
         elif _domaine_professionnel(domaine, pro_domaine):
             self.add_error(
                 "email_personnel",
-                "Cette adresse est une adresse académique ou professionnelle : choisissez une "
-                "adresse personnelle.",
+                "Cette adresse est une adresse académique, universitaire ou d'un ministère, "
+                "lue par votre employeur : choisissez une adresse personnelle.",
             )
         else:
             donnees["destination"] = adresse
