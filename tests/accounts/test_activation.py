@@ -47,6 +47,12 @@ def test_le_courriel_d_activation(electeur, boite, executer_taches) -> None:
     assert message["Auto-Submitted"] == "auto-generated"
     assert "Bonjour Marc CAMPODIFIORI" in texte(message)
     assert url in html(message)
+    # The voter asked for nothing: the mail says who sent it and whom to tell if it is a
+    # mistake (issue 12, item 19).
+    for corps in (texte(message), html(message)):
+        assert "à l'origine de cette demande" not in corps
+        assert "votre administration vous a inscrit(e) sur la liste électorale" in corps
+        assert "/portail/assistance/demande/" in corps
     # The token exists only in the mail: neither the link row nor the task queue holds it.
     jeton = url.split("token=")[1]
     assert LienUsageUnique.objects.filter(empreinte_jeton=liens.empreinte(jeton)).exists()

@@ -449,7 +449,12 @@ MAUVAISES_LIGNES = [
     (
         {"email_professionnel": "sophie.ac-lyon.fr"},
         "email_professionnel",
-        "Adresse électronique invalide",
+        "Adresse électronique invalide : il manque le caractère @",
+    ),
+    (
+        {"email_professionnel": "sophie@ac-lyon"},
+        "email_professionnel",
+        "Adresse électronique invalide : le domaine après le @ n'a pas de point",
     ),
     ({"email_professionnel": ""}, "email_professionnel", "Champ obligatoire vide"),
     ({"email_professionnel": "a" * 250 + "@ac.fr"}, "email_professionnel", "Trop long"),

@@ -148,7 +148,7 @@ def test_une_ligne_erronee_et_rien_n_est_ecrit(campagne, creer_electeur, creer_s
         "Ligne 4, colonne « date » : Date obligatoire pour une notice remise, envoyée ou détruite.",
         "Ligne 5, colonne « date » : Date dans le futur : indiquez le jour où c'est arrivé.",
         "Ligne 9, colonne « adresse électronique professionnelle » : Adresse électronique "
-        "invalide.",
+        "invalide : il manque le caractère @.",
         "Ligne 9, colonne « date » : Cette date n'existe pas.",
         "Ligne 11 : Indiquez l'adresse électronique professionnelle ou le NUMEN.",
     ]

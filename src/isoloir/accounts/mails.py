@@ -39,7 +39,14 @@ def activation(courriel: Courriel) -> Contenu:
     return Contenu(
         objet=f"Activez votre compte électeur — {contexte['campagne']}",
         gabarit="accounts/mails/activation",
-        contexte={**contexte, "url": url, "expiration": expiration},
+        contexte={
+            **contexte,
+            "url": url,
+            "expiration": expiration,
+            # Sent by the administration, not asked for: who to tell if it is a mistake (the
+            # assistance form works without an account).
+            "url_assistance": lien_absolu(reverse("assistance:demande")),
+        },
     )
 
 

@@ -20,7 +20,6 @@ from datetime import date
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -28,7 +27,7 @@ from django.utils import timezone
 from isoloir.accounts import numen
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import adresses, clock
 from isoloir.core.texte import sans_accents
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne, Inscription
@@ -81,7 +80,6 @@ _ETATS_SAISIS = {
 _DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_valider_email = EmailValidator()
 
 
 @dataclass(frozen=True)
@@ -294,9 +292,9 @@ def _analyser(
         rapport.signaler(numero, "", "Indiquez l'adresse électronique professionnelle ou le NUMEN.")
     if email:
         try:
-            _valider_email(email)
-        except ValidationError:
-            rapport.signaler(numero, "email", "Adresse électronique invalide.")
+            adresses.valider(email)
+        except ValidationError as refus:
+            rapport.signaler(numero, "email", refus.messages[0])
     if saisie_numen:
         try:
             empreinte = numen.empreinte(numen.valider(saisie_numen))

@@ -22,10 +22,10 @@ from datetime import date
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 
 from isoloir.accounts import numen
 from isoloir.accounts.models import Civilite, Electeur
+from isoloir.core import adresses
 from isoloir.core.texte import sans_accents
 from isoloir.elections.roll_import.rapport import RapportImport
 
@@ -75,7 +75,6 @@ _PAYS_INSEE = re.compile(r"99\d{3}")
 # Five digits in a row may be the random part of a NUMEN put in the wrong column.
 _PEUT_CONTENIR_UN_NUMEN = re.compile(r"\d{5}")
 _CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
-_valider_email = EmailValidator()
 
 
 @dataclass(frozen=True)
@@ -412,9 +411,9 @@ class Lecteur:
             erreur("email_professionnel", "Trop long : 254 caractères au plus.")
         elif email:
             try:
-                _valider_email(email)
-            except ValidationError:
-                erreur("email_professionnel", "Adresse électronique invalide.")
+                adresses.valider(email)
+            except ValidationError as refus:
+                erreur("email_professionnel", refus.messages[0])
             else:
                 if (
                     self.index is not None
