@@ -143,6 +143,26 @@ def logging_config() -> dict[str, Any]:
     }
 
 
+# ISOLOIR_TLS=proxy: TLS ends at a reverse proxy (nginx) that forwards plain HTTP and says
+# in this header which scheme the client used.
+EN_TETE_DU_PROXY_TLS = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def terminaison_tls(valeur: str) -> tuple[str, str] | None:
+    """Where TLS ends, from ``ISOLOIR_TLS``: ``proxy`` trusts the proxy's
+    ``X-Forwarded-Proto`` (Django's ``SECURE_PROXY_SSL_HEADER``); ``direct``, the process
+    itself receives HTTPS. Behind a proxy without it, Django takes every request for plain
+    HTTP: no HSTS, no redirect to https, whatever the settings say."""
+    if valeur == "proxy":
+        return EN_TETE_DU_PROXY_TLS
+    if valeur in ("", "direct"):
+        return None
+    raise ImproperlyConfigured(
+        f"ISOLOIR_TLS={valeur!r} : « proxy » (derrière un proxy TLS qui pose "
+        "X-Forwarded-Proto) ou « direct » (le processus reçoit lui-même le HTTPS)."
+    )
+
+
 def check_production(
     *,
     production: bool,
@@ -161,6 +181,7 @@ def check_production(
     base_url: str,
     allowed_hosts: list[str],
     testing: bool,
+    tls: str,
     horloge_avance: str = "",
 ) -> None:
     """Refuse to start a production instance on a setting that is only safe for a demo."""
@@ -199,6 +220,11 @@ def check_production(
         problems.append("ALLOWED_HOSTS doit ne nommer que les noms publics du portail")
     if testing:
         problems.append("le mode test est actif (ISOLOIR_TESTING)")
+    if tls not in ("proxy", "direct"):
+        problems.append(
+            "ISOLOIR_TLS doit dire où se termine TLS : « proxy » (derrière un proxy qui pose "
+            "X-Forwarded-Proto) ou « direct »"
+        )
     if horloge_avance:
         problems.append("ISOLOIR_HORLOGE_AVANCE décale l'horloge : réservé à la démonstration")
     if problems:

@@ -154,7 +154,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Where TLS ends (config.terminaison_tls): production must say it, or behind nginx every
+# request looks like plain HTTP and neither HSTS nor the redirect to https happen.
+ISOLOIR_TLS = env.str("ISOLOIR_TLS", default="")
+SECURE_PROXY_SSL_HEADER = config.terminaison_tls(ISOLOIR_TLS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -277,5 +281,6 @@ config.check_production(
     base_url=ISOLOIR_BASE_URL,
     allowed_hosts=ALLOWED_HOSTS,
     testing=TESTING,
+    tls=ISOLOIR_TLS,
     horloge_avance=ISOLOIR_HORLOGE_AVANCE,
 )

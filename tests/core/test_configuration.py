@@ -28,6 +28,7 @@ SURS = {
     "code_memory_kib": 8192,
     "mailer": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"},
     "testing": False,
+    "tls": "proxy",
 }
 
 
@@ -55,6 +56,7 @@ def test_une_production_bien_reglee_demarre() -> None:
         ("mailer", {"BACKEND": "isoloir.notify.backends.FileAndConsoleBackend"}, "SMTP"),
         ("testing", True, "mode test"),
         ("horloge_avance", "2d", "ISOLOIR_HORLOGE_AVANCE"),
+        ("tls", "", "ISOLOIR_TLS"),
     ],
 )
 def test_la_production_refuse(reglage: str, valeur: object, motif: str) -> None:
@@ -156,3 +158,108 @@ def test_l_horloge_avancee_de_la_demonstration() -> None:
     finally:
         clock.avancer_au_demarrage("0")
     assert abs(clock.now() - timezone.now()) < timedelta(seconds=5)
+
+
+# --- TLS behind a reverse proxy (issue 12, item 21) ------------------------------------------
+
+PRODUCTION_DERRIERE_NGINX = {
+    "ISOLOIR_ENV": "production",
+    "ISOLOIR_TLS": "proxy",
+    "SECRET_KEY": "k" * 60,
+    "ISOLOIR_NUMEN_KEY": "n" * 60,
+    "DATABASE_URL": "postgres://isoloir@127.0.0.1:5432/isoloir",
+    "URNE_DATABASE_URL": "postgres://isoloir@127.0.0.1:5432/urne",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "ISOLOIR_BASE_URL": "https://elections.education.gouv.fr",
+    "ALLOWED_HOSTS": "elections.education.gouv.fr",
+    "ISOLOIR_TASKS_BACKEND": "redis",
+    "ISOLOIR_SMS_URL": "brevo://cle@?sender=Elections",
+    "ISOLOIR_SMTP_URL": "smtp://127.0.0.1:25",
+}
+
+
+def _reglages_de_production(tmp_path: Path, **variables: str) -> dict[str, object]:
+    """The settings a production process derives from its environment (no connection is
+    made: reading the settings is enough)."""
+    import json
+    import subprocess
+    import sys
+
+    programme = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({n: getattr(s, n) for n in ('SECURE_PROXY_SSL_HEADER', "
+        "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE')}))"
+    )
+    resultat = subprocess.run(
+        [sys.executable, "-c", programme],
+        env={
+            **PRODUCTION_DERRIERE_NGINX,
+            "DJANGO_SETTINGS_MODULE": "isoloir.settings",
+            "ISOLOIR_DATA_DIR": str(tmp_path),
+            "PATH": "/usr/bin",
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    return json.loads(resultat.stdout)
+
+
+def test_en_production_derriere_un_proxy_tls(tmp_path: Path) -> None:
+    reglages = _reglages_de_production(tmp_path)
+    assert reglages == {
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SESSION_COOKIE_SECURE": True,
+    }
+
+
+def test_la_production_sans_choix_de_tls_refuse_de_demarrer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    resultat = subprocess.run(
+        [sys.executable, "-m", "isoloir.cli", "check"],
+        env={
+            **PRODUCTION_DERRIERE_NGINX,
+            "ISOLOIR_TLS": "",
+            "ISOLOIR_DATA_DIR": str(tmp_path),
+            "PATH": "/usr/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resultat.returncode != 0
+    assert "ISOLOIR_TLS doit dire où se termine TLS" in resultat.stderr
+
+
+@pytest.mark.django_db
+def test_les_en_tetes_recus_derriere_le_proxy(client, settings) -> None:
+    """Through the whole middleware stack, with production's derived values: HSTS when the
+    proxy says https, a redirect to https when it says http, nothing trusted otherwise."""
+    settings.SECURE_PROXY_SSL_HEADER = config.terminaison_tls("proxy")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.ALLOWED_HOSTS = ["elections.education.gouv.fr"]
+    hote = {"HTTP_HOST": "elections.education.gouv.fr"}
+
+    reponse = client.get("/portail/connexion/", HTTP_X_FORWARDED_PROTO="https", **hote)
+    assert reponse.status_code == 200
+    assert reponse["Strict-Transport-Security"] == "max-age=31536000"
+
+    reponse = client.get("/portail/connexion/", HTTP_X_FORWARDED_PROTO="http", **hote)
+    assert reponse.status_code == 301
+    assert reponse["Location"] == "https://elections.education.gouv.fr/portail/connexion/"
+
+    # Without the proxy's word, the request is plain HTTP: redirected, never HSTS.
+    reponse = client.get("/portail/connexion/", **hote)
+    assert reponse.status_code == 301 and "Strict-Transport-Security" not in reponse
+
+
+def test_une_valeur_de_tls_inconnue_est_refusee() -> None:
+    with pytest.raises(ImproperlyConfigured, match="ISOLOIR_TLS='nginx'"):
+        config.terminaison_tls("nginx")
