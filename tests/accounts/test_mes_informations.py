@@ -397,8 +397,8 @@ def test_fuzz_question_defi(client, electeur, actuelle, question, reponse) -> No
 # --- Download of my data ------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur) -> None:
+@pytest.mark.django_db(transaction=True)  # the worker writes the mail, then closes
+def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur, executer_taches) -> None:
     code = emettre_code_initial(electeur=electeur)
     csa = Inscription.objects.filter(electeur=electeur).order_by("scrutin__ordre", "pk").first()
     Emargement.objects.create(inscription=csa, emarge_le=clock.now())
@@ -406,6 +406,7 @@ def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur) -> None:
         usage=Usage.MOT_DE_PASSE, compte_id=electeur.compte_id, duree=timedelta(hours=1)
     )
     services.demander_reinitialisation(email="paul.durand@ac-lyon.fr")
+    executer_taches()  # the worker writes the mail (accounts/tasks.py)
     RemiseDeNotice.objects.create(
         electeur=electeur,
         etat=EtatRemise.REMISE,
