@@ -58,3 +58,24 @@ def sms(settings):
     boite_envoi.clear()
     yield boite_envoi
     boite_envoi.clear()
+
+
+@pytest.fixture
+def compteurs_en_base(settings) -> None:
+    """The database cache, the default outside tests: core/throttle.py then counts in SQL."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "isoloir_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture(params=["cache", "base"])
+def compteurs(request) -> str:
+    """Attempt counters (core/throttle.py) on the run's cache (process memory, or Redis in
+    the PostgreSQL pass), then on the database cache: a limit must hold exactly on each."""
+    if request.param == "base":
+        request.getfixturevalue("compteurs_en_base")
+    return str(request.param)

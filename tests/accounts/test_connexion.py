@@ -141,7 +141,7 @@ def test_formulaire_incomplet(client, donnees) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_des_essais_simultanes_ne_depassent_pas_la_limite(
-    creer_scrutin, creer_electeur, settings
+    creer_scrutin, creer_electeur, settings, compteurs
 ) -> None:
     from isoloir.accounts import services
 
@@ -153,11 +153,12 @@ def test_des_essais_simultanes_ne_depassent_pas_la_limite(
             email="cible@ac-lyon.fr", mot_de_passe=f"essai {n}", ip=f"198.51.100.{n}"
         )
 
-    issues = en_meme_temps(essayer, range(12))
+    # 40 at once on one account (issue 12, item 22: the database cache let 12 through).
+    issues = en_meme_temps(essayer, range(40))
     assert all(isinstance(r, services.ConnexionRefusee) for r in issues), issues
-    # Only ``limite`` passwords were actually checked; the others were refused unchecked.
+    # Exactly ``limite`` passwords were checked; the others were refused unchecked.
     assert Evenement.objects.filter(type="connexion.echec").count() == limite
-    assert sum(isinstance(r, services.ConnexionBloquee) for r in issues) >= 12 - limite
+    assert sum(isinstance(r, services.ConnexionBloquee) for r in issues) >= 40 - limite
     with pytest.raises(services.ConnexionBloquee):
         services.authentifier(email="cible@ac-lyon.fr", mot_de_passe=MOT_DE_PASSE, ip="192.0.2.1")
 

@@ -1,12 +1,14 @@
 import threading
 
 import pytest
+from django.db import connection
 
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
 
 
-def test_bloque_a_la_limite_et_se_remet_a_zero() -> None:
+@pytest.mark.django_db
+def test_bloque_a_la_limite_et_se_remet_a_zero(compteurs) -> None:
     limite = throttle.Limit("essai", limit=3, window=60)
     assert not throttle.est_bloque(limite, "Agent@ac-lyon.fr")
     assert [throttle.compter(limite, "agent@ac-lyon.fr") for _ in range(4)] == [1, 2, 3, 4]
@@ -18,7 +20,8 @@ def test_bloque_a_la_limite_et_se_remet_a_zero() -> None:
     assert not throttle.est_bloque(limite, "agent@ac-lyon.fr")
 
 
-def test_rendre_une_tentative_reussie() -> None:
+@pytest.mark.django_db
+def test_rendre_une_tentative_reussie(compteurs) -> None:
     limite = throttle.Limit("essai", limit=3, window=60)
     throttle.compter(limite, "192.0.2.1")
     throttle.compter(limite, "192.0.2.1")
@@ -27,15 +30,19 @@ def test_rendre_une_tentative_reussie() -> None:
     throttle.rendre(limite, "198.51.100.1")  # nothing counted: no error
 
 
-def test_comptage_simultane_sans_perte() -> None:
+@pytest.mark.django_db(transaction=True)
+def test_comptage_simultane_sans_perte(compteurs) -> None:
     limite = throttle.Limit("essai", limit=1000, window=60)
     depart = threading.Barrier(8)
     vus: list[int] = []
 
     def compter() -> None:
         depart.wait()
-        for _ in range(25):
-            vus.append(throttle.compter(limite, "cible"))
+        try:
+            for _ in range(25):
+                vus.append(throttle.compter(limite, "cible"))
+        finally:
+            connection.close()  # each thread had its own connection
 
     fils = [threading.Thread(target=compter) for _ in range(8)]
     for f in fils:
@@ -73,3 +80,24 @@ def test_sans_mandataire_l_entete_est_ignoree(rf, settings) -> None:
     settings.ISOLOIR_CLIENT_IP_HEADER = ""
     requete = rf.get("/", REMOTE_ADDR="192.0.2.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(requete) == "192.0.2.7"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("compteurs_en_base")
+def test_en_base_une_fenetre_passee_repart_de_un_et_est_purgee(monkeypatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from isoloir.core.models import Compteur
+
+    limite = throttle.Limit("essai", limit=3, window=60)
+    assert [throttle.compter(limite, "a") for _ in range(3)] == [1, 2, 3]
+    throttle.compter(limite, "b")
+    assert throttle.est_bloque(limite, "a")
+    plus_tard = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(throttle, "_maintenant", lambda: plus_tard)
+    assert not throttle.est_bloque(limite, "a")
+    # A new window starts at one, and sweeps the other counters whose window has passed.
+    assert throttle.compter(limite, "a") == 1
+    assert list(Compteur.objects.values_list("valeur", flat=True)) == [1]
