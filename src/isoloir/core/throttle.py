@@ -56,6 +56,7 @@ def _compter_en_base(key: str, window: int) -> int:
     maintenant = _maintenant()
     with connection.cursor() as curseur:
         curseur.execute(
+            # The table name is ours; every value is a parameter.
             f"INSERT INTO {table} (cle, valeur, expire_le) VALUES (%s, 1, %s) "  # noqa: S608
             "ON CONFLICT (cle) DO UPDATE SET "
             f"valeur = CASE WHEN {table}.expire_le <= %s THEN 1 ELSE {table}.valeur + 1 END, "
