@@ -143,10 +143,10 @@ def test_les_delais_se_comptent_en_jours_a_l_heure_de_paris() -> None:
     remise = calendrier.calendrier(automne).remise_des_notices
     assert remise.astimezone(paris) == datetime(2026, 10, 21, 8, 0, tzinfo=paris)
     automne.remise_des_notices = remise
-    automne._verifier_calendrier()  # exactly 15 days: accepted
+    automne.clean()  # exactly 15 days: accepted
     automne.remise_des_notices = remise + timedelta(minutes=1)
     with pytest.raises(ValidationError):
-        automne._verifier_calendrier()
+        automne.clean()
 
 
 def test_des_listes_publiees_tard_ferment_les_reclamations_a_l_ouverture() -> None:

@@ -75,6 +75,28 @@ def test_une_campagne_contraire_aux_textes_est_refusee(
     assert not Campagne.objects.exists()
 
 
+def test_toutes_les_regles_du_calendrier_a_la_fois(administration: Client) -> None:
+    """Issue 12, item 13: every rule the dates break is said on the first submission."""
+    reponse = administration.post(
+        reverse("gestion:nouvelle_campagne"),
+        champs(
+            cloture="2026-12-01T20:00",
+            remise_des_notices="2026-11-20T08:00",
+            reassort_ouverture="2026-11-20T08:00",
+            reassort_cloture="2026-11-19T08:00",
+        ),
+    )
+    assert reponse.status_code == 200
+    page = reponse.content.decode()
+    for message in (
+        "entre 24 heures et 8 jours",
+        "au moins 15 jours avant",
+        "La clôture du réassort doit suivre son ouverture.",
+    ):
+        assert message in page, message
+    assert not Campagne.objects.exists()
+
+
 def test_modifier_les_dates(administration: Client) -> None:
     administration.post(reverse("gestion:nouvelle_campagne"), champs())
     url = reverse("gestion:modifier_campagne", args=["ep-2026"])

@@ -1,6 +1,6 @@
 """A campaign's legal calendar: each date as set, or as the texts fill it in when left empty.
 
-The campaign model refuses a calendar the texts forbid (models.Campagne._verifier_calendrier);
+The campaign model refuses a calendar the texts forbid (models.Campagne.clean);
 this module answers what is open at a given time and what comes next, for the portal (may
 I read the rolls, file a claim, get a new code?) and for the back-office's timeline.
 """

@@ -92,25 +92,29 @@ class Campagne(models.Model):
         return self.nom
 
     def clean(self) -> None:
-        verifier_fenetre(self.ouverture, self.cloture)
+        """Every rule the dates break, all at once: an administrator fixes the calendar in
+        one go instead of discovering the rules one submission at a time."""
+        erreurs: dict[str, str] = {}
+        try:
+            verifier_fenetre(self.ouverture, self.cloture)
+        except ValidationError as refus:
+            erreurs.update({champ: messages[0] for champ, messages in refus.message_dict.items()})
         if (
             self.reassort_ouverture
             and self.reassort_cloture
             and self.reassort_cloture <= self.reassort_ouverture
         ):
-            raise ValidationError(
-                {"reassort_cloture": "La clôture du réassort doit suivre son ouverture."}
-            )
-        if self.reassort_cloture and self.cloture and self.reassort_cloture > self.cloture:
-            raise ValidationError(
-                {"reassort_cloture": "Le réassort ne peut pas durer après la clôture du vote."}
-            )
-        self._verifier_calendrier()
+            erreurs["reassort_cloture"] = "La clôture du réassort doit suivre son ouverture."
+        elif self.reassort_cloture and self.cloture and self.reassort_cloture > self.cloture:
+            erreurs["reassort_cloture"] = "Le réassort ne peut pas durer après la clôture du vote."
+        erreurs.update(self._erreurs_du_calendrier())
+        if erreurs:
+            raise ValidationError(erreurs)
 
-    def _verifier_calendrier(self) -> None:
-        if self.ouverture is None:
-            return
+    def _erreurs_du_calendrier(self) -> dict[str, str]:
         erreurs: dict[str, str] = {}
+        if self.ouverture is None:
+            return erreurs
         limite = en_jours_calendaires(self.ouverture, -DELAI_REMISE_DES_NOTICES)
         if self.remise_des_notices and self.remise_des_notices > limite:
             erreurs["remise_des_notices"] = (
@@ -141,8 +145,7 @@ class Campagne(models.Model):
             erreurs["consultation_cloture"] = (
                 "La fin de la consultation doit suivre la publication des listes."
             )
-        if erreurs:
-            raise ValidationError(erreurs)
+        return erreurs
 
 
 class TypeScrutin(models.TextChoices):
