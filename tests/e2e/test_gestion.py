@@ -77,7 +77,9 @@ def test_une_administratrice_met_une_campagne_en_place(ouvrir_visite, tmp_path) 
     faux = tmp_path / "scrutins-faux.csv"
     faux.write_text(SCRUTINS.replace(";15;15;1", ";quinze;15;1"), encoding="utf-8")
     _importer(visite, faux)
-    expect(page.locator(".fr-alert--error")).to_contain_text("Ligne 2 : les nombres de sièges")
+    expect(page.locator(".fr-alert--error")).to_contain_text(
+        "Ligne 2 : sièges de titulaires : un nombre entier est attendu."
+    )
     visite.controler("gestion-scrutins-refuses")
     assert not Scrutin.objects.exists()
     bon = tmp_path / "scrutins.csv"

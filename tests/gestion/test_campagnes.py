@@ -130,7 +130,13 @@ def test_importer_puis_reimporter_les_scrutins(administration: Client, creer_cam
             "Ligne 3 : le code « csa » figure déjà plus haut",
         ),
         ((ENTETE + "csa;CSA;XYZ;Min;15;15;1\n").encode(), "Ligne 2 : type :"),
-        ((ENTETE + "csa;CSA;CSA;Min;quinze;15;1\n").encode(), "nombres entiers"),
+        ((ENTETE + "csa;CSA;CSA;Min;quinze;15;1\n").encode(), "un nombre entier est attendu"),
+        # Every error of a line at once (issue 12, item 13).
+        (
+            (ENTETE + "csa;;XYZ;Min;quinze;-1;1\n").encode(),
+            "Ligne 2 : sièges de titulaires : un nombre entier est attendu. ; sièges de "
+            "suppléants : un nombre entre 0 et 32 767 est attendu. ; intitulé : ",
+        ),
         ((ENTETE + "csa;CSA;CSA;Min;0;0;1\n").encode(), "sièges de titulaires"),
         ((ENTETE + "csa;CSA;CSA\n").encode(), "Ligne 2 : 3 colonnes au lieu de 7"),
         (b"\x00\x01\x02", "caractères nuls"),

@@ -27,6 +27,7 @@ COLONNES = [
     "sieges_suppleants",
     "ordre",
 ]
+NOMBRES = ["sieges_titulaires", "sieges_suppleants", "ordre"]
 TAILLE_MAXIMALE = 2 * 1024 * 1024  # 600 scrutins take about 60 kB
 LIGNES_MAXIMALES = 5000
 
@@ -105,9 +106,9 @@ def importer_scrutins(
                 )
                 continue
             valeurs = dict(zip(entete, (cellule.strip() for cellule in ligne), strict=True))
-            erreur = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
-            if erreur:
-                rapport.erreurs.append(f"Ligne {numero} : {erreur}")
+            erreurs = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
+            if erreurs:
+                rapport.erreurs.append(f"Ligne {numero} : {' ; '.join(erreurs)}")
     except csv.Error:
         # csv's own message is English ("field larger than field limit"): say it in French.
         rapport.erreurs.append(
@@ -141,14 +142,52 @@ def _preparer(
     existants: dict[str, Scrutin],
     vus: set[str],
     a_enregistrer: list[tuple[Scrutin, bool]],
-) -> str | None:
-    """Check one row; queue the scrutin to save if it changes; return the row's error."""
+) -> list[str]:
+    """Check one row; queue the scrutin to save if it changes; return every error of the
+    row, so that a file is fixed in one go (issue 12, item 13)."""
+    erreurs: list[str] = []
     code = valeurs["code"].lower()
     if code in vus:
-        return f"le code « {code[:64]} » figure déjà plus haut dans le fichier."
+        erreurs.append(f"le code « {code[:64]} » figure déjà plus haut dans le fichier.")
     vus.add(code)
     scrutin = existants.get(code) or Scrutin(campagne=campagne, code=code)
-    avant = (
+    avant = _contenu(scrutin)
+    scrutin.intitule = valeurs["intitule"]
+    scrutin.type = valeurs["type"].upper()
+    scrutin.perimetre = valeurs["perimetre"]
+    illisibles = []
+    for champ in NOMBRES:
+        try:
+            nombre = _entier(valeurs[champ])
+        except ValueError:
+            erreurs.append(f"{_libelle(champ)} : un nombre entier est attendu.")
+            illisibles.append(champ)
+            continue
+        if not 0 <= nombre <= 32767:
+            erreurs.append(f"{_libelle(champ)} : un nombre entre 0 et 32 767 est attendu.")
+            illisibles.append(champ)
+            continue
+        setattr(scrutin, champ, nombre)
+    try:
+        scrutin.full_clean(exclude=["campagne", *illisibles], validate_unique=False)
+    except ValidationError as erreur:
+        erreurs.extend(
+            f"{_libelle(champ)} : {' '.join(messages)}"
+            for champ, messages in erreur.message_dict.items()
+        )
+    if erreurs:
+        return erreurs
+    nouveau = scrutin.pk is None
+    if nouveau or avant != _contenu(scrutin):
+        refus = None if nouveau else refus_de_modification(scrutin)
+        if refus:
+            return [refus]
+        a_enregistrer.append((scrutin, nouveau))
+    return []
+
+
+def _contenu(scrutin: Scrutin) -> tuple[object, ...]:
+    return (
         scrutin.intitule,
         scrutin.type,
         scrutin.perimetre,
@@ -156,41 +195,6 @@ def _preparer(
         scrutin.sieges_suppleants,
         scrutin.ordre,
     )
-    try:
-        scrutin.intitule = valeurs["intitule"]
-        scrutin.type = valeurs["type"].upper()
-        scrutin.perimetre = valeurs["perimetre"]
-        scrutin.sieges_titulaires = _entier(valeurs["sieges_titulaires"])
-        scrutin.sieges_suppleants = _entier(valeurs["sieges_suppleants"])
-        scrutin.ordre = _entier(valeurs["ordre"])
-    except ValueError:
-        return "les nombres de sièges et l'ordre doivent être des nombres entiers."
-    if (
-        min(scrutin.sieges_titulaires, scrutin.sieges_suppleants, scrutin.ordre) < 0
-        or max(scrutin.sieges_titulaires, scrutin.sieges_suppleants, scrutin.ordre) > 32767
-    ):
-        return "les nombres de sièges et l'ordre doivent être compris entre 0 et 32 767."
-    try:
-        scrutin.full_clean(exclude=["campagne"], validate_unique=False)
-    except ValidationError as erreur:
-        return " ".join(
-            f"{_libelle(champ)} : {' '.join(messages)}"
-            for champ, messages in erreur.message_dict.items()
-        )
-    nouveau = scrutin.pk is None
-    if nouveau or avant != (
-        scrutin.intitule,
-        scrutin.type,
-        scrutin.perimetre,
-        scrutin.sieges_titulaires,
-        scrutin.sieges_suppleants,
-        scrutin.ordre,
-    ):
-        refus = None if nouveau else refus_de_modification(scrutin)
-        if refus:
-            return refus
-        a_enregistrer.append((scrutin, nouveau))
-    return None
 
 
 def _libelle(champ: str) -> str:
