@@ -1,6 +1,7 @@
 """Configuration from the environment, and production refusing unsafe settings."""
 
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import environ
 import pytest
@@ -178,20 +179,13 @@ PRODUCTION_DERRIERE_NGINX = {
 }
 
 
-def _reglages_de_production(tmp_path: Path, **variables: str) -> dict[str, object]:
-    """The settings a production process derives from its environment (no connection is
-    made: reading the settings is enough)."""
-    import json
+def _en_production(tmp_path: Path, *arguments: str, **variables: str) -> CompletedProcess[str]:
+    """``python ARGUMENTS`` in a production environment behind nginx, ``variables`` aside."""
     import subprocess
     import sys
 
-    programme = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps({n: getattr(s, n) for n in ('SECURE_PROXY_SSL_HEADER', "
-        "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE')}))"
-    )
-    resultat = subprocess.run(
-        [sys.executable, "-c", programme],
+    return subprocess.run(
+        [sys.executable, *arguments],
         env={
             **PRODUCTION_DERRIERE_NGINX,
             "DJANGO_SETTINGS_MODULE": "isoloir.settings",
@@ -203,13 +197,20 @@ def _reglages_de_production(tmp_path: Path, **variables: str) -> dict[str, objec
         text=True,
         check=False,
     )
-    assert resultat.returncode == 0, resultat.stderr
-    return json.loads(resultat.stdout)
 
 
 def test_en_production_derriere_un_proxy_tls(tmp_path: Path) -> None:
-    reglages = _reglages_de_production(tmp_path)
-    assert reglages == {
+    import json
+
+    # Reading the settings is enough: no connection is made.
+    programme = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({n: getattr(s, n) for n in ('SECURE_PROXY_SSL_HEADER', "
+        "'SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SESSION_COOKIE_SECURE')}))"
+    )
+    resultat = _en_production(tmp_path, "-c", programme)
+    assert resultat.returncode == 0, resultat.stderr
+    assert json.loads(resultat.stdout) == {
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
         "SECURE_SSL_REDIRECT": True,
         "SECURE_HSTS_SECONDS": 31536000,
@@ -218,21 +219,7 @@ def test_en_production_derriere_un_proxy_tls(tmp_path: Path) -> None:
 
 
 def test_la_production_sans_choix_de_tls_refuse_de_demarrer(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    resultat = subprocess.run(
-        [sys.executable, "-m", "isoloir.cli", "check"],
-        env={
-            **PRODUCTION_DERRIERE_NGINX,
-            "ISOLOIR_TLS": "",
-            "ISOLOIR_DATA_DIR": str(tmp_path),
-            "PATH": "/usr/bin",
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    resultat = _en_production(tmp_path, "-m", "isoloir.cli", "check", ISOLOIR_TLS="")
     assert resultat.returncode != 0
     assert "ISOLOIR_TLS doit dire où se termine TLS" in resultat.stderr
 
