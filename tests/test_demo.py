@@ -258,6 +258,7 @@ def test_la_commande_demo_ecrit_les_identifiants(
     from isoloir.elections.models import Scrutin
 
     assert "Clés de DÉVELOPPEMENT posées sur 5 scrutin(s)" in texte
+    assert "Démonstration rechargée" not in texte
     assert set(CleDeScrutin.objects.values_list("origine", flat=True)) == {"developpement"}
     assert CleDeScrutin.objects.count() == Scrutin.objects.count() - 1 == 5
     assert not CleDeScrutin.objects.filter(scrutin__code="csa-men").exists()
@@ -306,6 +307,15 @@ def test_la_commande_demo_ecrit_les_identifiants(
     # Opening at once leaves the bureau no time to make its key: the demo says so.
     assert "le CSA ministériel restera fermé à ses électeurs" in sortie.getvalue()
     assert "isoloir demo --opens-in 20m" in sortie.getvalue()
+    # Run again: the codes and TOTP secrets printed are new, and the banner says so
+    # (issue 12, item 18).
+    sortie = io.StringIO()
+    call_command("demo", "--no-serve", "--port", "8765", "--opens-in", "1h", stdout=sortie)
+    assert "Démonstration rechargée : nouveaux codes de vote et nouveaux secrets TOTP" in (
+        sortie.getvalue()
+    )
+    nouvelles = json.loads(fichier.read_text(encoding="utf-8"))
+    assert nouvelles["admin_secret_totp"] != donnees["admin_secret_totp"]
 
 
 # --- isoloir serve, as real processes ----------------------------------------------------

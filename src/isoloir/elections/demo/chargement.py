@@ -113,6 +113,8 @@ class IdentifiantsDemo:
     assistance_mot_de_passe: str
     assistance_secret_totp: str
     electeurs: list[ElecteurDemo] = field(default_factory=list)
+    # A previous run's campaign was found: its codes de vote and TOTP secrets were renewed.
+    rechargee: bool = False
 
     def en_json(self) -> dict[str, Any]:
         def convertir(valeur: Any) -> Any:
@@ -378,6 +380,7 @@ def charger_campagne_demo(
         )
         par_empreinte = {electeur.numen_empreinte: electeur for electeur in connus}
         par_email = {electeur.compte.email: electeur for electeur in connus}
+        rechargee = Campagne.objects.filter(slug=SLUG).exists()
         campagne = _charger_campagne(
             maintenant=maintenant, ouverture_dans=ouverture_dans, duree_du_vote=duree_du_vote
         )
@@ -446,4 +449,5 @@ def charger_campagne_demo(
         assistance_mot_de_passe=ASSISTANCE_MOT_DE_PASSE,
         assistance_secret_totp=secret_assistance,
         electeurs=vitrine,
+        rechargee=rechargee,
     )

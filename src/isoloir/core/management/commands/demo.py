@@ -254,6 +254,16 @@ class Command(BaseCommand):
             for moment in (identifiants.ouverture, identifiants.cloture)
         )
         ecrire(f"Période de vote : du {debut} au {fin} (heure de Paris).")
+        if identifiants.rechargee:
+            # A code de vote is stored hashed and cannot be shown again: each run issues
+            # new ones, and new TOTP secrets. Said, so that nobody tries yesterday's.
+            ecrire(
+                self.style.WARNING(
+                    "Démonstration rechargée : nouveaux codes de vote et nouveaux secrets "
+                    "TOTP ci-dessous ; ceux d'un lancement précédent ne valent plus "
+                    "(mots de passe, NUMEN et réponses sont inchangés)."
+                )
+            )
         ecrire("")
         ecrire(f"  Portail des électeurs : {url}/portail/")
         ecrire(f"  Espace de gestion     : {url}/gestion/ (back-office technique : /back-office/)")
