@@ -1,5 +1,6 @@
 """The portal pages: home with its countdown, scrutins, lists and their PDFs."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,15 @@ def test_accueil_avant_l_ouverture(connecte) -> None:
 
 
 @pytest.mark.django_db
+def test_le_lien_du_formulaire_d_assistance_ouvre_le_formulaire(connecte) -> None:
+    """Issue 12, item 5: the home page's link leads to the form, not to the page about
+    assistance."""
+    page = connecte.get(reverse("accounts:accueil")).content.decode()
+    lien = re.search(r"href=\"([^\"]+)\">Formulaire de demande d'assistance</a>", page)
+    assert lien is not None, page
+    assert lien.group(1) == reverse("assistance:demande")
+
+
 def test_accueil_pendant_et_apres_le_vote(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("accounts:accueil")).content.decode()

@@ -26,7 +26,12 @@ REPONSE_SECRETE = "Bouboule le hamster"
 LIENS_ACCUEIL = [
     ("Édito", "edito", "Édito"),
     ("Assistance téléphonique", "assistance-telephonique", "Assistance téléphonique"),
-    ("Formulaire de demande d'assistance", "assistance", "Demande d'assistance"),
+    # The form itself, not the page about assistance (issue 12, item 5).
+    (
+        "Formulaire de demande d'assistance",
+        "demande-assistance",
+        "Formulaire de demande d'assistance",
+    ),
     (
         "Consulter les listes électorales de mes scrutins",
         "listes-electorales",
