@@ -76,6 +76,18 @@ def test_rapprochement_ouvre_le_reassort(parcours, creer_campagne, creer_scrutin
     assert reponse.status_code == 302
     assert reponse["Location"].startswith(reverse("votecode:reassort_code_vote") + "?token=")
     assert _evenements("reassort.franceconnect")
+    # The new code's page offers the FranceConnect logout, for shared computers (issue 12,
+    # item 4), as the mismatch page does.
+    lien = _parametres(reponse["Location"])
+    nouveau = parcours.client.post(
+        reverse("votecode:reassort_code_vote"),
+        {"token": lien["token"], "electeurId": lien["electeurId"]},
+    )
+    assert nouveau.status_code == 200
+    page = _page(nouveau)
+    assert "Le nouveau code de vote" in page
+    assert f'action="{reverse("franceconnect:deconnexion")}"' in page
+    assert "Se déconnecter de FranceConnect" in page
 
 
 def test_reassort_ferme(parcours, creer_campagne, creer_scrutin) -> None:

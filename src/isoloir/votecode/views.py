@@ -179,6 +179,7 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
                 "Réassort du code de vote",
                 code=nouveau,
                 secondes=settings.ISOLOIR_CODE_AFFICHE_SECONDS,
+                connecte_fc=_connecte_a_franceconnect(request),
             )
         else:
             reassort.electeur_du_lien(jeton=jeton, electeur_id=electeur_id)
@@ -202,12 +203,16 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
     return reponse
 
 
-def reassort_termine(request: HttpRequest) -> HttpResponse:
+def _connecte_a_franceconnect(request: HttpRequest) -> bool:
     from isoloir.franceconnect.services import connecte_a_franceconnect
 
+    return connecte_a_franceconnect(session=request.session)
+
+
+def reassort_termine(request: HttpRequest) -> HttpResponse:
     return rendre_page(
         request,
         "votecode/reassort_termine.html",
         "Réassort du code de vote",
-        connecte_fc=connecte_a_franceconnect(session=request.session),
+        connecte_fc=_connecte_a_franceconnect(request),
     )
