@@ -126,6 +126,22 @@ def test_le_tableau_retrouve_un_traceur_sans_montrer_le_compte_pendant_le_vote(
     assert "Un traceur compte 43 caractères" in page
 
 
+def test_un_traceur_cherche_sur_le_tableau_d_un_autre_scrutin(
+    client, electeur, scrutin, creer_scrutin
+) -> None:
+    """Issue 12, item 7: the board of another scrutin of the campaign points to the right
+    one instead of calling it an incident."""
+    accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
+    autre = creer_scrutin(scrutin.campagne, intitule="CAP des certifiés")
+    page = client.post(
+        reverse("booth:tableau", args=[autre.campagne.slug, autre.code]),
+        {"traceur": accuse.traceur},
+    ).content.decode()
+    assert "Ce bulletin est dans l'urne d'un autre scrutin" in page
+    assert reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code]) in page
+    assert "incident" not in page
+
+
 @pytest.mark.calendrier
 def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
     client, scrutin, creer_electeur

@@ -89,6 +89,18 @@ def contient(scrutin_id: int, traceur: str) -> bool:
     return _publies(scrutin_id).filter(traceur=traceur).exists()
 
 
+def scrutin_du_traceur(scrutins: list[int], traceur: str) -> int | None:
+    """Which of ``scrutins`` holds the tracker, if any: a voter who searches the wrong
+    board is pointed to the right one. It says no more than searching each public board
+    would."""
+    return (
+        Bulletin.objects.filter(scrutin_id__in=scrutins, traceur=traceur)
+        .exclude(pk__in=DepotEnAttente.objects.values("bulletin_id"))
+        .values_list("scrutin_id", flat=True)
+        .first()
+    )
+
+
 def traceurs(scrutin_id: int) -> QuerySet[Bulletin, str]:
     """All trackers of a scrutin, sorted: never in arrival order. Lazy, so that a page of
     the board reads one page from the database."""

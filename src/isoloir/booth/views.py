@@ -152,6 +152,16 @@ def _scrutin_public(campagne: str, scrutin: str) -> Scrutin:
     )
 
 
+def _scrutin_ou_figure(objet: Scrutin, traceur: str) -> Scrutin | None:
+    autres = list(
+        Scrutin.objects.filter(campagne_id=objet.campagne_id)
+        .exclude(pk=objet.pk)
+        .values_list("pk", flat=True)
+    )
+    trouve = urne.scrutin_du_traceur(autres, traceur)
+    return None if trouve is None else Scrutin.objects.select_related("campagne").get(pk=trouve)
+
+
 def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     """The public board of one scrutin. During the vote it shows the board's fingerprint
     and answers a tracker lookup, but no count and no list: the number of ballots equals
@@ -165,6 +175,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     clos = fenetre.phase() is Phase.CLOS
     form = RechercheTraceurForm(request.POST if request.method == "POST" else None)
     trouve = None
+    ailleurs = None  # the scrutin of the same campaign whose board has the tracker
     trop = False
     if form.is_valid():
         essais = throttle.compter(RECHERCHES_PAR_IP, client_ip(request))
@@ -172,6 +183,8 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
             trop = True
         else:
             trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])
+            if not trouve:
+                ailleurs = _scrutin_ou_figure(objet, form.cleaned_data["traceur"])
     page = None
     if clos:
         page = Paginator(urne.traceurs(objet.pk), 100).get_page(request.GET.get("page"))
@@ -186,6 +199,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
         clos=clos,
         form=form,
         trouve=trouve,
+        ailleurs=ailleurs,
         trop=trop,
         page=page,
         scellement=scellement.etat_public(objet),
