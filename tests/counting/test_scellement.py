@@ -500,11 +500,26 @@ def test_pas_de_vote_sur_un_scrutin_de_ceremonie_non_scelle(avec_cle: Bureau) ->
     electeur = Inscription.objects.filter(scrutin=scrutin).first().electeur
     with pytest.raises(depot.ScrutinNonPret) as refus:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    assert refus.value.message == (
-        "Le bureau de vote n'a pas encore scellé ce scrutin : le vote n'est pas ouvert."
-    )
+    assert refus.value.message == depot.PAS_ENCORE_SCELLE
     assert not Emargement.objects.exists() and not IntentionDeVote.objects.exists()
     assert list(urne.traceurs(scrutin.pk)) == []
+
+
+def test_l_espace_de_vote_dit_qu_un_scrutin_non_scelle_n_est_pas_ouvert(avec_cle: Bureau) -> None:
+    """Issue 12, item 2: in its window but not sealed, a scrutin shows its real state and
+    why, not "À voter" and a button that leads to a refusal."""
+    from django.template.loader import render_to_string
+
+    from isoloir.booth.selectors import Etat, scrutins_de_l_electeur
+
+    scrutin = avec_cle.scrutin
+    electeur = Inscription.objects.filter(scrutin=scrutin).first().electeur
+    (ligne,) = scrutins_de_l_electeur(electeur, scrutin.campagne)
+    assert ligne.etat is Etat.PAS_PRET and ligne.pas_pret == depot.PAS_ENCORE_SCELLE
+    page = render_to_string("booth/_mes_scrutins.html", {"scrutins": [ligne]})
+    assert "Pas encore ouvert" in page and "À voter" not in page
+    assert "pas encore scellé ce scrutin" in page.replace("&#x27;", "'")
+    assert reverse("booth:isoloir", args=[scrutin.pk]) not in page
 
 
 def test_une_cle_de_developpement_vote_sans_scellement(scrutin, electeur) -> None:

@@ -145,22 +145,36 @@ class Accuse:
     empreinte_election: str
 
 
-def verifier(*, scrutin: Scrutin, texte: str) -> tuple[Manifeste, BulletinVerifie]:
-    """Check a submitted ballot against the scrutin's current manifest."""
+PAS_ENCORE_SCELLE = (
+    "Le bureau de vote n'a pas encore scellé ce scrutin : le vote s'y ouvrira dès qu'il "
+    "l'aura fait, pendant la période de vote. Revenez un peu plus tard."
+)
+
+
+def pret_a_voter(scrutin: Scrutin) -> tuple[Manifeste | None, str | None]:
+    """The scrutin's manifest, and why it cannot take a ballot now (None: it can). The
+    voting space says it before the voter opens the booth; :func:`verifier` refuses on
+    the same grounds."""
     manifeste = cles.manifeste_du_scrutin(scrutin)
     if manifeste is None:
-        raise ScrutinNonPret
+        return None, ScrutinNonPret.message
     if settings.PRODUCTION and manifeste.origine_cle == OrigineCle.DEVELOPPEMENT:
-        raise ScrutinNonPret(
+        return manifeste, (
             "Ce scrutin refuse tout bulletin : sa clé vient d'une cérémonie de "
             "développement, interdite en production. Contactez l'assistance."
         )
     # A bureau's key opens the vote only once the bureau has sealed the scrutin
     # (docs/scellement.md): what the voter votes on is then fixed and signed.
     if manifeste.origine_cle == OrigineCle.CEREMONIE and not est_scelle(scrutin):
-        raise ScrutinNonPret(
-            "Le bureau de vote n'a pas encore scellé ce scrutin : le vote n'est pas ouvert."
-        )
+        return manifeste, PAS_ENCORE_SCELLE
+    return manifeste, None
+
+
+def verifier(*, scrutin: Scrutin, texte: str) -> tuple[Manifeste, BulletinVerifie]:
+    """Check a submitted ballot against the scrutin's current manifest."""
+    manifeste, raison = pret_a_voter(scrutin)
+    if manifeste is None or raison is not None:
+        raise ScrutinNonPret(raison)
     try:
         return manifeste, verifier_bulletin(texte, manifeste)
     except BulletinInvalide as erreur:

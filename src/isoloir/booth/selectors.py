@@ -8,6 +8,7 @@ from django.db.models import Count, F, Sum
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.models import Evenement
+from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.elections import selectors
 from isoloir.elections.models import Campagne, Scrutin
@@ -18,6 +19,7 @@ from isoloir.votecode.models import CodeDeVote
 class Etat(StrEnum):
     A_VENIR = "a_venir"
     A_VOTER = "a_voter"
+    PAS_PRET = "pas_pret"  # in its window, but not sealed (or no key): no "Voter" button
     VOTE = "vote"
     FERME = "ferme"
 
@@ -27,16 +29,21 @@ class ScrutinDeLElecteur:
     scrutin: Scrutin
     fenetre: Fenetre
     emarge_le: datetime | None
+    # Why the scrutin cannot take a ballot yet, when its window is open (booth.depot).
+    pas_pret: str | None = None
 
     @property
     def etat(self) -> Etat:
         if self.emarge_le is not None:
             return Etat.VOTE
+        phase = self.fenetre.phase()
+        if phase is Phase.OUVERT and self.pas_pret:
+            return Etat.PAS_PRET
         return {
             Phase.A_VENIR: Etat.A_VENIR,
             Phase.OUVERT: Etat.A_VOTER,
             Phase.CLOS: Etat.FERME,
-        }[self.fenetre.phase()]
+        }[phase]
 
 
 def scrutins_de_l_electeur(electeur: Electeur, campagne: Campagne) -> list[ScrutinDeLElecteur]:
@@ -45,12 +52,15 @@ def scrutins_de_l_electeur(electeur: Electeur, campagne: Campagne) -> list[Scrut
             inscription__electeur=electeur, inscription__scrutin__campagne=campagne
         ).values_list("inscription__scrutin_id", "emarge_le")
     )
-    return [
-        ScrutinDeLElecteur(
-            scrutin, selectors.fenetre_du_scrutin(scrutin), emargements.get(scrutin.pk)
-        )
-        for scrutin in selectors.scrutins_de(electeur, campagne)
-    ]
+    lignes = []
+    for scrutin in selectors.scrutins_de(electeur, campagne):
+        fenetre = selectors.fenetre_du_scrutin(scrutin)
+        emarge_le = emargements.get(scrutin.pk)
+        pas_pret = None
+        if emarge_le is None and fenetre.phase() is Phase.OUVERT:
+            _, pas_pret = depot.pret_a_voter(scrutin)
+        lignes.append(ScrutinDeLElecteur(scrutin, fenetre, emarge_le, pas_pret))
+    return lignes
 
 
 def emargement_de(electeur: Electeur, scrutin: Scrutin) -> Emargement | None:
