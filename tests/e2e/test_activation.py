@@ -100,11 +100,21 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     expect(page.locator("#id_mot_de_passe")).to_have_value("")  # secrets are not sent back
     visite.controler("activation-erreur")
 
-    # 3. The right input, with the keyboard only: Tab to each field, type, Enter.
+    # 3. The right input, with the keyboard only: Tab to each field, type, Enter. Each
+    # secret has the DSFR "Afficher" box right after it (issue 12, item 3): Space shows
+    # what was typed, Space again hides it.
     tabuler_jusqua(page, "#id_mot_de_passe")
     page.keyboard.type(MOT_DE_PASSE)
+    _tabuler_vers(page, "#id_mot_de_passe-afficher")
+    expect(page.locator("#id_mot_de_passe")).to_have_attribute("type", "password")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_mot_de_passe")).to_have_attribute("type", "text")
+    visite.controler("activation-mot-de-passe-affiche")
+    page.keyboard.press("Space")
+    expect(page.locator("#id_mot_de_passe")).to_have_attribute("type", "password")
     _tabuler_vers(page, "#id_confirmation")
     page.keyboard.type(MOT_DE_PASSE)
+    _tabuler_vers(page, "#id_confirmation-afficher")
     _tabuler_vers(page, "#id_question_defi")
     page.keyboard.press("ArrowDown")  # the first question: first pet's name
     expect(page.locator("#id_question_defi")).to_have_value("animal")

@@ -51,6 +51,10 @@ def test_parcours_complet_par_e_mail(
         "ATTENTION :",
         "INFO :",
         "n'est pas enregistré en base",
+        # Where a NUMEN is found, and the "Afficher" box of each secret (issue 12, item 3).
+        "arrêté de nomination ou d&#x27;affectation et dans votre dossier I-Prof",
+        'for="id_numen-afficher">Afficher</label>',
+        'for="id_reponse_defi-afficher">Afficher</label>',
     ):
         assert texte_attendu in page, texte_attendu
 

@@ -29,7 +29,9 @@ class DemandeReassortForm(forms.Form):
         label="Saisissez votre NUMEN",
         max_length=40,
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text="13 caractères, par exemple 01E9501234ABC.",
+        help_text="13 caractères, par exemple 01E9501234ABC. Il figure sur votre arrêté "
+        "de nomination ou d'affectation et dans votre dossier I-Prof ; votre service "
+        "de gestion du personnel peut aussi vous le donner.",
     )
     canal = forms.ChoiceField(
         label="Envoi du lien d'activation",

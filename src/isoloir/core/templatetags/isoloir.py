@@ -8,9 +8,14 @@ register = template.Library()
 
 @register.inclusion_tag("isoloir/champ.html")
 def champ(champ: forms.BoundField) -> dict[str, object]:
-    """A DSFR form field whose hint and errors are tied to the input for screen readers."""
+    """A DSFR form field whose hint and errors are tied to the input for screen readers.
+
+    A secret (password, code de vote, NUMEN, secret answer: a ``PasswordInput``) gets the
+    DSFR password component and its "Afficher" box: typing 16 characters or a NUMEN on a
+    phone, unseen, is where people err."""
     identifiant = champ.auto_id
     liste = isinstance(champ.field.widget, forms.Select)
+    secret = isinstance(champ.field.widget, forms.PasswordInput)
     decrit_par = []
     if champ.help_text:
         decrit_par.append(f"{identifiant}-aide")
@@ -21,14 +26,24 @@ def champ(champ: forms.BoundField) -> dict[str, object]:
     classe = "fr-select" if liste else "fr-input"
     if champ.errors and not liste:
         classe += " fr-input--error"
+    if secret:
+        classe = f"fr-password__input {classe}"
     attributs["class"] = classe
     if decrit_par:
         attributs["aria-describedby"] = " ".join(decrit_par)
     groupe = "fr-select-group" if liste else "fr-input-group"
     if champ.errors:
-        groupe += f" {groupe}--error"
+        groupe += f" {groupe}--error"  # the red bar beside a field in error
+    if secret:
+        groupe = f"fr-password {groupe}"
     widget: SafeString = champ.as_widget(attrs=attributs)
-    return {"champ": champ, "widget": widget, "groupe": groupe, "identifiant": identifiant}
+    return {
+        "champ": champ,
+        "widget": widget,
+        "groupe": groupe,
+        "identifiant": identifiant,
+        "secret": secret,
+    }
 
 
 @register.simple_tag
