@@ -72,6 +72,7 @@ def test_le_lien_du_formulaire_d_assistance_ouvre_le_formulaire(connecte) -> Non
     assert lien.group(1) == reverse("assistance:demande")
 
 
+@pytest.mark.django_db
 def test_accueil_pendant_et_apres_le_vote(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("accounts:accueil")).content.decode()
