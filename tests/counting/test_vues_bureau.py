@@ -86,3 +86,19 @@ def test_un_message_illisible_est_refuse_en_francais(client, bureau, donnees) ->
         reponse = client.post(adresse, {"action": action, "donnees": donnees})
         assert reponse.status_code == 302
         assert _messages(reponse)[-1][0].isupper()
+
+
+def test_apres_le_resultat_le_tableau_de_bord_mene_aux_resultats(
+    client, bureau, scrutin, creer_electeur
+) -> None:
+    """Issue 12, item 12: once counted, the dashboard no longer shows the pre-count
+    "Prochaine opération", and links to the results."""
+    from tests.counting.resultats import depouiller
+
+    depouiller(bureau, scrutin, creer_electeur, [0, 1, 2])
+    _membre(client, bureau, Role.SECRETAIRE)
+    page = client.get(reverse("counting:bureau", args=[bureau.pk])).content.decode()
+    assert "Prochaine opération" not in page
+    assert "<h2>Résultats</h2>" in page
+    resultats = reverse("counting:resultats", args=[scrutin.campagne.slug, scrutin.code])
+    assert f'href="{resultats}"' in page

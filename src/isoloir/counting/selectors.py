@@ -105,6 +105,16 @@ class EtatDuBureau:
     def vote_commence(self) -> bool:
         return any(e.phase is not Phase.A_VENIR for e in self.scrutins)
 
+    @property
+    def calcules(self) -> list[EtatDuScrutin]:
+        """The scrutins whose result is computed, and published."""
+        return [e for e in self.scrutins if e.calcule]
+
+    @property
+    def termine(self) -> bool:
+        """Every scrutin of the bureau is counted: nothing is left to do but read."""
+        return bool(self.scrutins) and len(self.calcules) == len(self.scrutins)
+
 
 def etat_du_bureau(membre: MembreDuBureau) -> EtatDuBureau:
     bureau = membre.bureau
