@@ -197,9 +197,10 @@ def test_progression_en_json(admin_client, campagne, executer_taches) -> None:
         "libelle_etat": "En attente de vérification",
         "etape": "En attente d'un processus de traitement",
         "lignes_traitees": 0,
-        "lignes_du_fichier": 3,
+        "lignes_du_fichier": 2,
         "pourcentage": 0,
-        "texte": "0 % — ligne 0 sur 3",
+        # Voters' lines, the header left out (issue 12, item 14: "ligne 0 sur 30001").
+        "texte": "0 % — aucune ligne traitée sur 2",
         "en_cours": True,
         "arrete": False,
     }
@@ -207,9 +208,10 @@ def test_progression_en_json(admin_client, campagne, executer_taches) -> None:
         etat=EtatImport.VERIFICATION, phase="lecture", lignes_traitees=2
     )
     donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
-    assert (donnees["etape"], donnees["pourcentage"]) == (
+    assert (donnees["etape"], donnees["pourcentage"], donnees["texte"]) == (
         "Lecture et contrôle des lignes du fichier",
-        66,
+        50,
+        "50 % — 1 ligne traitée sur 2",
     )
     ImportListe.objects.filter(pk=import_.pk).update(etat=EtatImport.DEPOSE)
     executer_taches()
@@ -446,3 +448,18 @@ def test_un_scrutin_scelle_entre_verification_et_application_arrete_tout(
     )
     assert "Import interrompu" in html
     assert Electeur.objects.count() == 0 and Inscription.objects.count() == 0
+
+
+def test_progression_d_un_grand_fichier() -> None:
+    """30,000 voters and their header: the page counts voters' lines, grouped by thousands."""
+    from isoloir.core import clock
+    from isoloir.elections.vues_gestion import progression
+
+    en_cours = ImportListe(
+        etat=EtatImport.VERIFICATION,
+        phase="lecture",
+        lignes_du_fichier=30_001,
+        lignes_traitees=3_601,
+        battement=clock.now(),
+    )
+    assert progression(en_cours)["texte"] == "12 % — 3\u202f600 lignes traitées sur 30\u202f000"

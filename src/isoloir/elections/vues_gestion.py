@@ -110,6 +110,16 @@ def _import(slug: str, pk: int) -> ImportListe:
     )
 
 
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")  # 30 000, with the narrow no-break space
+
+
+def _lignes_traitees(n: int) -> str:
+    if n == 0:
+        return "aucune ligne traitée"
+    return f"{_nombre(n)} ligne{'s' if n > 1 else ''} traitée{'s' if n > 1 else ''}"
+
+
 def progression(import_: ImportListe) -> dict[str, object]:
     """What the progress page shows, for the page itself and for its script."""
     en_cours = import_.etat in (
@@ -118,8 +128,11 @@ def progression(import_: ImportListe) -> dict[str, object]:
         EtatImport.APPLICATION,
     )
     etapes = ETAPES_APPLICATION if import_.etat == EtatImport.APPLICATION else ETAPES
-    total = max(import_.lignes_du_fichier, 1)
-    faites = min(import_.lignes_traitees, total)
+    # In voters' lines, the header left out: a file of 30,000 voters reads "sur 30 000",
+    # and the worker's checkpoint is the number of the last line done (the first voter's
+    # is line 2).
+    total = max(import_.lignes_du_fichier - 1, 1)
+    faites = max(0, min(import_.lignes_traitees - 1, total))
     if not en_cours:
         faites = total
     pourcentage = int(100 * faites / total)
@@ -130,7 +143,7 @@ def progression(import_: ImportListe) -> dict[str, object]:
         "lignes_traitees": faites,
         "lignes_du_fichier": total,
         "pourcentage": pourcentage,
-        "texte": f"{pourcentage} % — ligne {faites} sur {total}",
+        "texte": f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
         "en_cours": en_cours,
         "arrete": arrete(import_),
     }

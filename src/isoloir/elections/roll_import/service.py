@@ -127,13 +127,17 @@ def deposer(
     """
     chemin = dossier_des_imports() / f"{uuid.uuid4().hex}.csv"
     empreinte, taille, lignes = hashlib.sha256(), 0, 0
+    dernier = b"\n"
     descripteur = os.open(chemin, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with _ouvrir(fichier) as source, os.fdopen(descripteur, "wb") as copie:
         while bloc := source.read(1024 * 1024):
             empreinte.update(bloc)
             taille += len(bloc)
             lignes += bloc.count(b"\n")
+            dernier = bloc[-1:]
             copie.write(bloc)
+    if dernier != b"\n":
+        lignes += 1  # a last line without its end of line is a line all the same
     try:
         with transaction.atomic():
             if ImportListe.objects.filter(campagne=campagne, etat__in=ETATS_ACTIFS).exists():
