@@ -72,6 +72,29 @@ def hachage_rapide(settings: Settings) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("hachage_rapide")
+def test_les_commandes_du_readme_menent_apres_la_cloture() -> None:
+    """Issue 12, item 8: the README's demo (its own words, read here) opens the vote, and
+    its clock advance then finds every scrutin closed, so that the bureau can count. The
+    ceremony and the count themselves are tests/e2e/test_bureau.py's."""
+    from isoloir.elections.selectors import Phase, fenetre_du_scrutin
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    demo = re.search(r"isoloir demo --opens-in (\S+) --lasts (\S+)`", readme)
+    avance = re.search(r"ISOLOIR_HORLOGE_AVANCE=(\S+) \.venv/bin/isoloir serve", readme)
+    assert demo and avance, "le README ne donne plus ces commandes"
+    charger_campagne_demo(
+        maintenant=clock.now(),
+        ouverture_dans=lire_duree(demo[1]),
+        duree_du_vote=lire_duree(demo[2]),
+    )
+    scrutins = list(Scrutin.objects.select_related("campagne"))
+    assert all(fenetre_du_scrutin(s).phase() is Phase.A_VENIR for s in scrutins)
+    with clock.shifted_by(lire_duree(avance[1])):
+        assert all(fenetre_du_scrutin(s).phase() is Phase.CLOS for s in scrutins)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("hachage_rapide")
 @pytest.mark.calendrier  # its 8 days once crossed a change of time badly
 def test_la_campagne_de_demonstration_est_complete() -> None:
     avant = clock.now()

@@ -7,8 +7,9 @@ written to ``demo-credentials.json`` in the data folder), then serve like
 
 The ministerial CSA is counted by a bureau de vote whose three key holders make its key
 in their browsers; ``--opens-in 20m`` gives them time for the ceremony and the sealing.
-The vote then lasts at least 24 hours (A04): ``ISOLOIR_HORLOGE_AVANCE=2d isoloir serve``
-serves the same data two days ahead, after the closing, for the count. The other scrutins
+The vote then lasts at least 24 hours (A04): with ``--lasts 1d``,
+``ISOLOIR_HORLOGE_AVANCE=2d isoloir serve`` serves the same data two days ahead, after the
+closing, for the count (the README's path, checked by tests/test_demo.py). The other scrutins
 get development keys and can be voted on at once.
 
 When Node.js and the FranceConnect test peer of the repository (tools/oidc-provider, its
@@ -314,7 +315,7 @@ class Command(BaseCommand):
                 self.style.WARNING(
                     "  Le vote s'ouvre avant que le bureau ait pu faire sa clé et se sceller : "
                     "le CSA ministériel restera fermé à ses électeurs. Pour dérouler toute "
-                    "l'élection : isoloir demo --opens-in 20m"
+                    "l'élection : isoloir demo --opens-in 20m --lasts 1d"
                 )
             )
         for m in membres:
