@@ -158,7 +158,9 @@ def _charger_campagne(
     # The rolls are on show since yesterday, claims open until their legal end or the vote.
     campagne.publication_des_listes = maintenant - timedelta(days=1)
     campagne.reclamations_cloture = min(
-        campagne.publication_des_listes + DELAI_DE_VERIFICATION + DELAI_DE_RECLAMATION,
+        en_jours_calendaires(
+            campagne.publication_des_listes, DELAI_DE_VERIFICATION + DELAI_DE_RECLAMATION
+        ),
         ouverture,
     )
     _enregistrer(campagne)
