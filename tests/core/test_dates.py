@@ -6,10 +6,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
+from isoloir.core import clock
 from isoloir.core.clock import PARIS
-from isoloir.core.dates import date_fr, date_heure_fr, heure_fr, jour_et_mois_fr
+from isoloir.core.dates import (
+    aujourd_hui,
+    date_fr,
+    date_heure_fr,
+    heure_fr,
+    il_y_a_ans,
+    jour_et_mois_fr,
+)
 
 SOURCES = Path(__file__).resolve().parents[2] / "src" / "isoloir"
 
@@ -104,3 +113,28 @@ def test_aucune_page_ni_aucun_courriel_n_ecrit_une_date_a_sa_facon() -> None:
             if any(forme.search(ligne) for forme in FORMES_INTERDITES):
                 ecarts.append(f"{fichier.relative_to(SOURCES)}:{numero}: {ligne.strip()}")
     assert not ecarts, "Dates écrites hors de core/dates.py :\n" + "\n".join(ecarts)
+
+
+def test_quinze_ans_avant_un_29_fevrier() -> None:
+    # The claims form checked birth dates with replace(year=…): a server error on the
+    # 29th of February (found by the suite run at that date, issue 19).
+    assert il_y_a_ans(date(2028, 2, 29), 15) == date(2013, 2, 28)
+    assert il_y_a_ans(date(2028, 2, 29), 4) == date(2024, 2, 29)
+    assert il_y_a_ans(date(2026, 12, 7), 15) == date(2011, 12, 7)
+
+
+def test_aujourd_hui_est_le_jour_de_paris() -> None:
+    # 23h30 UTC on the 28th of February is already the 1st of March in Paris.
+    with clock.frozen_at(datetime(2027, 2, 28, 23, 30, tzinfo=UTC)):
+        assert aujourd_hui() == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize("jour", [date(2028, 2, 29), date(2027, 3, 1)])
+def test_la_date_de_naissance_d_une_reclamation_un_jour_difficile(jour: date) -> None:
+    from isoloir.reclamations.forms import ChampDate
+
+    champ = ChampDate()
+    with clock.frozen_at(datetime(jour.year, jour.month, jour.day, 0, 30, tzinfo=PARIS)):
+        assert champ.clean("1977-05-04") == date(1977, 5, 4)
+        with pytest.raises(ValidationError, match="pas plausible"):
+            champ.clean("2020-01-01")

@@ -29,7 +29,7 @@ from isoloir.accounts.forms import (
 )
 from isoloir.accounts.models import Compte
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
-from isoloir.core import clock
+from isoloir.core.dates import aujourd_hui
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.links.services import LienInvalide
@@ -287,7 +287,7 @@ def telecharger_mes_donnees(request: HttpRequest) -> HttpResponse:
     donnees = services.donnees_personnelles(compte_id=_compte(request).pk, ip=client_ip(request))
     contenu = json.dumps(donnees, ensure_ascii=False, indent=2) + "\n"
     reponse = HttpResponse(contenu.encode(), content_type="application/json; charset=utf-8")
-    jour = clock.now().date().isoformat()
+    jour = aujourd_hui().isoformat()
     reponse["Content-Disposition"] = f'attachment; filename="mes-donnees-elections-{jour}.json"'
     return reponse
 

@@ -18,6 +18,7 @@ formats (ISO 8601 in exports, archives and signed data) are not for people and s
 
 from datetime import date, datetime
 
+from isoloir.core import clock
 from isoloir.core.clock import PARIS
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -35,6 +36,21 @@ MOIS = (
     "novembre",
     "décembre",
 )
+
+
+def aujourd_hui() -> date:
+    """Today on Paris's calendar, by the product's clock: from 0h00 to 1h00 (2h00 in
+    summer) Paris is already a day ahead of UTC, which ``clock.now().date()`` would read."""
+    return a_paris(clock.now()).date()
+
+
+def il_y_a_ans(jour: date, annees: int) -> date:
+    """The same day ``annees`` years earlier; 29 February falls back to the 28th (a plain
+    ``replace(year=…)`` raises on it, once every four years)."""
+    try:
+        return jour.replace(year=jour.year - annees)
+    except ValueError:
+        return jour.replace(year=jour.year - annees, day=28)
 
 
 def a_paris(moment: datetime) -> datetime:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from isoloir.accounts import numen as numens
 from isoloir.accounts.models import Civilite, Electeur
-from isoloir.core import clock
+from isoloir.core.dates import aujourd_hui, il_y_a_ans
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.reclamations import pieces as verification
 from isoloir.reclamations.models import Reclamation, TypeReclamation
@@ -52,10 +52,7 @@ class ChampDate(forms.DateField):
 
     def clean(self, value: Any) -> date | None:
         jour = super().clean(value)
-        aujourd_hui = clock.now().date()
-        if jour is not None and not date(1900, 1, 1) <= jour <= aujourd_hui.replace(
-            year=aujourd_hui.year - 15
-        ):
+        if jour is not None and not date(1900, 1, 1) <= jour <= il_y_a_ans(aujourd_hui(), 15):
             raise ValidationError("Cette date de naissance n'est pas plausible.")
         return jour
 
