@@ -91,9 +91,17 @@ const origine = `http://127.0.0.1:${port}`;
 const emetteur = `${origine}${PREFIXE}`;
 
 function cle(type, parametres, alg) {
-  const { privateKey } = crypto.generateKeyPairSync(type, parametres);
+  // Encoded as JWK by the generation itself, never by KeyObject.export() afterwards: on
+  // Node 20, exporting the key of a finished generation can deadlock when a garbage
+  // collection runs the generation job's destructor meanwhile (both lock the key's
+  // mutex). Seen here: a restarted peer stuck for good after its first warning.
+  const { privateKey } = crypto.generateKeyPairSync(type, {
+    ...parametres,
+    publicKeyEncoding: { format: 'jwk' },
+    privateKeyEncoding: { format: 'jwk' },
+  });
   const kid = `${options.kid}-${alg.toLowerCase()}`;
-  return { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' };
+  return { ...privateKey, kid, alg, use: 'sig' };
 }
 
 // Claims per scope, as in FranceConnect's fcp-low.scopes.ts (preferred_username left
