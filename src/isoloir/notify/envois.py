@@ -199,6 +199,11 @@ def lancer(
         return existant, False
     vue = apercu(campagne, nature)
     if not vue.disponible:
+        # The same confirmation may have launched it between the look-up above and this
+        # preview (two posts at once): that mailing is this confirmation's, not a refusal.
+        existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
+        if existant is not None:
+            return existant, False
         raise EnvoiImpossible(vue.motif)
     try:
         with transaction.atomic():
