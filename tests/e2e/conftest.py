@@ -54,6 +54,43 @@ expect.set_options(timeout=PLAFOND_NAVIGATEUR_MS)
 REGLES_AXE = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
+# The widths of the reflow check: the narrowest phone WCAG names (320 CSS px), a common
+# phone, a tablet and an office screen.
+LARGEURS = (320, 390, 768, 1280)
+
+# What makes a page fail to reflow, described in words a person can act on.
+_DEFAUTS_DE_REDISTRIBUTION = """(largeur) => {
+    const defauts = [];
+    const decrire = (el) => {
+        const texte = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+        return `<${el.tagName.toLowerCase()}> « ${texte.slice(0, 60)} »`;
+    };
+    if (document.documentElement.scrollWidth > largeur) {
+        defauts.push(`la page mesure ${document.documentElement.scrollWidth} px de large`);
+    }
+    for (const el of document.querySelectorAll("main *")) {
+        const style = getComputedStyle(el);
+        const defile = ["auto", "scroll"].includes(style.overflowX);
+        if (defile && el.scrollWidth > el.clientWidth + 1) {
+            defauts.push(
+                `${decrire(el)} défile de côté (${el.scrollWidth} px pour ${el.clientWidth})`
+            );
+        }
+    }
+    const actions = "main a[href], main button, main input[type=submit]";
+    for (const el of document.querySelectorAll(actions)) {
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const boite = el.getBoundingClientRect();
+        if (boite.width <= 1 || boite.height <= 1) continue;  // visually hidden (fr-sr-only)
+        if (boite.left < -0.5 || boite.right > largeur + 0.5) {
+            const [gauche, droite] = [Math.round(boite.left), Math.round(boite.right)];
+            defauts.push(`${decrire(el)} sort de la fenêtre (de ${gauche} à ${droite} px)`);
+        }
+    }
+    return defauts;
+}"""
+
+
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     # Module scope: the loop is stopped once this folder's tests are done, so tests run
@@ -152,6 +189,30 @@ class Visite:
             _decrire(v) for v in violations
         )
         self.verifier_console(nom)
+
+    def controler_aux_largeurs(self, nom: str, largeurs: tuple[int, ...] = LARGEURS) -> None:
+        """Check the page at each width (RGAA 10.11, WCAG 1.4.10 reflow), then restore the
+        window: at every width the page is no wider than the window, no region of the main
+        content scrolls sideways, every action (link, button) lies inside the window, and
+        the page passes :meth:`controler` (axe-core included)."""
+        taille = self.page.viewport_size
+        assert taille is not None
+        try:
+            for largeur in largeurs:
+                self.page.set_viewport_size({"width": largeur, "height": taille["height"]})
+                # Two frames: the new layout is computed and painted. (Not innerWidth: on a
+                # phone, a page too wide widens the layout viewport itself.)
+                self.page.evaluate(
+                    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+                )
+                defauts = self.page.evaluate(_DEFAUTS_DE_REDISTRIBUTION, largeur)
+                assert not defauts, (
+                    f"« {nom} » à {largeur} px ({self.page.url}) ne se redistribue pas :\n"
+                    + "\n".join(defauts)
+                )
+                self.controler(f"{nom}-{largeur}px")
+        finally:
+            self.page.set_viewport_size(taille)
 
     def axe(self) -> list[dict]:
         # Evaluated through the DevTools protocol, which the page's CSP does not govern;

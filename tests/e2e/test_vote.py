@@ -211,18 +211,31 @@ def test_vote_complet_dans_deux_scrutins(visite: Visite, scrutins, code_de_vote)
 
 
 def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
-    ouvrir_visite, scrutins, code_de_vote
+    ouvrir_visite, scrutins, code_de_vote, creer_scrutin
 ) -> None:
+    """On a phone, then at every width, the voting space shows each scrutin's state and
+    action without sideways scrolling (RGAA 10.11): one to vote in, one whose bureau has
+    not sealed it yet (with a long name), and, after the vote, one already voted in."""
     from datetime import timedelta
 
     from isoloir.core import clock
+    from isoloir.elections.models import Inscription
     from tests.e2e.conftest import ECRAN_TELEPHONE
 
     csa, _ = scrutins
+    pas_scelle = creer_scrutin(
+        csa.campagne,
+        code="ccp-contractuels",
+        intitule="Commission consultative paritaire des agents contractuels "
+        "de l'administration centrale et des services déconcentrés",
+        type="CCP",
+    )
+    electeur = Inscription.objects.filter(scrutin=csa).get().electeur
+    Inscription.objects.create(electeur=electeur, scrutin=pas_scelle)
     visite = ouvrir_visite(ECRAN_TELEPHONE)
     page = visite.page
     _ouvrir_l_espace(visite, code_de_vote)
-    visite.controler("vote-telephone-espace")
+    visite.controler_aux_largeurs("vote-espace")
     _aller(visite, f"/portail/vote/scrutin/{csa.pk}/")
     expect(page.locator("#etape-choix")).to_be_visible()
     visite.controler("vote-telephone-choix")
@@ -232,7 +245,10 @@ def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
     page.get_by_role("button", name="Valider mon vote").click()
     page.wait_for_selector("#traceur")
     traceur = page.locator("#traceur").inner_text().strip()
-    visite.controler("vote-telephone-accuse")
+    visite.controler_aux_largeurs("vote-accuse")
+    _aller(visite, "/portail/vote/espace/")
+    expect(page.get_by_text("Voté le")).to_be_visible()
+    visite.controler_aux_largeurs("vote-espace-apres-le-vote")
 
     with clock.shifted_by(timedelta(days=9)):
         _aller(visite, f"/tableau/{csa.campagne.slug}/{csa.code}/")
