@@ -162,7 +162,7 @@ def test_l_archive_est_deterministe_et_sans_donnee_personnelle(election) -> None
 
 
 def test_la_commande_archive_et_le_telechargement_public(
-    request, rf, bureau, scrutin, tmp_path
+    request, rf, client, bureau, scrutin, tmp_path
 ) -> None:
     slug = scrutin.campagne.slug
     # Until every count is done there is nothing to publish.
@@ -178,11 +178,16 @@ def test_la_commande_archive_et_le_telechargement_public(
         call_command("archive", slug, "-o", str(chemin), stdout=sortie)
         reponse = vues_archive.archive(rf.get("/"), campagne=slug)
         servie = b"".join(reponse.streaming_content)
+        index = client.get(f"/resultats/{slug}/").content.decode()
     assert f"Archive écrite : {chemin}" in sortie.getvalue()
     assert reponse["Content-Type"] == "application/zip"
     assert f'filename="archive-{slug}.zip"' in reponse["Content-Disposition"]
     # The same election gives the same bytes, however the archive is asked for.
     assert chemin.read_bytes() == servie == elues["octets"]
+    # Every scrutin counted: the index also offers the whole campaign's archive.
+    assert f'href="/resultats/{slug}/archive.zip"' in index
+    assert f"Empreinte SHA-256 : <code>{hashlib.sha256(servie).hexdigest()}</code>" in index
+    assert "Pas encore publié" not in index
     assert verifier_archive(chemin).ok
     with pytest.raises(CommandError, match="Aucune campagne « inconnue »"):
         call_command("archive", "inconnue", "-o", str(chemin))

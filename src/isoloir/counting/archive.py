@@ -18,6 +18,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -307,10 +308,56 @@ def dossier_des_archives() -> Path:
     return Path(settings.DATA_DIR) / "archives"
 
 
-def archive_publiee(campagne: Campagne) -> Path:
+@dataclass(frozen=True)
+class ArchivePubliee:
+    """A public archive as served: its file and its SHA-256, by which anybody compares the
+    copy they downloaded with the one the index page announces."""
+
+    chemin: Path
+    empreinte: str
+
+    @property
+    def octets(self) -> int:
+        return self.chemin.stat().st_size
+
+
+def _etiquette(calcules: list[tuple[int, datetime | None]]) -> str:
+    """The moments of the counts, condensed: a count run again gives a new name."""
+    return hashlib.sha256(
+        repr([(pk, _instant(moment)) for pk, moment in calcules]).encode()
+    ).hexdigest()[:16]
+
+
+def _publier(
+    dossier: Path,
+    nom: str,
+    calcules: list[tuple[int, datetime | None]],
+    objet: Campagne | BureauDeVote,
+) -> ArchivePubliee:
+    """Built once and kept, beside its fingerprint; the fingerprint's file is written
+    last, so that its presence says the archive is whole."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemin = dossier / f"{nom}-{_etiquette(calcules)}.zip"
+    empreinte = chemin.with_name(chemin.name + ".sha256")
+    if not empreinte.exists():
+        # One build at a time: the requests that arrive meanwhile wait for it, then serve
+        # the same file, instead of each reading the whole urne again.
+        with (dossier / f".{nom}.verrou").open("w") as verrou:
+            fcntl.flock(verrou, fcntl.LOCK_EX)
+            if not empreinte.exists():
+                construire_archive(objet, chemin)
+                with chemin.open("rb") as flux:
+                    valeur = hashlib.file_digest(flux, "sha256").hexdigest()
+                partiel = empreinte.with_name(f".{empreinte.name}.partiel")
+                partiel.write_text(valeur + "\n", encoding="ascii")
+                os.replace(partiel, empreinte)
+    return ArchivePubliee(chemin, empreinte.read_text(encoding="ascii").strip())
+
+
+def archive_publiee(campagne: Campagne) -> ArchivePubliee:
     """The campaign's archive as the public page serves it, once every scrutin's result is
-    computed. Built once and kept: its name carries the moments of the counts, so that a
-    count run again gives a new archive instead of an old one."""
+    computed. Its name carries the moments of the counts, so that a count run again gives
+    a new archive instead of an old one."""
     scrutins = campagne.scrutins.count()
     calcules = list(
         Depouillement.objects.filter(scrutin__campagne=campagne, calcule_le__isnull=False)
@@ -322,18 +369,26 @@ def archive_publiee(campagne: Campagne) -> Path:
             "L'archive de l'élection est publiée quand les résultats de tous ses scrutins "
             "sont calculés."
         )
-    etiquette = hashlib.sha256(
-        repr([(pk, _instant(moment)) for pk, moment in calcules]).encode()
-    ).hexdigest()[:16]
-    dossier = dossier_des_archives()
-    dossier.mkdir(parents=True, exist_ok=True)
-    chemin = dossier / f"{campagne.slug}-{etiquette}.zip"
-    if chemin.exists():
-        return chemin
-    # One build at a time: the requests that arrive meanwhile wait for it, then serve the
-    # same file, instead of each reading the whole urne again.
-    with (dossier / f".{campagne.slug}.verrou").open("w") as verrou:
-        fcntl.flock(verrou, fcntl.LOCK_EX)
-        if not chemin.exists():
-            construire_archive(campagne, chemin)
-    return chemin
+    return _publier(dossier_des_archives(), campagne.slug, calcules, campagne)
+
+
+def archive_publiee_du_bureau(bureau: BureauDeVote) -> ArchivePubliee:
+    """One bureau's archive (the scrutins it counted, its ceremony and its seal), once
+    each of its scrutins has its result: it does not wait for the rest of the campaign,
+    whose scrutins may never be counted (a demonstration's development keys)."""
+    scrutins = bureau.rattachements.count()
+    calcules = list(
+        Depouillement.objects.filter(
+            scrutin__rattachement_au_bureau__bureau=bureau, calcule_le__isnull=False
+        )
+        .order_by("scrutin_id")
+        .values_list("scrutin_id", "calcule_le")
+    )
+    if not scrutins or len(calcules) != scrutins:
+        raise ArchiveImpossible(
+            f"L'archive du bureau « {bureau.nom} » est publiée quand les résultats de tous "
+            "ses scrutins sont calculés."
+        )
+    # In the campaign's own folder: no campaign's name can then meet a bureau's.
+    dossier = dossier_des_archives() / bureau.campagne.slug
+    return _publier(dossier, f.cle_de_bureau(bureau.pk), calcules, bureau)

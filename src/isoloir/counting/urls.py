@@ -5,6 +5,7 @@ from isoloir.counting import views, vues_archive, vues_bureau
 app_name = "counting"
 
 urlpatterns = [
+    path("resultats/<slug:campagne>/", views.publication, name="publication"),
     path("resultats/<slug:campagne>/<slug:scrutin>/", views.resultats, name="resultats"),
     path(
         "resultats/<slug:campagne>/<slug:scrutin>/proces-verbal.pdf",
@@ -12,6 +13,11 @@ urlpatterns = [
         name="proces_verbal",
     ),
     path("resultats/<slug:campagne>/archive.zip", vues_archive.archive, name="archive"),
+    path(
+        "resultats/<slug:campagne>/bureau-<int:bureau_id>/archive.zip",
+        vues_archive.archive_du_bureau,
+        name="archive_du_bureau",
+    ),
     path("bureau/", vues_bureau.espace, name="espace"),
     path("bureau/<int:bureau_id>/", vues_bureau.tableau_de_bord, name="bureau"),
     path(

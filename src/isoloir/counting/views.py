@@ -1,4 +1,5 @@
-"""Public results of a scrutin, once its bureau has computed them, and their PV."""
+"""Public results of a scrutin, once its bureau has computed them, and their PV; the
+campaign's index of what is published."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -6,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from isoloir.accounts.pages import rendre_page
 from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement
+from isoloir.counting.publication import publication_de_la_campagne
+from isoloir.elections.models import Campagne
 
 
 def _depouillement_calcule(campagne: str, scrutin: str) -> Depouillement:
@@ -38,3 +41,15 @@ def proces_verbal(request: HttpRequest, campagne: str, scrutin: str) -> HttpResp
     reponse = HttpResponse(pv.proces_verbal_recent(depouillement), content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="pv-{scrutin}.pdf"'
     return reponse
+
+
+def publication(request: HttpRequest, campagne: str) -> HttpResponse:
+    """Each counted scrutin's result, each bureau's archive and its fingerprint, and what
+    is not published yet, with why."""
+    objet = get_object_or_404(Campagne, slug=campagne)
+    return rendre_page(
+        request,
+        "counting/publication.html",
+        f"Résultats publiés — {objet.nom}",
+        publication=publication_de_la_campagne(objet),
+    )
