@@ -94,6 +94,9 @@ def test_l_archive_du_bureau_est_publiee_sans_attendre_les_scrutins_sans_bureau(
         # The whole campaign's archive waits for every scrutin, which never comes here.
         assert client.get(f"/resultats/{slug}/archive.zip").status_code == 404
         index = client.get(f"/resultats/{slug}/")
+    # The scrutin's results lead to this index.
+    resultats = client.get(reverse("counting:resultats", args=[slug, "csa-men"]))
+    assert f'href="/resultats/{slug}/"' in resultats.content.decode()
     assert reponse["Content-Type"] == "application/zip"
     assert f'filename="archive-{slug}-bureau-{bureau.pk}.zip"' in reponse["Content-Disposition"]
 

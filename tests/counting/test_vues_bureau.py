@@ -102,3 +102,5 @@ def test_apres_le_resultat_le_tableau_de_bord_mene_aux_resultats(
     assert "<h2>Résultats</h2>" in page
     resultats = reverse("counting:resultats", args=[scrutin.campagne.slug, scrutin.code])
     assert f'href="{resultats}"' in page
+    # Issue 12, item 9: and to the campaign's published results, the bureau's archive there.
+    assert f'href="{reverse("counting:publication", args=[scrutin.campagne.slug])}"' in page
