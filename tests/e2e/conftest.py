@@ -66,7 +66,16 @@ _DEFAUTS_DE_REDISTRIBUTION = """(largeur) => {
         return `<${el.tagName.toLowerCase()}> « ${texte.slice(0, 60)} »`;
     };
     if (document.documentElement.scrollWidth > largeur) {
-        defauts.push(`la page mesure ${document.documentElement.scrollWidth} px de large`);
+        // Name the culprits: the innermost elements that stick out on the right.
+        const depassent = [...document.body.querySelectorAll("*")].filter(
+            (el) => el.getBoundingClientRect().right > largeur + 0.5
+                && el.checkVisibility()
+                && ![...el.children].some((e) => e.getBoundingClientRect().right > largeur + 0.5)
+        );
+        defauts.push(
+            `la page mesure ${document.documentElement.scrollWidth} px de large, à cause de `
+            + depassent.slice(0, 3).map((el) => `${decrire(el)} (${el.className})`).join(", ")
+        );
     }
     for (const el of document.querySelectorAll("main *")) {
         const style = getComputedStyle(el);

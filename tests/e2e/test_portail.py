@@ -99,7 +99,8 @@ def _visiter(visite: Visite, chemin: str, nom: str, titre: str | None = None) ->
     h1 = visite.titre_principal()
     if titre is not None:
         assert h1 == titre
-    visite.controler(nom)
+    # Every page of the portal reflows, from the narrowest phone to an office screen.
+    visite.controler_aux_largeurs(nom)
 
 
 def _deplier_et_controler(visite: Visite, nom: str) -> None:
@@ -118,7 +119,7 @@ def _deplier_et_controler(visite: Visite, nom: str) -> None:
 def test_toutes_les_pages_du_portail(visite: Visite, electeur: Electeur) -> None:
     page = visite.page
     _connexion(visite)
-    visite.controler("portail-accueil")
+    visite.controler_aux_largeurs("portail-accueil")
 
     _visiter(
         visite,
@@ -154,7 +155,7 @@ def test_toutes_les_pages_du_portail(visite: Visite, electeur: Electeur) -> None
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/portail/listes-electorales/\d+/$"))
     expect(page.get_by_role("status")).to_contain_text("71 électeurs inscrits — page 1 sur 2")
-    visite.controler("portail-liste-electorale")
+    visite.controler_aux_largeurs("portail-liste-electorale")
     expect(page.locator("main tbody tr")).to_have_count(50)
     texte = page.locator("main").inner_text()
     assert "@" not in texte and "collegue" not in texte
@@ -162,7 +163,7 @@ def test_toutes_les_pages_du_portail(visite: Visite, electeur: Electeur) -> None
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"page=2"))
     expect(page.locator("main tbody tr")).to_have_count(21)
-    visite.controler("portail-liste-electorale-page-2")
+    visite.controler_aux_largeurs("portail-liste-electorale-page-2")
 
     tabuler_jusqua(page, "#recherche-nom")
     page.keyboard.type("dur")
@@ -172,7 +173,7 @@ def test_toutes_les_pages_du_portail(visite: Visite, electeur: Electeur) -> None
         "8 électeurs dont le nom commence par « dur »"
     )
     expect(page.locator("main tbody th")).to_have_text(["Durand"] * 8)
-    visite.controler("portail-liste-electorale-recherche")
+    visite.controler_aux_largeurs("portail-liste-electorale-recherche")
 
     for chemin, nom in (
         ("/portail/assistance/", "portail-assistance"),
