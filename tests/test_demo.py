@@ -153,6 +153,18 @@ def test_la_campagne_de_demonstration_est_complete() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("hachage_rapide")
+def test_le_chargement_enregistre_la_marque_du_ministere(settings: Settings) -> None:
+    """Issue 12, point 17: the demo's administration is stored with its campaign, so that
+    every later process shows it, ``isoloir serve`` included, with no variable set."""
+    from isoloir.core.presentation import marque_du_portail
+
+    settings.ISOLOIR_MARQUE = "République|française"
+    _charger()
+    assert marque_du_portail() == ("Ministère", "de l'Éducation", "nationale")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("hachage_rapide")
 def test_recharger_ne_cree_aucun_doublon_et_remet_la_vitrine_en_etat() -> None:
     premiere = _charger()
     comptes_avant = Compte.objects.count()
@@ -455,7 +467,7 @@ def serveur(environnement_demo: dict[str, str], tmp_path: Path) -> Iterator[Serv
 
 
 def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
-    serveur: Serveur,
+    serveur: Serveur, environnement_demo: dict[str, str]
 ) -> None:
     processus, port, journal = serveur
     enfants = _descendants(processus.pid)
@@ -469,6 +481,10 @@ def test_serve_sert_le_portail_et_ses_styles_puis_s_arrete_avec_ses_enfants(
     assert statut == 200
     html = page.decode()
     assert "Connexion au portail Élections" in html
+    # Issue 12, point 17: the demo's marque, though nothing in this process's environment
+    # names it (the demo that loaded the data ran in another process).
+    assert "ISOLOIR_MARQUE" not in os.environ and "ISOLOIR_MARQUE" not in environnement_demo
+    assert html.count("Ministère<br>de l&#x27;Éducation<br>nationale") == 2
     feuilles = re.findall(r'href="(/static/[^"]+\.css)"', html)
     assert "/static/isoloir/css/isoloir.css" in feuilles
     for feuille in feuilles:

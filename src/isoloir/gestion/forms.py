@@ -1,5 +1,6 @@
 from django import forms
 
+from isoloir.core import presentation
 from isoloir.counting.signals import refus_de_modification
 from isoloir.elections.models import Campagne
 
@@ -62,3 +63,24 @@ class FormulaireScrutins(forms.Form):
         "« ; » ou « , ».",
         error_messages={"required": "Choisissez le fichier CSV des scrutins."},
     )
+
+
+class FormulaireMarque(forms.Form):
+    marque = forms.CharField(
+        label="Bloc-marque de l'en-tête",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": presentation.LIGNES_AU_PLUS}),
+        help_text=(
+            "Le nom de l'administration qui organise les élections, tel que l'écrit son "
+            "bloc-marque : une ligne par ligne, par exemple « Ministère », "
+            "« de l'Éducation », « nationale ». Au plus "
+            f"{presentation.LIGNES_AU_PLUS} lignes de {presentation.CARACTERES_PAR_LIGNE} "
+            "caractères. Laissé vide, l'en-tête reprend celui de la configuration du "
+            "serveur (« République française » sauf mention contraire)."
+        ),
+    )
+
+    def clean_marque(self) -> tuple[str, ...]:
+        lignes = presentation.lire_lignes(self.cleaned_data["marque"])
+        presentation.verifier_marque(lignes)
+        return lignes

@@ -24,6 +24,7 @@ ENTREES = [
     Entree("Réclamations", "gestion_reclamations:liste", ADMINISTRATION, "reclamations"),
     Entree("Assistance", "gestion_assistance:demandes", TOUS, "assistance"),
     Entree("Électeurs", "gestion_assistance:electeurs", TOUS, "electeurs"),
+    Entree("Présentation du portail", "gestion:presentation", ADMINISTRATION, "portail"),
     Entree("Back-office technique", "admin:index", ADMINISTRATION, "technique"),
 ]
 

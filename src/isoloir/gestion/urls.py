@@ -10,4 +10,5 @@ urlpatterns = [
     path("campagnes/<slug:slug>/", views.campagne, name="campagne"),
     path("campagnes/<slug:slug>/modifier/", views.modifier_campagne, name="modifier_campagne"),
     path("campagnes/<slug:slug>/scrutins/", views.scrutins, name="scrutins"),
+    path("portail/", views.presentation, name="presentation"),
 ]

@@ -6,13 +6,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from isoloir.audit.services import journaliser
+from isoloir.core import presentation as presentation_du_portail
 from isoloir.core.requests import client_ip
 from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
-from isoloir.gestion.forms import FormulaireCampagne, FormulaireScrutins
+from isoloir.gestion.forms import FormulaireCampagne, FormulaireMarque, FormulaireScrutins
 from isoloir.gestion.menu import operations
 from isoloir.gestion.pages import rendre_gestion
+from isoloir.gestion.portail import changer_la_marque
 from isoloir.gestion.scrutins import COLONNES, importer_scrutins
 from isoloir.gestion.selectors import etat_de_la_campagne, scrutins_et_effectifs
 
@@ -118,4 +120,25 @@ def scrutins(request: HttpRequest, slug: str) -> HttpResponse:
         form=formulaire,
         rapport=rapport,
         colonnes=COLONNES,
+    )
+
+
+@roles.administration
+def presentation(request: HttpRequest) -> HttpResponse:
+    """The portal's bloc-marque: the administration running the elections, on every page."""
+    actuelle = "\n".join(presentation_du_portail.marque_du_portail())
+    formulaire = FormulaireMarque(request.POST or None, initial={"marque": actuelle})
+    if request.method == "POST" and formulaire.is_valid():
+        changer_la_marque(
+            formulaire.cleaned_data["marque"], compte_id=request.user.pk, ip=client_ip(request)
+        )
+        messages.success(request, "La marque du portail est enregistrée.")
+        return redirect("gestion:presentation")
+    return rendre_gestion(
+        request,
+        "gestion/presentation.html",
+        "Présentation du portail",
+        rubrique="portail",
+        fil_ariane=[],
+        form=formulaire,
     )

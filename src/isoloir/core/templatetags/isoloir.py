@@ -1,7 +1,8 @@
 from django import forms, template
-from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from isoloir.core import presentation
 
 register = template.Library()
 
@@ -46,9 +47,14 @@ def champ(champ: forms.BoundField) -> dict[str, object]:
     }
 
 
-@register.simple_tag
-def marque() -> SafeString:
-    """The DSFR brand block, from the settings, so that pages rendered without a request
-    (the 500 and CSRF error pages) show it too."""
-    lignes = ((ligne,) for ligne in settings.ISOLOIR_MARQUE.split("|"))
-    return format_html_join(mark_safe("<br>"), "{}", lignes)
+@register.simple_tag(takes_context=True)
+def marque(context: template.Context) -> SafeString:
+    """The DSFR brand block: the portal's stored marque (core/presentation.py), read once
+    per request; pages rendered without a request (the 500 page) read it themselves."""
+    try:
+        lignes = presentation.marque_de_la_requete(context.get("request"))
+    except Exception:
+        # The 500 page shows this after any failure, the database's or the cache's
+        # included: it must not fail in turn. The configuration's marque stands in.
+        lignes = presentation.marque_de_la_configuration()
+    return format_html_join(mark_safe("<br>"), "{}", ((ligne,) for ligne in lignes))

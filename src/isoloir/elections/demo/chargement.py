@@ -27,6 +27,7 @@ from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Civilite, Compte, Electeur
 from isoloir.accounts.second_facteur import appareil_de_demonstration
 from isoloir.core.clock import en_jours_calendaires
+from isoloir.core.presentation import enregistrer_marque
 from isoloir.elections.demo.professions_de_foi import profession_de_foi
 from isoloir.elections.demo.referentiel import (
     ORGANISATIONS,
@@ -54,6 +55,8 @@ from isoloir.votecode.services import emettre as emettre_code
 
 SLUG = "elections-professionnelles-2026"
 NOM = "Élections professionnelles 2026"
+# The administration that runs the demo's elections: the portal's bloc-marque.
+MARQUE = ("Ministère", "de l'Éducation", "nationale")
 # Absolute time, not 8 calendar days in Paris: across a change of summer time the latter
 # would be 191 or 193 hours, and the décret caps the window at 8 days.
 DUREE_DU_VOTE = timedelta(days=8)
@@ -386,6 +389,9 @@ def charger_campagne_demo(
         campagne = _charger_campagne(
             maintenant=maintenant, ouverture_dans=ouverture_dans, duree_du_vote=duree_du_vote
         )
+        # Stored with the campaign, not set in one process's environment: the next
+        # ``isoloir serve`` shows it too.
+        enregistrer_marque(MARQUE)
         scrutins = _charger_scrutins(campagne=campagne, graine=graine)
         inscriptions = []
         for modele in modeles:

@@ -54,7 +54,6 @@ SCRUTIN_DU_BUREAU = "csa-men"
 DELAI_POUR_LE_BUREAU = timedelta(minutes=10)
 FICHIER_IDENTITES_FC = "franceconnect-demo.json"
 FC_CLIENT_ID = "isoloir-demo"
-MARQUE_DEMO = "Ministère|de l'Éducation|nationale"
 HOTE = "127.0.0.1"
 
 
@@ -197,9 +196,6 @@ class Command(BaseCommand):
             )
             self.stdout.write("")
         if not no_serve:
-            # The demo campaign is the Education ministry's: its processes say so, unless
-            # the environment names another administration.
-            os.environ.setdefault("ISOLOIR_MARQUE", MARQUE_DEMO)
             enfants = [] if pair is None else [("FranceConnect de démonstration", pair)]
             call_command("serve", host=HOTE, port=port, enfants=enfants)
 
