@@ -3,6 +3,7 @@
 Kept apart from ``settings.py`` so that each rule can be tested on its own.
 """
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -132,14 +133,41 @@ def content_security_policy() -> dict[str, Any]:
     }
 
 
+class FormatDeConsole(logging.Formatter):
+    """One line per record; the traceback only for what is a failure of the service.
+
+    Django logs a refusal it answers with 4xx (``PermissionDenied``: 403, ``BadRequest``:
+    400) with the exception attached, so a plain formatter prints a whole Python traceback
+    for a voter who opened a page that is not theirs. The line ("Forbidden (Permission
+    denied): /gestion/…") says all there is to say; a 5xx keeps its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        statut = getattr(record, "status_code", None)
+        if record.exc_info and isinstance(statut, int) and 400 <= statut < 500:
+            # A copy: other handlers of the same record (a log shipper) still get it whole.
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return super().format(record)
+
+
 def logging_config() -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"simple": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "formatters": {
+            "simple": {
+                "()": FormatDeConsole,
+                "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            }
+        },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
         "root": {"handlers": ["console"], "level": "INFO"},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            # Django's records go to the console above, once. Django's own console handler
+            # (DEBUG only, so the demo) printed them a second time, tracebacks of 4xx
+            # included; its mail handler has no ADMINS to write to.
+            "django": {"level": "INFO", "handlers": []},
+        },
     }
 
 

@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "isoloir.gestion.journal.JournalDeGestion",  # after the account, around every view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: French error pages with DEBUG on too (the demo), inside CommonMiddleware (its
+    # APPEND_SLASH redirect still happens) and the security headers (they still apply).
+    "isoloir.core.pages_d_erreur.PagesDErreurEnFrancais",
 ]
 
 ROOT_URLCONF = "isoloir.urls"
