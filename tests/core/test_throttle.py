@@ -101,3 +101,21 @@ def test_en_base_une_fenetre_passee_repart_de_un_et_est_purgee(monkeypatch) -> N
     # A new window starts at one, and sweeps the other counters whose window has passed.
     assert throttle.compter(limite, "a") == 1
     assert list(Compteur.objects.values_list("valeur", flat=True)) == [1]
+
+
+@pytest.mark.django_db
+def test_compter_par_tranche_repart_a_chaque_fenetre(compteurs, monkeypatch) -> None:
+    """An address never quiet for a whole window (a NAT) is counted afresh in each one,
+    where :func:`throttle.compter` would keep pushing its window back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limite = throttle.Limit("essai-tranche", limit=3, window=600)
+    debut = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for secondes, attendus in ((0, [1, 2, 3, 4]), (599, [5]), (600, [1, 2]), (1199, [3])):
+        monkeypatch.setattr(
+            throttle, "_maintenant", lambda s=secondes: debut + timedelta(seconds=s)
+        )
+        assert [throttle.compter_par_tranche(limite, "192.0.2.1") for _ in attendus] == attendus
+    assert throttle.compter_par_tranche(limite, "198.51.100.1") == 1

@@ -89,6 +89,19 @@ def compter(limit: Limit, subject: str) -> int:
     return count
 
 
+def compter_par_tranche(limit: Limit, subject: str) -> int:
+    """Count one attempt in a fixed window (``window`` seconds, aligned on the clock) and
+    return the count, this attempt included.
+
+    For limits on everyday traffic from addresses that many people share (a ministry behind
+    one NAT address): :func:`compter`'s window, pushed back by every attempt, never closes
+    for an address that is never quiet for ``window`` seconds, and would end up refusing
+    everyone behind it. Here the count starts afresh in each window.
+    """
+    tranche = int(_maintenant().timestamp()) // limit.window
+    return compter(limit, f"{subject}#{tranche}")
+
+
 def depasse(limit: Limit, count: int) -> bool:
     return count > limit.limit
 
