@@ -93,6 +93,81 @@ def test_les_commandes_du_readme_menent_apres_la_cloture() -> None:
         assert all(fenetre_du_scrutin(s).phase() is Phase.CLOS for s in scrutins)
 
 
+@pytest.mark.django_db(databases=["default", "urne"])
+@pytest.mark.usefixtures("hachage_rapide")
+def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_path: Path) -> None:
+    """Issue 12, item 9: the README's demo, once its bureau has counted the CSA (the key
+    holders' devices played as in tests/counting), publishes that bureau's archive on the
+    README's page and writes it with the README's command, though the demo's other
+    scrutins, on development keys, are never counted; ``isoloir verify`` accepts it."""
+    import hashlib
+    import shlex
+
+    from isoloir.booth import depot
+    from isoloir.booth.cles import ceremonie_de_developpement
+    from isoloir.counting.demo import charger_bureau_demo
+    from isoloir.counting.management.commands.archive import Command as CommandeArchive
+    from isoloir.verification import verifier_archive
+    from tests.counting.detenteurs import ceremonie_complete, sceller
+    from tests.counting.resultats import compter
+    from tests.scrutin_de_vote import bulletin_pour
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    demo = re.search(r"isoloir demo --opens-in (\S+) --lasts (\S+)`", readme)
+    avance = re.search(r"ISOLOIR_HORLOGE_AVANCE=(\S+) \.venv/bin/isoloir serve", readme)
+    page = re.search(r"http://127\.0\.0\.1:8000(/resultats/\S+/)\s", readme)
+    archive = re.search(r"`\.venv/bin/isoloir (archive [^`]+)`", readme)
+    verify = re.search(r"`\.venv/bin/isoloir verify (\S+)`", readme)
+    assert demo and avance and page and archive and verify, "le README ne donne plus ces étapes"
+    ouverture = lire_duree(demo[1])
+    charger_campagne_demo(
+        maintenant=clock.now(), ouverture_dans=ouverture, duree_du_vote=lire_duree(demo[2])
+    )
+    # What ``isoloir demo`` does next: the CSA's bureau, development keys for the rest.
+    campagne = Campagne.objects.get(slug=SLUG)
+    scrutin = campagne.scrutins.get(code="csa-men")
+    charger_bureau_demo(campagne, scrutin)
+    assert ceremonie_de_developpement(campagne)
+    bureau = scrutin.rattachement_au_bureau.bureau
+
+    # The bureau's life: ceremony, seal, three votes, closing and count.
+    c, appareils = ceremonie_complete(bureau)
+    delegue = next(nom for nom in sorted(appareils) if nom.startswith("delegue-"))
+    assert sceller(bureau, c, appareils, signataires=("president", delegue)).scelle_le
+    with clock.shifted_by(ouverture + timedelta(minutes=1)):
+        for k, inscription in enumerate(scrutin.inscriptions.select_related("electeur")[:3]):
+            depot.voter(
+                electeur=inscription.electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k)
+            )
+    assert compter(bureau, scrutin, c, appareils, presents=tuple(appareils)).resultat
+
+    # The README's page and command, with the README's clock advance.
+    arguments = shlex.split(archive[1])
+    sortie = arguments.index("-o") + 1
+    arguments[sortie] = str(tmp_path / arguments[sortie])
+    with clock.shifted_by(lire_duree(avance[1])):
+        index = client.get(page[1])
+        assert index.status_code == 200
+        lien = re.search(
+            r'href="(/resultats/[^"]+/bureau-\d+/archive\.zip)"', index.content.decode()
+        )
+        assert lien, "la page des résultats publiés ne donne pas l'archive du bureau"
+        servie = b"".join(client.get(lien[1]).streaming_content)
+        call_command(*arguments, stdout=io.StringIO())
+    ecrite = tmp_path / verify[1]
+    assert ecrite.read_bytes() == servie
+    rapport = verifier_archive(ecrite)
+    assert rapport.ok, rapport.messages(echecs_seulement=True)
+    texte = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", index.content.decode()))
+    assert f"SHA-256 : {hashlib.sha256(servie).hexdigest()}" in texte
+    assert "aucun bureau de vote ne dépouille ce scrutin" in texte
+    assert "clé de développement" in texte
+    # The README's bureau, by the name that ``isoloir archive --help`` gives.
+    nom = arguments[arguments.index("--bureau") + 1]
+    assert nom == bureau.nom
+    assert f"« {nom} »" in CommandeArchive().create_parser("isoloir", "archive").format_help()
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("hachage_rapide")
 @pytest.mark.calendrier  # its 8 days once crossed a change of time badly

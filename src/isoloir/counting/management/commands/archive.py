@@ -30,27 +30,22 @@ def _liste_des_bureaux() -> str:
     """The bureaux by name, read from the database when ``--help`` is asked for."""
     bureaux = bureaux_enregistres()
     if bureaux is None:
-        return (
+        return textwrap.fill(
             "La liste des bureaux de vote n'est pas disponible : la base de données ne "
-            "répond pas ou n'est pas encore créée (isoloir migrate)."
+            "répond pas ou n'est pas encore créée (isoloir migrate).",
+            LARGEUR,
         )
     if not bureaux:
         return "Aucun bureau de vote n'est enregistré."
     lignes = ["Bureaux de vote (pour --bureau, par leur nom ou leur numéro) :"]
     for b in bureaux:
-        ligne = f"campagne {b.campagne} : n° {b.numero} « {b.nom} »"
+        # The name on a line of its own, never cut: the help is searched by it.
+        lignes.append(f"  n° {b.numero} « {b.nom} »")
+        detail = f"campagne {b.campagne}"
         if b.scrutins:
-            ligne += f" (scrutin{'s' if len(b.scrutins) > 1 else ''} {', '.join(b.scrutins)})"
-        # A bureau's name is never cut across two lines: the help is searched by it.
+            detail += f" ; scrutin{'s' if len(b.scrutins) > 1 else ''} {', '.join(b.scrutins)}"
         lignes.append(
-            textwrap.fill(
-                ligne,
-                LARGEUR,
-                initial_indent="  ",
-                subsequent_indent="    ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
+            textwrap.fill(detail, LARGEUR, initial_indent="    ", subsequent_indent="    ")
         )
     return "\n".join(lignes)
 
@@ -60,7 +55,7 @@ class Command(BaseCommand):
         "Écrit l'archive publique d'une campagne, une fois les résultats de tous ses "
         "scrutins calculés, ou celle d'un de ses bureaux de vote (--bureau), dès les "
         "résultats de ses scrutins calculés : tout ce qu'il faut pour la vérifier avec "
-        "« isoloir verify »."
+        "«\u00a0isoloir verify\u00a0»."
     )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
