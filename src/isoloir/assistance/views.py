@@ -13,6 +13,7 @@ from isoloir.assistance import services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
 from isoloir.core.requests import client_ip
+from isoloir.votecode.champ_captcha import preparer_captcha
 
 CLE_DE_SESSION = "assistance_derniere_demande"
 
@@ -90,7 +91,8 @@ def demande(request: HttpRequest) -> HttpResponse:
             anonyme=compte is None,
             email_du_compte=compte.email if compte else "",
         )
-    return rendre_page(
+    statut = preparer_captcha(request, form)
+    reponse = rendre_page(
         request,
         "assistance/demande.html",
         "Formulaire de demande d'assistance",
@@ -99,6 +101,8 @@ def demande(request: HttpRequest) -> HttpResponse:
         rubrique="assistance",
         fil_ariane=_ariane(request),
     )
+    reponse.status_code = statut
+    return reponse
 
 
 @never_cache

@@ -24,6 +24,7 @@ from isoloir.reclamations import services
 from isoloir.reclamations.forms import ReclamationForm, ReclamationSansCompteForm
 from isoloir.reclamations.models import PieceJointe, Reclamation
 from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
+from isoloir.votecode.champ_captcha import preparer_captcha
 
 # The claims filed without an account from this browser: only they show a receipt.
 SESSION_SANS_COMPTE = "reclamations_sans_compte"
@@ -205,7 +206,10 @@ def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
         form = ReclamationSansCompteForm(
             initial={"jeton": services.nouveau_jeton()}, campagnes=campagnes
         )
-    return _rendre(request, "reclamations/deposer_sans_compte.html", titre, form=form)
+    statut = preparer_captcha(request, form)
+    reponse = _rendre(request, "reclamations/deposer_sans_compte.html", titre, form=form)
+    reponse.status_code = statut
+    return reponse
 
 
 def _periodes_a_venir() -> list[str]:

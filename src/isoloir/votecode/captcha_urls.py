@@ -1,40 +1,88 @@
-"""django-simple-captcha's URLs, with a per-address limit on the two that cost: the audio
-(an espeak-ng process per call) and the refresh (a database row per call)."""
+"""django-simple-captcha's URLs, each limited per address: the audio (an espeak-ng process
+per call), the refresh (a new challenge) and the images (a drawing per call).
+
+The refresh is ours: it replaces the session's challenge (champ_captcha.defi_de_la_session)
+where the library's would add a row at every click.
+
+The limits count in fixed windows (throttle.compter_par_tranche): behind a ministry's NAT,
+thousands of voters share one address that is never quiet for ten minutes, and a window
+pushed back by every request would never close on them.
+"""
 
 from collections.abc import Callable
 from functools import wraps
 
 from captcha import views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import re_path
 
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
+from isoloir.votecode.champ_captcha import defi_de_la_session
 
 PAR_IP = throttle.Limit("captcha-ip", 120, 600)
+# Generous: every display of a form with a CAPTCHA fetches one image (1x or 2x), and a
+# whole NAT's voters come through one address. It bounds a program drawing in a loop.
+IMAGES_PAR_IP = throttle.Limit("captcha-image-ip", 3000, 600)
 
 
-def _limite(vue: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(vue)
-    def limitee(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if throttle.depasse(PAR_IP, throttle.compter(PAR_IP, client_ip(request))):
-            return HttpResponse(
-                "Trop de demandes de CAPTCHA : réessayez dans quelques minutes.",
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-        return vue(request, *args, **kwargs)
+def _trop_de_demandes() -> HttpResponse:
+    return HttpResponse(
+        "Trop de demandes de CAPTCHA : réessayez dans quelques minutes.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
 
-    return limitee
+
+Vue = Callable[..., HttpResponse]
+
+
+def _limite(limite_du_moment: Callable[[], throttle.Limit]) -> Callable[[Vue], Vue]:
+    """Limit a view per address. The limit is looked up at each request, so that a test
+    may lower the module's."""
+
+    def decorateur(vue: Vue) -> Vue:
+        @wraps(vue)
+        def limitee(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            limite = limite_du_moment()
+            if throttle.depasse(limite, throttle.compter_par_tranche(limite, client_ip(request))):
+                return _trop_de_demandes()
+            return vue(request, *args, **kwargs)
+
+        return limitee
+
+    return decorateur
+
+
+@_limite(lambda: PAR_IP)
+def rafraichir(request: HttpRequest) -> HttpResponse:
+    """A new challenge for the page's script, in the library's JSON, which replaces the
+    session's: a reload of the page then shows the image asked for, not the unreadable one."""
+    if request.headers.get("x-requested-with") != "XMLHttpRequest":
+        raise Http404
+    defi = defi_de_la_session(request.session, ip=client_ip(request), remplacer=True)
+    if defi is None:
+        return _trop_de_demandes()
+    return JsonResponse({"key": defi.cle, "image_url": defi.image, "audio_url": defi.audio})
 
 
 urlpatterns = [
     re_path(
-        r"image/(?P<key>\w+)/$", views.captcha_image, name="captcha-image", kwargs={"scale": 1}
+        r"image/(?P<key>\w+)/$",
+        _limite(lambda: IMAGES_PAR_IP)(views.captcha_image),
+        name="captcha-image",
+        kwargs={"scale": 1},
     ),
     re_path(
-        r"image/(?P<key>\w+)@2/$", views.captcha_image, name="captcha-image-2x", kwargs={"scale": 2}
+        r"image/(?P<key>\w+)@2/$",
+        _limite(lambda: IMAGES_PAR_IP)(views.captcha_image),
+        name="captcha-image-2x",
+        kwargs={"scale": 2},
     ),
-    re_path(r"audio/(?P<key>\w+).wav$", _limite(views.captcha_audio), name="captcha-audio"),
-    re_path(r"refresh/$", _limite(views.captcha_refresh), name="captcha-refresh"),
+    re_path(
+        r"audio/(?P<key>\w+).wav$",
+        _limite(lambda: PAR_IP)(views.captcha_audio),
+        name="captcha-audio",
+    ),
+    re_path(r"refresh/$", rafraichir, name="captcha-refresh"),
 ]

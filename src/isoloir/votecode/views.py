@@ -16,6 +16,7 @@ from isoloir.booth.selectors import scrutins_de_l_electeur
 from isoloir.core.requests import client_ip
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
+from isoloir.votecode.champ_captcha import preparer_captcha
 from isoloir.votecode.forms import DemandeReassortForm, SaisieCodeForm
 
 SECRETS_POSTES = ("code_de_vote", "reponse_defi", "numen", "mobile", "email_personnel", "token")
@@ -58,7 +59,8 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
             refus = services.CodeRefuse.message
         # Whatever was wrong, one message, a new CAPTCHA, and the code is not sent back.
         form = SaisieCodeForm()
-    return rendre_page(
+    statut = preparer_captcha(request, form)
+    reponse = rendre_page(
         request,
         "votecode/saisie_code.html",
         "Saisie du code de vote",
@@ -67,6 +69,8 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
         rubrique="vote",
         fil_ariane=_ariane(),
     )
+    reponse.status_code = statut
+    return reponse
 
 
 @never_cache

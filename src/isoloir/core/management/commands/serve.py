@@ -169,6 +169,14 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "isoloir.cli", "clore_scrutins", "--boucle", "60"],
             )
         )
+        # Deletes the expired CAPTCHA challenges (and sessions), every five minutes: pages
+        # shown and never posted would otherwise fill the table.
+        commandes.append(
+            (
+                "purge des CAPTCHA",
+                [sys.executable, "-m", "isoloir.cli", "purger_captcha", "--boucle", "300"],
+            )
+        )
         commandes += enfants or []
 
         signaux_recus: list[int] = []
