@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from isoloir.counting.sieges import (
     ETIQUETTE_SIEGE,
+    REGLE_D_EGALITE,
     Egalite,
     Liste,
     Tirage,
+    decrire_egalite,
     ordre_de_choix,
     repartir,
     tirer,
@@ -106,6 +108,71 @@ def test_exemple_3_egalite_finie_au_tirage_au_sort() -> None:
     assert tirage.empreinte == hashlib.sha256(tirage.message.encode()).hexdigest()
     assert (tirage.numero, tirage.listes, tirage.gagnante) == (3, ("B", "C"), "C")
     assert verifier_tirage(tirage)
+
+
+# --- How a tie is told (the results page, the PV and ``isoloir verify`` all print these) --
+
+
+def test_la_regle_d_egalite_dit_celle_de_l_arrete_de_2009() -> None:
+    # Arrêté du 10 août 2009, art. 20 (docs/sieges.md), the rule ``repartir`` applies.
+    assert REGLE_D_EGALITE == (
+        "À égalité de moyenne, le siège est attribué à la liste qui a recueilli le plus grand "
+        "nombre de voix ; si les listes en cause ont recueilli le même nombre de voix, il est "
+        "attribué par tirage au sort."
+    )
+
+
+def test_une_egalite_departagee_aux_voix_se_dit_avec_les_sigles() -> None:
+    # Example 2: A and B tie at 400 for seat 4, A has more votes.
+    r = repartir(_listes(("A", 1200, 4), ("B", 400, 4), ("C", 560, 4)), 4, graine=GRAINE)
+    noms = {"A": "FSU", "B": "UNSA", "C": "FO"}
+    assert decrire_egalite(r.egalite, noms) == (
+        "Égalité de moyenne pour le siège n° 4 : les listes FSU et UNSA ont la même plus "
+        "forte moyenne (400), pour un seul siège restant à pourvoir.",
+        "Siège n° 4 : attribué à la liste FSU, qui a recueilli plus de voix que la liste UNSA.",
+    )
+
+
+def test_une_egalite_finie_au_tirage_au_sort_se_dit_siege_par_siege() -> None:
+    # Example 3: A, B and C tie at 250 for seats 2 and 3; A by its votes, then C by lot.
+    r = repartir(_listes(("A", 500, 3), ("B", 250, 3), ("C", 250, 3)), 3, graine=GRAINE)
+    assert decrire_egalite(r.egalite, {"A": "A", "B": "B", "C": "C"}) == (
+        "Égalité de moyenne pour les sièges n° 2 et 3 : les listes A, B et C ont la même "
+        "plus forte moyenne (250), pour 2 sièges restant à pourvoir.",
+        "Siège n° 2 : attribué à la liste A, qui a recueilli plus de voix que les listes B et C.",
+        "Siège n° 3 : les listes B et C ont recueilli le même nombre de voix ; attribué par "
+        "tirage au sort à la liste C.",
+    )
+
+
+def test_les_listes_se_nomment_dans_l_ordre_du_bulletin_et_la_moyenne_en_francais() -> None:
+    # Ids sort as text ("10" before "9"): the sentences follow the order of ``noms`` (the
+    # ballot's) instead. 1 seat, 1 745 votes each: a tie at 1 745, settled by lot.
+    r = repartir(_listes(("9", 1745, 2), ("10", 1745, 2)), 1, graine=GRAINE)
+    assert r.egalite is not None and r.egalite.listes == ("10", "9")
+    noms = {"9": "FSU", "10": "UNSA"}
+    phrases = decrire_egalite(r.egalite, noms)
+    assert phrases[0] == (
+        "Égalité de moyenne pour le siège n° 1 : les listes FSU et UNSA ont la même plus "
+        "forte moyenne (1\xa0745), pour un seul siège restant à pourvoir."
+    )
+    assert phrases[1] == (
+        "Siège n° 1 : les listes FSU et UNSA ont recueilli le même nombre de voix ; "
+        f"attribué par tirage au sort à la liste {noms[r.egalite.gagnantes[0]]}."
+    )
+    # A fractional average: two decimals at most, a decimal comma; an id with no name is
+    # named by its id.
+    r = repartir(_listes(("A", 1745, 3), ("B", 1745, 3), ("C", 1, 3)), 3, graine=GRAINE)
+    assert r.egalite is not None and r.egalite.moyenne == Fraction(1745, 2)
+    assert (
+        "les listes A et B ont la même plus forte moyenne (872,5)"
+        in (decrire_egalite(r.egalite, {})[0])
+    )
+    tiers = Egalite(
+        sieges=(5,), moyenne=Fraction(1000, 3), listes=("A", "B"), gagnantes=("B",), tirages=()
+    )
+    assert "(333,33)" in decrire_egalite(tiers, {"A": "A", "B": "B"})[0]
+    assert decrire_egalite(None, {"A": "A"}) == ()
 
 
 def test_exemple_4_liste_sans_assez_de_candidats() -> None:

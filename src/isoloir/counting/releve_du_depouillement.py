@@ -125,7 +125,7 @@ class Releve:
     vacants: int
     tirage_au_sort: bool
     tirages: list[TirageConsigne]
-    departage_aux_voix: list[str]  # sigles tied on the average, settled by their votes
+    egalite: tuple[str, ...]  # the tie told in sieges.decrire_egalite's words, if any
     detenteurs: list[Signataire]
     indices_detenteurs: list[int]
     scellement: EtatDuScellement
@@ -149,6 +149,10 @@ class Releve:
             f"{_decimal(self.quotient)} ({nombre(self.exprimes)} suffrages exprimés / "
             f"{self.scrutin.sieges_titulaires} sièges)"
         )
+
+    @property
+    def regle_d_egalite(self) -> str:
+        return sieges.REGLE_D_EGALITE
 
     @property
     def sieges_attribues(self) -> int:
@@ -326,7 +330,8 @@ def releve(depouillement: Depouillement, *, scellement_frais: bool = True) -> Re
             "La répartition des sièges recalculée à partir des voix ne redonne pas les "
             "sièges consignés."
         )
-    sigle = {str(pk): liste.sigle for pk, liste in listes_par_id.items()}
+    # In the ballot's order (that of the recorded lines), the order the tie names them in.
+    sigle = {str(ligne["id"]): listes_par_id[ligne["id"]].sigle for ligne in lignes}
     egalite = repartition.egalite if repartition else None
     tirages = [
         TirageConsigne(
@@ -356,9 +361,7 @@ def releve(depouillement: Depouillement, *, scellement_frais: bool = True) -> Re
         vacants=_entier(resultat, "vacants"),
         tirage_au_sort=bool(resultat.get("tirage_au_sort")),
         tirages=tirages,
-        departage_aux_voix=[sigle.get(i, i) for i in egalite.listes]
-        if egalite and egalite.departage == "voix"
-        else [],
+        egalite=sieges.decrire_egalite(egalite, sigle),
         detenteurs=_detenteurs(bureau, indices, signataires),
         indices_detenteurs=indices,
         scellement=_scellement(bureau, scrutin, signataires, frais=scellement_frais),

@@ -7,6 +7,7 @@ re-checking a result run the same code and get the same seats.
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -265,6 +266,88 @@ def repartir(listes: Sequence[Liste], sieges: int, *, graine: bytes) -> Repartit
         vacants=sieges - attribues,
         graine=graine,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# How a tie is told. The results page, the PV and ``isoloir verify`` all print these very
+# sentences, so that a délégué reading any of them reads the same thing. The rule itself,
+# which the PV states whether or not a tie occurred, is worded once too.
+
+REGLE_D_EGALITE = (
+    "À égalité de moyenne, le siège est attribué à la liste qui a recueilli le plus grand "
+    "nombre de voix ; si les listes en cause ont recueilli le même nombre de voix, il est "
+    "attribué par tirage au sort."
+)
+
+
+def _enumeration(elements: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(elements) < 2:
+        return "".join(elements)
+    return f"{', '.join(elements[:-1])} et {elements[-1]}"
+
+
+def _des_listes(noms: Sequence[str]) -> str:
+    # « la liste FSU », « les listes FSU et UNSA »: the noun also spares « que UNSA ».
+    return f"la liste {noms[0]}" if len(noms) == 1 else f"les listes {_enumeration(noms)}"
+
+
+def _moyenne(valeur: Fraction) -> str:
+    """The average as a French reader writes it: 1 745, 872,5, 333,33 (two decimals at
+    most: the tie itself is exact, the figure only tells the reader which average)."""
+    centiemes = math.floor(valeur * 100 + Fraction(1, 2))  # rounded half up
+    entiers, reste = divmod(centiemes, 100)
+    texte = f"{entiers:,}".replace(",", "\xa0")  # grouped as in the PV's figures
+    decimales = f"{reste:02d}".rstrip("0")
+    return f"{texte},{decimales}" if decimales else texte
+
+
+def decrire_egalite(egalite: Egalite | None, noms: Mapping[str, str]) -> tuple[str, ...]:
+    """The French sentences that tell a tie and how it was settled, seat by seat; none
+    without a tie. ``noms`` maps list ids to what a reader knows them by (the sigles), in
+    the ballot's order, which the sentences follow; an id it lacks is named by itself.
+
+    The sentences say only what the allocation recorded and the rule it applied (arrêté du
+    10 août 2009 art. 20, docs/sieges.md): the most votes, then the lot."""
+    if egalite is None:
+        return ()
+    ordre = {identifiant: rang for rang, identifiant in enumerate(noms)}
+
+    def nommer(identifiants: Sequence[str]) -> list[str]:
+        ranges = sorted(identifiants, key=lambda i: (ordre.get(i, len(ordre)), i))
+        return [noms.get(i, i) for i in ranges]
+
+    if len(egalite.sieges) == 1:
+        en_jeu = f"le siège n° {egalite.sieges[0]}"
+        restant = "un seul siège restant à pourvoir"
+    else:
+        en_jeu = f"les sièges n° {_enumeration([str(n) for n in egalite.sieges])}"
+        restant = f"{len(egalite.sieges)} sièges restant à pourvoir"
+    phrases = [
+        f"Égalité de moyenne pour {en_jeu} : {_des_listes(nommer(egalite.listes))} ont la "
+        f"même plus forte moyenne ({_moyenne(egalite.moyenne)}), pour {restant}.",
+    ]
+    tirages = {t.numero: t for t in egalite.tirages}
+    # The seats the votes settled went to lists with more votes than every tied list the
+    # votes did not settle (docs/sieges.md, rule 5), whatever their order among themselves.
+    aux_voix = [
+        g for n, g in zip(egalite.sieges, egalite.gagnantes, strict=True) if n not in tirages
+    ]
+    devancees = nommer([i for i in egalite.listes if i not in aux_voix])
+    for numero, gagnante in zip(egalite.sieges, egalite.gagnantes, strict=True):
+        tirage = tirages.get(numero)
+        if tirage is None:
+            phrases.append(
+                f"Siège n° {numero} : attribué à la liste {noms.get(gagnante, gagnante)}, qui a "
+                f"recueilli plus de voix que {_des_listes(devancees)}."
+            )
+        else:
+            phrases.append(
+                f"Siège n° {numero} : {_des_listes(nommer(tirage.listes))} ont recueilli le "
+                "même nombre de voix ; attribué par tirage au sort à la liste "
+                f"{noms.get(tirage.gagnante, tirage.gagnante)}."
+            )
+    return tuple(phrases)
 
 
 def ordre_de_choix(listes: Sequence[Liste], repartition: Repartition) -> OrdreDeChoix:

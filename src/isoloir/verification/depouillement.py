@@ -227,14 +227,11 @@ def _resultat(
     except ValueError as erreur:
         defauts.append(f"les sièges ne peuvent pas être recalculés ({erreur})")
     else:
-        egalite = repartition.egalite
-        if egalite is not None and egalite.departage == "tirage":
-            sigles = {str(li.identifiant): li.sigle for li in s.listes}
-            departage = (
-                f" ; égalité pour le(s) siège(s) {', '.join(map(str, egalite.sieges))} "
-                f"entre {', '.join(sigles[i] for i in egalite.listes)}, tirage au sort "
-                f"refait avec la graine : {', '.join(sigles[i] for i in egalite.gagnantes)}"
-            )
+        # The tie in the words of the results page and the PV (one function for all three).
+        sigles = {str(li.identifiant): li.sigle for li in s.listes}
+        departage = "".join(
+            f" {phrase}" for phrase in sieges.decrire_egalite(repartition.egalite, sigles)
+        )
         for li, x in zip(s.listes, publiees, strict=True):
             attendu = repartition.sieges[str(li.identifiant)]
             if x.get("sieges") != attendu:
@@ -258,5 +255,5 @@ def _resultat(
             f"{fichier} : blancs + exprimés = votants = émargements ({votants}) ; sièges "
             f"recalculés avec la graine publiée : "
             + ", ".join(f"{x['sigle']} {x['sieges']}" for x in publiees)
-            + f", vacants {resultat.get('vacants')}{departage}.",
+            + f", vacants {resultat.get('vacants')}.{departage}",
         )
