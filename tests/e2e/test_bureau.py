@@ -8,6 +8,7 @@ the holder downloads; the test checks that file opens, in Python, to the very
 communication key the server published, and that no request ever carried the
 passphrase."""
 
+import hashlib
 import json
 import re
 from datetime import timedelta
@@ -366,3 +367,21 @@ def test_cycle_complet_de_la_demonstration(ouvrir_visite, tmp_path, live_server,
     resultat = scrutin.depouillement.resultat
     voix = [liste["voix"] for liste in resultat["listes"]]
     assert (resultat["blancs"], voix) == (1, [3, 1, 1, 0, 0, 1])
+
+    # Issue 12, item 9: the campaign's published results offer the bureau's archive,
+    # though the demo's other scrutins (development keys, no bureau) are never counted.
+    page = visite.page
+    page.get_by_role("link", name=re.compile("Résultats publiés de la campagne")).click()
+    expect(page.locator("h1")).to_contain_text(f"Résultats publiés — {campagne.nom}")
+    expect(page.get_by_text("aucun bureau de vote ne dépouille ce scrutin").first).to_be_visible()
+    visite.controler_aux_largeurs("resultats-publies")
+    with page.expect_download() as telechargement:
+        page.get_by_role(
+            "link", name=re.compile(f"Télécharger l'archive du bureau « {re.escape(bureau.nom)} »")
+        ).click()
+    archive = tmp_path / "bureau.zip"
+    telechargement.value.save_as(archive)
+    rapport = verifier_archive(archive)
+    assert rapport.ok, rapport.messages(echecs_seulement=True)
+    empreinte = hashlib.sha256(archive.read_bytes()).hexdigest()
+    expect(page.locator("main")).to_contain_text(f"SHA-256 : {empreinte}")
