@@ -18,6 +18,11 @@ from isoloir.elections.models import Inscription
 from isoloir.gestion.roles import RoleDeGestion
 from tests.e2e.conftest import Visite, tabuler_jusqua
 from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion
+from tests.elections.test_import_reclamations import (
+    campagne_ouverte_aux_reclamations,
+    fichier_rh,
+    importer_puis_accepter_deux_reclamations,
+)
 from tests.elections.test_roll_import import CODES, ligne, ligne_b, texte_csv
 from tests.factories import numen_de
 
@@ -141,3 +146,43 @@ def test_import_puis_reimport_au_clavier(ouvrir_visite, campagne, administration
         page.keyboard.press("Enter")
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
     assert "Civilité « Mlle » inconnue" in contenu
+
+
+def test_reimport_nomme_les_inscrits_par_reclamation_et_applique_le_choix_au_clavier(
+    ouvrir_visite, creer_campagne, creer_scrutin, administration, tmp_path
+) -> None:
+    """HR's file, after two accepted claims, does not list what they added: the page names
+    those voters in a warning, the keyboard picks « retirer », and that is what is done."""
+    campagne = campagne_ouverte_aux_reclamations(creer_campagne, creer_scrutin)
+    importer_puis_accepter_deux_reclamations(campagne, administration)
+    fichier = tmp_path / "liste-rh.csv"
+    fichier.write_bytes(fichier_rh().getvalue())
+
+    visite = ouvrir_visite()
+    page = visite.page
+    se_connecter_a_la_gestion(
+        visite, administration, f"/gestion/campagnes/{campagne.slug}/liste-electorale/"
+    )
+    _deposer(visite, fichier)
+    _travailler()
+    alerte = page.locator("#retraits-reclames")
+    expect(alerte).to_contain_text("Le fichier retire 2 inscriptions ajoutées par une réclamation")
+    tableau = page.locator("table").filter(has_text="Réclamation")
+    expect(tableau).to_contain_text("Oubli")
+    expect(tableau).to_contain_text("Jean Paul")
+    expect(page.locator("#reclamations-conserver")).to_be_checked()
+    visite.controler("import-liste-retraits-reclames")
+
+    # Into the radio group (the checked one takes the focus), then the arrow picks the other.
+    tabuler_jusqua(page, "#reclamations-conserver", maximum=120)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#reclamations-retirer")).to_be_checked()
+    tabuler_jusqua(page, "#bouton-appliquer")
+    envoyer(visite, re.compile(r"/liste-electorale/imports/\d+/$"))
+    _travailler()
+    expect(page.locator("h2.fr-alert__title")).to_have_text("Liste électorale mise à jour")
+    expect(page.locator("main")).to_contain_text(
+        "2 inscriptions ajoutées par une réclamation acceptée retirées, comme le fichier"
+    )
+    visite.controler("import-liste-retraits-reclames-appliques")
+    assert not Inscription.objects.filter(electeur__nom_naissance="Oubli").exists()

@@ -370,6 +370,13 @@ class ImportListe(models.Model):
     applique_par = models.ForeignKey(
         "accounts.Compte", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Chosen when the application is asked for, kept with the import so that a resumed
+    # application makes the same choice (roll_import/service.py, _gardees).
+    conserver_reclamations = models.BooleanField(
+        "conserver les inscriptions ajoutées par une réclamation acceptée",
+        default=True,
+        help_text="Celles que le fichier retirerait : la vérification les nomme.",
+    )
     termine_le = models.DateTimeField("terminé le", null=True, blank=True)
 
     class Meta:

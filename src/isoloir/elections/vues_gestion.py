@@ -174,12 +174,31 @@ def progression_json(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     return JsonResponse(progression(_import(slug, pk)))
 
 
+# The two answers of the form's question about the claimed inscriptions the file removes.
+CHOIX_RECLAMATIONS = {"conserver": True, "retirer": False}
+
+
 @roles.administration
 @require_POST
 def appliquer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     import_ = _import(slug, pk)
+    # Absent when the check found no claimed inscription to remove: keeping is then moot,
+    # and it is the safe side of a post that lost its field.
+    choix = request.POST.get("reclamations", "conserver")
+    if choix not in CHOIX_RECLAMATIONS:
+        messages.error(
+            request,
+            "Choisissez de conserver ou de retirer les inscriptions ajoutées par une "
+            "réclamation acceptée, puis appliquez.",
+        )
+        return redirect("gestion_listes:suivi", slug=slug, pk=pk)
     try:
-        demander_application(import_, compte_id=request.user.pk, ip=client_ip(request))
+        demander_application(
+            import_,
+            compte_id=request.user.pk,
+            ip=client_ip(request),
+            conserver_reclamations=CHOIX_RECLAMATIONS[choix],
+        )
     except ImportRefuse as refus:
         messages.error(request, str(refus))
     else:

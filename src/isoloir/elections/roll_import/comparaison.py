@@ -6,13 +6,16 @@ run announces exactly what the application then does.
 
 import hashlib
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from isoloir.accounts.models import Electeur
-from isoloir.elections.models import Inscription
+from isoloir.elections.models import Inscription, Scrutin
 from isoloir.elections.roll_import.lecture import CHAMPS_D_IDENTITE, Ligne
 from isoloir.elections.roll_import.rapport import RapportImport
+from isoloir.reclamations.models import Reclamation
+from isoloir.reclamations.selectors import reclamations_qui_ont_inscrit
 
 LIBELLES_CHAMPS = {
     "civilite": "civilité",
@@ -78,14 +81,23 @@ class Difference:
     retraits: dict[int, int] = field(default_factory=dict)  # scrutin -> inscription
 
 
-def difference(ligne: Ligne, electeur: Electeur | None, actuelles: dict[int, int]) -> Difference:
+def difference(
+    ligne: Ligne,
+    electeur: Electeur | None,
+    actuelles: dict[int, int],
+    gardees: AbstractSet[int] = frozenset(),
+) -> Difference:
+    """``gardees``: inscriptions the file does not list that the application keeps all
+    the same (added by an accepted claim, and the administrator chose to keep them)."""
     if electeur is None:
         return Difference("ajoutes", ajouts=set(ligne.scrutin_ids))
     champs = [k for k, v in ligne.identite.items() if getattr(electeur, k) != v]
     if electeur.compte.email != ligne.email:
         champs.append("email")
     ajouts = set(ligne.scrutin_ids - actuelles.keys())
-    retraits = {s: pk for s, pk in actuelles.items() if s not in ligne.scrutin_ids}
+    retraits = {
+        s: pk for s, pk in actuelles.items() if s not in ligne.scrutin_ids and pk not in gardees
+    }
     if not actuelles:
         categorie = "ajoutes"
     elif champs or ajouts or retraits:
@@ -136,6 +148,71 @@ def exemple_de_retrait(electeur: Electeur, retraits: Iterable[str] = ()) -> dict
         "ajouts": [],
         "retraits": sorted(retraits),
     }
+
+
+@dataclass(frozen=True)
+class InscriptionReclamee:
+    electeur_id: int
+    scrutin_id: int
+    reclamation: Reclamation
+
+
+def inscriptions_reclamees(scrutin_ids: Iterable[int]) -> dict[int, InscriptionReclamee]:
+    """The campaign's inscriptions, by pk, that an accepted claim added (or put back) and
+    that no roll file has listed since.
+
+    HR's files know nothing of a claim: the next one would silently undo the decision.
+    The line the claim created carries no import (``import_liste`` is empty) until a file
+    lists it; from then on HR knows of it, and a later file without it is HR's decision,
+    an ordinary removal. A kept line is not marked by the import that keeps it, so that
+    the next file warns again.
+    """
+    reclamations = reclamations_qui_ont_inscrit(scrutin_ids)
+    if not reclamations:
+        return {}
+    rangs = Inscription.objects.filter(
+        electeur_id__in={electeur for electeur, _ in reclamations},
+        scrutin_id__in={scrutin for _, scrutin in reclamations},
+        import_liste_id__isnull=True,
+    ).values_list("pk", "electeur_id", "scrutin_id")
+    return {
+        pk: InscriptionReclamee(electeur_id, scrutin_id, reclamations[(electeur_id, scrutin_id)])
+        for pk, electeur_id, scrutin_id in rangs
+        if (electeur_id, scrutin_id) in reclamations
+    }
+
+
+def retraits_reclames(
+    retirees: Iterable[int], reclamees: dict[int, InscriptionReclamee], scrutins: dict[int, str]
+) -> list[dict[str, Any]]:
+    """What the check shows of the claimed inscriptions the file would remove: who, which
+    scrutin, which claim; never a NUMEN. Sorted by name for the page."""
+    choisies = {pk: reclamees[pk] for pk in retirees}
+    electeurs = Electeur.objects.in_bulk({r.electeur_id for r in choisies.values()})
+    intitules = dict(
+        Scrutin.objects.filter(pk__in={r.scrutin_id for r in choisies.values()}).values_list(
+            "pk", "intitule"
+        )
+    )
+    lignes = []
+    for pk, reclamee in choisies.items():
+        electeur = electeurs[reclamee.electeur_id]
+        reclamation = reclamee.reclamation
+        assert reclamation.decide_le is not None  # accepted
+        lignes.append(
+            {
+                "inscription": pk,
+                "nom": electeur.nom,
+                "prenoms": electeur.prenoms,
+                "etablissement": electeur.etablissement,
+                "scrutin": scrutins[reclamee.scrutin_id],
+                "intitule": intitules[reclamee.scrutin_id],
+                "reclamation_id": reclamation.pk,
+                "reclamation": reclamation.reference,
+                "decidee_le": reclamation.decide_le.isoformat(),
+            }
+        )
+    return sorted(lignes, key=lambda r: (r["nom"], r["prenoms"], r["scrutin"], r["inscription"]))
 
 
 def empreinte_de_la_liste(scrutin_ids: Iterable[int]) -> str:

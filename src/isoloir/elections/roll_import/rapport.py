@@ -2,7 +2,10 @@
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from isoloir.core.dates import date_fr
 
 ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}
 # Beyond this many errors the rest are counted, not listed: a file in the wrong format can
@@ -30,6 +33,19 @@ class ErreurImport:
         if self.colonne:
             lieu += f", colonne {self.colonne}"
         return f"{lieu} : {self.raison}"
+
+
+@dataclass(frozen=True)
+class RetraitReclame:
+    """An inscription the file would remove though an accepted claim added it."""
+
+    nom: str
+    prenoms: str
+    etablissement: str
+    scrutin: str  # code
+    intitule: str
+    reclamation: str  # the claimant's receipt number, « R-2026-00042 »
+    decidee_le: datetime
 
 
 @dataclass
@@ -61,6 +77,12 @@ class RapportImport:
     par_scrutin: dict[str, list[int]] = field(default_factory=dict)
     champs_modifies: dict[str, int] = field(default_factory=dict)
     echantillons: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Of the removals the check found, the inscriptions an accepted claim added and no
+    # file has listed since (comparaison.inscriptions_reclamees), all of them, by name:
+    # the administrator chooses to keep them or not before applying.
+    retraits_reclames: list[dict[str, Any]] = field(default_factory=list)
+    # What the application kept of those, at the administrator's choice.
+    inscriptions_conservees: int = 0
 
     @property
     def refuse(self) -> bool:
@@ -117,6 +139,20 @@ class RapportImport:
             for cle in CATEGORIES
         ]
 
+    def retraits_par_reclamation(self) -> list[RetraitReclame]:
+        return [
+            RetraitReclame(
+                nom=r["nom"],
+                prenoms=r["prenoms"],
+                etablissement=r["etablissement"],
+                scrutin=r["scrutin"],
+                intitule=r["intitule"],
+                reclamation=r["reclamation"],
+                decidee_le=datetime.fromisoformat(r["decidee_le"]),
+            )
+            for r in self.retraits_reclames
+        ]
+
     def scrutins(self) -> list[tuple[str, int, int]]:
         return sorted((code, a, r) for code, (a, r) in self.par_scrutin.items())
 
@@ -165,4 +201,27 @@ class RapportImport:
         lignes += [
             f"  {code} : +{ajoutees} / -{retirees}" for code, ajoutees, retirees in self.scrutins()
         ]
+        if self.retraits_reclames:
+            n = len(self.retraits_reclames)
+            if self.simulation:
+                lignes.append(
+                    f"Attention : le fichier retire {n} inscription(s) ajoutée(s) par une "
+                    "réclamation acceptée ; l'import les conserve, sauf avec "
+                    "--retirer-inscrits-par-reclamation :"
+                )
+            elif self.inscriptions_conservees:
+                lignes.append(
+                    f"Inscriptions ajoutées par une réclamation acceptée, absentes du fichier, "
+                    f"conservées : {n}"
+                )
+            else:
+                lignes.append(
+                    f"Inscriptions ajoutées par une réclamation acceptée retirées comme le "
+                    f"fichier : {n}"
+                )
+            lignes += [
+                f"  {r.nom} {r.prenoms}, {r.scrutin} : réclamation {r.reclamation} acceptée le "
+                f"{date_fr(r.decidee_le)}"
+                for r in self.retraits_par_reclamation()
+            ]
         return lignes

@@ -39,12 +39,15 @@ from isoloir.elections.models import (
     Scrutin,
 )
 from isoloir.elections.roll_import.comparaison import (
+    InscriptionReclamee,
     difference,
     empreinte_de_la_liste,
     etat_du_lot,
     exemple_de_retrait,
     inscriptions_des_electeurs,
+    inscriptions_reclamees,
     noter,
+    retraits_reclames,
 )
 from isoloir.elections.roll_import.lecture import (
     CHAMPS_D_IDENTITE,
@@ -352,12 +355,15 @@ def _verifier_fichier(import_: ImportListe, jeton: str, scrutins: dict[int, str]
         # the end is the removals. 1.4 million voters take 175 kB.
         plus_grand = Electeur.objects.aggregate(m=Max("pk"))["m"] or 0
         vus = bytearray(plus_grand // 8 + 1)
+        # What accepted claims added, and which of it the rows drop (a handful of lines).
+        reclamees = inscriptions_reclamees(scrutins)
+        retirees: set[int] = set()
         try:
             with texte_du_flux(flux, 0, encodage) as texte:
                 for lot in itertools.batched(lecteur.lignes(texte), TAILLE_LOT):
                     _verifier_conflits(lot, rapport)
                     if not rapport.refuse:
-                        _comparer(lot, scrutins, rapport, vus)
+                        retirees |= _comparer(lot, scrutins, rapport, vus, reclamees)
                     _signe_de_vie(
                         import_.pk, jeton, phase="lecture", lignes_traitees=lot[-1].numero
                     )
@@ -369,6 +375,8 @@ def _verifier_fichier(import_: ImportListe, jeton: str, scrutins: dict[int, str]
         return rapport
     _signe_de_vie(import_.pk, jeton, phase="retraits")
     _compter_les_retraits(scrutins, rapport, vus)
+    retirees |= {pk for pk, r in reclamees.items() if not _vu(vus, r.electeur_id)}
+    rapport.retraits_reclames = retraits_reclames(retirees, reclamees, scrutins)
     touches = {pk for pk, code in scrutins.items() if any(rapport.par_scrutin.get(code, [0, 0]))}
     scelles = sorted(scrutins[pk] for pk in scrutins_scelles(touches))
     if scelles:
@@ -397,15 +405,28 @@ def _lecteur(
 
 
 def _comparer(
-    lot: tuple[Ligne, ...], scrutins: dict[int, str], rapport: RapportImport, vus: bytearray
-) -> None:
+    lot: tuple[Ligne, ...],
+    scrutins: dict[int, str],
+    rapport: RapportImport,
+    vus: bytearray,
+    reclamees: dict[int, InscriptionReclamee],
+) -> set[int]:
+    """Note each row's difference; return those of ``reclamees`` the rows remove."""
     etat = etat_du_lot(lot, scrutins)
+    retirees: set[int] = set()
     for ligne in lot:
         electeur = etat.electeurs.get(ligne.empreinte)
         actuelles = etat.inscriptions[electeur.pk] if electeur else {}
         if electeur is not None and actuelles and electeur.pk // 8 < len(vus):
             vus[electeur.pk // 8] |= 1 << (electeur.pk % 8)
-        noter(rapport, ligne, difference(ligne, electeur, actuelles), scrutins, cree=not electeur)
+        diff = difference(ligne, electeur, actuelles)
+        noter(rapport, ligne, diff, scrutins, cree=not electeur)
+        retirees |= reclamees.keys() & set(diff.retraits.values())
+    return retirees
+
+
+def _vu(vus: bytearray, electeur_id: int) -> bool:
+    return electeur_id // 8 < len(vus) and bool(vus[electeur_id // 8] & (1 << (electeur_id % 8)))
 
 
 def _compter_les_retraits(scrutins: dict[int, str], rapport: RapportImport, vus: bytearray) -> None:
@@ -418,7 +439,7 @@ def _compter_les_retraits(scrutins: dict[int, str], rapport: RapportImport, vus:
         .values_list("electeur_id", "scrutin_id")
     )
     for electeur_id, scrutin_id in rangs.iterator(chunk_size=10_000):
-        if electeur_id // 8 < len(vus) and vus[electeur_id // 8] & (1 << (electeur_id % 8)):
+        if _vu(vus, electeur_id):
             continue
         rapport.inscriptions(scrutins[scrutin_id], retirees=1)
         if electeur_id != precedent:
@@ -495,10 +516,19 @@ def _verifier_conflits(lot: Iterable[Ligne], rapport: RapportImport) -> None:
 
 
 def demander_application(
-    import_: ImportListe, *, compte_id: int | None = None, ip: str = ""
+    import_: ImportListe,
+    *,
+    compte_id: int | None = None,
+    ip: str = "",
+    conserver_reclamations: bool = True,
 ) -> ImportListe:
     """Move a checked import to its application; the worker then does it. Refused if the
-    import is not (or no longer) checked, or if another import of the campaign runs."""
+    import is not (or no longer) checked, or if another import of the campaign runs.
+
+    ``conserver_reclamations``: keep the inscriptions that accepted claims added and the
+    file would remove (the check lists them). The choice is stored with the import, so
+    that a resumed application makes the same one, and journaled.
+    """
     try:
         with transaction.atomic():
             import_ = ImportListe.objects.select_for_update().get(pk=import_.pk)
@@ -513,14 +543,20 @@ def demander_application(
                 0,
             )
             import_.applique_par_id = compte_id
+            import_.conserver_reclamations = conserver_reclamations
             import_.battement = None
             import_.save()
+            reclamees = RapportImport.depuis_json(import_.rapport).retraits_reclames
             journaliser(
                 "liste_electorale.application_demandee",
                 compte_id=compte_id,
                 ip=ip,
                 campagne=import_.campagne.slug,
                 import_liste=import_.pk,
+                # Claim numbers, no names: the journal holds no personal data.
+                retraits_reclames=len(reclamees),
+                reclamations=sorted({r["reclamation_id"] for r in reclamees}),
+                conserver_reclamations=conserver_reclamations,
             )
     except IntegrityError:
         raise ImportRefuse(MESSAGE_IMPORT_EN_COURS) from None
@@ -554,15 +590,18 @@ def appliquer(import_id: int, *, forcer: bool = False) -> RapportImport | None:
         with transaction.atomic():
             import_ = _verrouiller(import_id, jeton)
             rapport = RapportImport.depuis_json(import_.compteurs)
+            rapport.inscriptions_conservees = len(_gardees(import_))
+            import_.compteurs = rapport.vers_json()
             import_.phase = ""
             import_.lignes_traitees = import_.lignes_du_fichier
-            import_.save(update_fields=["phase", "lignes_traitees"])
+            import_.save(update_fields=["compteurs", "phase", "lignes_traitees"])
             _terminer(import_, EtatImport.APPLIQUE)
             journaliser(
                 "liste_electorale.importee",
                 compte_id=import_.applique_par_id,
                 campagne=import_.campagne.slug,
                 import_liste=import_.pk,
+                inscriptions_conservees=rapport.inscriptions_conservees,
                 **_chiffres(rapport),
             )
     except MainPerdue:
@@ -580,6 +619,17 @@ def appliquer(import_id: int, *, forcer: bool = False) -> RapportImport | None:
                 import_.save(update_fields=["etat", "jeton", "message"])
         raise
     return rapport
+
+
+def _gardees(import_: ImportListe) -> frozenset[int]:
+    """The inscriptions the file would remove that the application keeps: those the check
+    found added by an accepted claim, if the administrator chose to keep them. Read from
+    the import's row, where the check and the choice were stored: a resumed application
+    keeps exactly the same ones."""
+    if not import_.conserver_reclamations:
+        return frozenset()
+    rapport = RapportImport.depuis_json(import_.rapport)
+    return frozenset(r["inscription"] for r in rapport.retraits_reclames)
 
 
 def _controler_avant_application(import_: ImportListe, scrutins: dict[int, str]) -> str:
@@ -601,6 +651,7 @@ def _controler_avant_application(import_: ImportListe, scrutins: dict[int, str])
 def _appliquer_le_fichier(import_id: int, jeton: str, scrutins: dict[int, str]) -> None:
     import_ = ImportListe.objects.select_related("campagne").get(pk=import_id)
     encodage = RapportImport.depuis_json(import_.rapport).encodage
+    gardees = _gardees(import_)
     # The file was checked: this reading meets only valid rows and reports nothing.
     lecteur = _lecteur(import_.campagne, scrutins, RapportImport(simulation=False), doublons=False)
     with open(import_.chemin, "rb") as flux, texte_du_flux(flux, 0, encodage) as texte:
@@ -610,7 +661,9 @@ def _appliquer_le_fichier(import_id: int, jeton: str, scrutins: dict[int, str]) 
                 courant = _verrouiller(import_id, jeton)
                 rapport = RapportImport.depuis_json(courant.compteurs)
                 rapport.simulation = False
-                _appliquer(lot, scrutins=scrutins, rapport=rapport, import_id=import_id)
+                _appliquer(
+                    lot, scrutins=scrutins, rapport=rapport, import_id=import_id, gardees=gardees
+                )
                 # The checkpoint is committed with the batch it follows, never apart.
                 courant.reprise = lot[-1].numero
                 courant.lignes_traitees = lot[-1].numero
@@ -620,7 +673,12 @@ def _appliquer_le_fichier(import_id: int, jeton: str, scrutins: dict[int, str]) 
 
 
 def _appliquer(
-    lot: tuple[Ligne, ...], *, scrutins: dict[int, str], rapport: RapportImport, import_id: int
+    lot: tuple[Ligne, ...],
+    *,
+    scrutins: dict[int, str],
+    rapport: RapportImport,
+    import_id: int,
+    gardees: frozenset[int] = frozenset(),
 ) -> None:
     etat = etat_du_lot(lot, scrutins)
     nouveaux: list[Ligne] = []
@@ -634,7 +692,7 @@ def _appliquer(
     for ligne in lot:
         electeur = etat.electeurs.get(ligne.empreinte)
         actuelles = etat.inscriptions[electeur.pk] if electeur else {}
-        diff = difference(ligne, electeur, actuelles)
+        diff = difference(ligne, electeur, actuelles, gardees)
         noter(rapport, ligne, diff, scrutins, cree=electeur is None)
         touches |= diff.ajouts | diff.retraits.keys()
         if electeur is None:
@@ -661,8 +719,11 @@ def _appliquer(
     Electeur.objects.bulk_update(modifies, CHAMPS_D_IDENTITE)
     Compte.objects.bulk_update(emails_modifies, ["email"])
     Inscription.objects.filter(pk__in=a_retirer).delete()
+    # Marked: listed by this file. A kept claimed line is not, so it stays claimed.
     Inscription.objects.filter(
-        pk__in=[pk for pk, _, _ in inscriptions_des_electeurs(connus, scrutins)]
+        pk__in=[
+            pk for pk, _, _ in inscriptions_des_electeurs(connus, scrutins) if pk not in gardees
+        ]
     ).update(import_liste_id=import_id)
     comptes = {
         c.email: c for c in Compte.objects.filter(email__in=[ligne.email for ligne in nouveaux])
@@ -688,18 +749,23 @@ def _appliquer(
 
 
 def _retirer_les_absents(import_id: int, jeton: str, scrutins: dict[int, str]) -> None:
-    """Remove, batch by batch, the campaign's inscriptions this import did not list."""
-    while _retirer_un_lot(import_id, jeton, scrutins):
+    """Remove, batch by batch, the campaign's inscriptions this import did not list, but
+    those kept at the administrator's choice."""
+    gardees = _gardees(ImportListe.objects.get(pk=import_id))
+    while _retirer_un_lot(import_id, jeton, scrutins, gardees=gardees):
         pass
 
 
-def _retirer_un_lot(import_id: int, jeton: str, scrutins: dict[int, str]) -> bool:
+def _retirer_un_lot(
+    import_id: int, jeton: str, scrutins: dict[int, str], *, gardees: frozenset[int] = frozenset()
+) -> bool:
     """One batch of removals, committed with its counts; False once none is left."""
     with transaction.atomic():
         courant = _verrouiller(import_id, jeton)
         rangs = list(
             Inscription.objects.filter(scrutin_id__in=list(scrutins))
             .exclude(import_liste_id=import_id)
+            .exclude(pk__in=gardees)
             .order_by("pk")
             .values_list("pk", "electeur_id", "scrutin_id")[:LOT_DE_RETRAITS]
         )
@@ -738,6 +804,7 @@ def importer_liste_electorale(
     compte_id: int | None = None,
     ip: str = "",
     reprendre: bool = False,
+    conserver_reclamations: bool = True,
 ) -> RapportImport:
     """Check a roll file and, if every row is right, apply it to ``campagne``, in this
     process.
@@ -751,6 +818,10 @@ def importer_liste_electorale(
     application where it stopped: at once if it was interrupted by a conflict, once its
     worker has been silent for :data:`DELAI_DE_SILENCE`, or right away with ``reprendre``
     (the operator knows that the process that applied it is dead).
+
+    ``conserver_reclamations``: keep the inscriptions that accepted claims added and the
+    file would remove. A resumed application keeps the choice made when it was asked
+    for, whatever this one says.
     """
     en_panne = ImportListe.objects.filter(
         campagne=campagne,
@@ -781,7 +852,9 @@ def importer_liste_electorale(
             _terminer(import_, EtatImport.ABANDONNE)
         return verification
     try:
-        demander_application(import_, compte_id=compte_id, ip=ip)
+        demander_application(
+            import_, compte_id=compte_id, ip=ip, conserver_reclamations=conserver_reclamations
+        )
     except ImportRefuse as refus:
         rapport = RapportImport(simulation=False)
         rapport.signaler(0, "", str(refus))
@@ -805,6 +878,7 @@ def _appliquer_et_rapporter(import_id: int) -> RapportImport:
     resultat.encodage = verification.encodage
     resultat.separateur = verification.separateur
     resultat.lignes_lues = verification.lignes_lues
+    resultat.retraits_reclames = verification.retraits_reclames
     return resultat
 
 

@@ -1,4 +1,5 @@
-"""``isoloir import_electeurs --campagne SLUG FICHIER.csv [--simulation] [--reprendre]``."""
+"""``isoloir import_electeurs --campagne SLUG FICHIER.csv [--simulation] [--reprendre]
+[--retirer-inscrits-par-reclamation]``."""
 
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,13 @@ class Command(BaseCommand):
             help="Reprendre sans attendre l'import de ce fichier resté en cours : le "
             "processus qui l'appliquait est arrêté.",
         )
+        parser.add_argument(
+            "--retirer-inscrits-par-reclamation",
+            action="store_true",
+            help="Retirer aussi les inscriptions qu'une réclamation acceptée a ajoutées et que "
+            "le fichier ne liste pas (par défaut, elles sont conservées ; la simulation les "
+            "nomme).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         campagne = Campagne.objects.filter(slug=options["campagne"]).first()
@@ -44,6 +52,7 @@ class Command(BaseCommand):
             fichier=fichier,
             simulation=options["simulation"],
             reprendre=options["reprendre"],
+            conserver_reclamations=not options["retirer_inscrits_par_reclamation"],
         )
         for ligne in rapport.resume():
             self.stdout.write(ligne)
