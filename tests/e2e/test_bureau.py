@@ -159,8 +159,10 @@ def _vie_du_bureau(
     for visite in visites.values():
         _espionner(visite.page, list(PHRASES.values()), envois)
 
-    def controler(nom: str, ecran: str) -> None:
-        if captures:
+    def controler(nom: str, ecran: str, toutes_largeurs: bool = False) -> None:
+        if captures and toutes_largeurs:
+            visites[nom].controler_aux_largeurs(ecran)
+        elif captures:
             visites[nom].controler(ecran)
         else:
             visites[nom].verifier_console(ecran)
@@ -172,7 +174,7 @@ def _vie_du_bureau(
     controler("president", "bureau-tableau-de-bord")
     presidente.get_by_role("button", name="Ouvrir la cérémonie des clés").click()
     expect(presidente.get_by_role("status").first).to_contain_text("cérémonie des clés est ouverte")
-    controler("president", "bureau-ceremonie-cle")
+    controler("president", "bureau-ceremonie-cle", toutes_largeurs=True)
 
     # 2. Each holder creates their key in their browser and keeps the vault file.
     coffres = {}
@@ -233,7 +235,7 @@ def _vie_du_bureau(
     ceremonie.refresh_from_db()
     assert ceremonie.etat == "close"
     expect(page.get_by_text(ceremonie.empreinte)).to_be_visible()
-    controler("second-delegue", "bureau-ceremonie-close")
+    controler("second-delegue", "bureau-ceremonie-close", toutes_largeurs=True)
     assert manifeste_du_scrutin(scrutin).origine_cle == "ceremonie"
 
     # 5. Sealing: the président fixes it; the président and a délégué sign it.
@@ -322,7 +324,7 @@ def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings)
     presidente.get_by_role("link", name=re.compile("Résultats et procès-verbal")).click()
     resultats = presidente.get_by_role("table", name=re.compile("Voix et sièges"))
     expect(resultats.get_by_role("row", name=re.compile("FSU"))).to_contain_text("4")
-    visite.controler("bureau-resultats")
+    visite.controler_aux_largeurs("bureau-resultats")
     with presidente.expect_download() as telechargement:
         presidente.get_by_role("link", name=re.compile("procès-verbal")).click()
     pv = tmp_path / "pv.pdf"

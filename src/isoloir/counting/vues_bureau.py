@@ -52,6 +52,13 @@ ETAPE_EN_COURS: dict[str, str] = {
 }
 
 
+def _page_du_bureau(
+    request: HttpRequest, gabarit: str, titre: str, **contexte: object
+) -> HttpResponse:
+    """A page of the bureau's space: the main menu marks « Bureau de vote » as current."""
+    return rendre_page(request, gabarit, titre, rubrique="bureau", **contexte)
+
+
 def membre_du_bureau(vue: VueDuBureau) -> VueDuBureau:
     """Only the bureau's own members see its screens, after their second factor; the
     view gets their seat."""
@@ -98,7 +105,9 @@ def espace(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if len(sieges) == 1:
         return redirect("counting:bureau", bureau_id=sieges[0].bureau_id)
-    return rendre_page(request, "counting/bureau/espace.html", "Mes bureaux de vote", sieges=sieges)
+    return _page_du_bureau(
+        request, "counting/bureau/espace.html", "Mes bureaux de vote", sieges=sieges
+    )
 
 
 @membre_du_bureau
@@ -106,7 +115,7 @@ def tableau_de_bord(request: HttpRequest, membre: MembreDuBureau) -> HttpRespons
     etat = etat_du_bureau(membre)
     campagne = membre.bureau.campagne
     scrutins = [e.scrutin.pk for e in etat.scrutins]
-    return rendre_page(
+    return _page_du_bureau(
         request,
         "counting/bureau/tableau_de_bord.html",
         f"{membre.bureau.nom} — bureau de vote",
@@ -172,7 +181,7 @@ def page_ceremonie(request: HttpRequest, membre: MembreDuBureau) -> HttpResponse
         (NatureDuMessage.RECEPTION, "Vérification des parts reçues"),
     ]
     courante = ETAPE_EN_COURS.get(etat.ceremonie.etat) if etat.ceremonie else None
-    return rendre_page(
+    return _page_du_bureau(
         request,
         "counting/bureau/ceremonie.html",
         f"Cérémonie des clés — {membre.bureau.nom}",
@@ -180,7 +189,9 @@ def page_ceremonie(request: HttpRequest, membre: MembreDuBureau) -> HttpResponse
         deja_publie=courante is not None and etat.a_publie(courante),
         etapes=[libelle for _, libelle in etapes],
         detenteurs=[
-            (j, m, [j in etat.publies.get(nature, []) for nature, _ in etapes])
+            # Each step's label goes with its state: on a phone, the row becomes a card
+            # whose cells are named by their column.
+            (j, m, [(libelle, j in etat.publies.get(nature, [])) for nature, libelle in etapes])
             for j, m in (detenteurs_nommes(etat.ceremonie) if etat.ceremonie else [])
         ],
         donnees=_donnees_publiques_de_la_ceremonie(etat),
@@ -230,7 +241,7 @@ def page_scellement(request: HttpRequest, membre: MembreDuBureau) -> HttpRespons
             reverse("counting:scellement", args=[membre.bureau_id]),
         )
     sceau = etat.scellement
-    return rendre_page(
+    return _page_du_bureau(
         request,
         "counting/bureau/scellement.html",
         f"Scellement — {membre.bureau.nom}",
@@ -283,7 +294,7 @@ def page_depouillement(
     du_scrutin = next(e for e in etat.scrutins if e.scrutin.pk == scrutin.pk)
     d = du_scrutin.depouillement
     parts = {p.contenu["detenteur"] for p in d.parts.all()} if d else set()
-    return rendre_page(
+    return _page_du_bureau(
         request,
         "counting/bureau/depouillement.html",
         f"Dépouillement — {scrutin.intitule}",
