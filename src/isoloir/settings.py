@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "isoloir.core.context_processors.portail",
+                # The main menu by role (voter, bureau, back-office): the top layer knows them.
+                "isoloir.gestion.menu.menu_du_portail",
             ],
             # One way to write dates for people, in every template (core/dates.py).
             "builtins": ["isoloir.core.templatetags.dates"],

@@ -2,6 +2,7 @@
 new recovery codes. The rules live in :mod:`isoloir.accounts.second_facteur`."""
 
 import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -79,6 +80,42 @@ class CodeDeSecoursForm(FormulaireFocaliseLErreur):
         return code
 
 
+@dataclass(frozen=True)
+class EspaceProtege:
+    """How the second factor's pages name the space the person is going to."""
+
+    prefixe: str  # a URL name: its path starts every page of the space
+    reserve: str  # « Les pages du bureau de vote sont réservées à ses membres »
+
+
+# The second factor guards the bureau's pages and the back-office. Accounts sit below the
+# apps that know who holds which seat or role, so the page names the space by where the
+# person is going (its URL), in that space's words.
+ESPACES_PROTEGES = (
+    EspaceProtege("counting:espace", "Les pages du bureau de vote sont réservées à ses membres"),
+    EspaceProtege(
+        "gestion:accueil",
+        "L'espace de gestion des élections est réservé à l'administration et à l'assistance",
+    ),
+    EspaceProtege(
+        "admin:index", "Le back-office technique est réservé à l'administration des élections"
+    ),
+)
+ESPACE_PAR_DEFAUT = EspaceProtege(
+    "", "Cet espace est réservé aux personnes qui organisent les élections"
+)
+
+
+def espace_protege(suivant: str) -> EspaceProtege:
+    for espace in ESPACES_PROTEGES:
+        try:
+            if suivant.startswith(reverse(espace.prefixe)):
+                return espace
+        except NoReverseMatch:  # a space this deployment does not serve
+            continue
+    return ESPACE_PAR_DEFAUT
+
+
 def _suivant(request: HttpRequest) -> str:
     suivant = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(
@@ -124,6 +161,7 @@ def enrolement(request: HttpRequest) -> HttpResponse:
         form=form,
         enrolement=enrolement,
         suivant=suivant,
+        espace=espace_protege(suivant),
     )
 
 
@@ -165,6 +203,7 @@ def verification(request: HttpRequest) -> HttpResponse:
         "Double authentification",
         form=form,
         suivant=suivant,
+        espace=espace_protege(suivant),
     )
 
 

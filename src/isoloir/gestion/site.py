@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.admin import AdminSite
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from isoloir.accounts.second_facteur import est_verifie, exige_second_facteur
@@ -26,6 +27,7 @@ class SiteAdministration(AdminSite):
         gardee = super().admin_view(view, cacheable)
 
         def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            refuser_sans_le_role(request)
             # A logged-in administrator who has not proved the second factor in this
             # session is sent to it (then back here), not to the admin's login page again.
             if request.user.is_authenticated and request.user.is_staff and not est_verifie(request):
@@ -34,3 +36,14 @@ class SiteAdministration(AdminSite):
 
         enveloppe.admin_site = self  # type: ignore[attr-defined]
         return enveloppe
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        refuser_sans_le_role(request)
+        return super().login(request, extra_context)
+
+
+def refuser_sans_le_role(request: HttpRequest) -> None:
+    """A logged-in person without the administration role (the helpdesk, a voter) is told
+    « Accès refusé », not shown a login form they could do nothing with."""
+    if request.user.is_authenticated and not a_le_role(request, RoleDeGestion.ADMINISTRATION):
+        raise PermissionDenied("Le back-office technique est réservé à l'administration.")

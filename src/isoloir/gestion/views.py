@@ -12,6 +12,7 @@ from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
 from isoloir.gestion.forms import FormulaireCampagne, FormulaireMarque, FormulaireScrutins
+from isoloir.gestion.menu import menu as menu_de_gestion
 from isoloir.gestion.menu import operations
 from isoloir.gestion.pages import rendre_gestion
 from isoloir.gestion.portail import changer_la_marque
@@ -31,6 +32,8 @@ def accueil(request: HttpRequest) -> HttpResponse:
         "Espace de gestion",
         campagnes=campagnes,
         administration=roles.a_le_role(request, roles.RoleDeGestion.ADMINISTRATION),
+        # Each role's home leads to its own tasks (the helpdesk's are not the campaigns).
+        taches=[e for e in menu_de_gestion(request, "campagnes") if e["tache"]],
     )
 
 
