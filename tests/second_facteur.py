@@ -3,33 +3,25 @@
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from isoloir.accounts.models import Compte
-from isoloir.accounts.second_facteur import CHIFFRES, ETAPE_SECONDES, NOM_APPLICATION, TOLERANCE
+from isoloir.accounts.models import AppareilTOTP, Compte
+from isoloir.accounts.second_facteur import nouvel_appareil
 
 
-def verifier_second_facteur(client: Client, compte: Compte) -> TOTPDevice:
+def verifier_second_facteur(client: Client, compte: Compte) -> AppareilTOTP:
     """Log ``compte`` in on ``client`` with a confirmed TOTP application and mark the
     session as having proved it, as the verification page does after a right code."""
     client.force_login(compte)
-    appareil = TOTPDevice.objects.filter(user=compte, confirmed=True).first()
+    appareil = AppareilTOTP.objects.filter(user=compte, confirmed=True).first()
     if appareil is None:
-        appareil = TOTPDevice.objects.create(
-            user=compte,
-            name=NOM_APPLICATION,
-            confirmed=True,
-            step=ETAPE_SECONDES,
-            digits=CHIFFRES,
-            tolerance=TOLERANCE,
-        )
+        appareil = nouvel_appareil(compte.pk, confirme=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
     session.save()
     return appareil
 
 
-def code_actuel(appareil: TOTPDevice, *, decalage: int = 0) -> str:
+def code_actuel(appareil: AppareilTOTP, *, decalage: int = 0) -> str:
     """The code the member's phone shows now, or ``decalage`` steps later (negative:
     earlier), as 6 digits with the leading zeros."""
     # totp() counts steps from t0: moving t0 back by one step is one step later.

@@ -379,8 +379,8 @@ def test_la_commande_demo_ecrit_les_identifiants(
     # The CSA's bureau: président, secrétaire, a délégué per list, three key holders, a
     # lawful composition, each member's second factor set to the secret printed for them.
     from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from isoloir.accounts.models import AppareilTOTP
     from isoloir.counting.models import BureauDeVote
     from isoloir.counting.services import problemes_de_composition
 
@@ -394,7 +394,7 @@ def test_la_commande_demo_ecrit_les_identifiants(
     for membre in membres:
         assert membre["email"] in texte and membre["secret_totp"] in texte
         assert "@" in membre["email"] and " " not in membre["email"]
-        appareil = TOTPDevice.objects.get(user__email=membre["email"], confirmed=True)
+        appareil = AppareilTOTP.objects.get(user__email=membre["email"], confirmed=True)
         cle = base64.b32decode(membre["secret_totp"])
         assert totp(cle) == totp(appareil.bin_key)
     # Loading it again starts the bureau's life over, with no duplicate, even after an

@@ -197,6 +197,7 @@ def check_production(
     debug: bool,
     secret_key: str,
     numen_key: str,
+    cle_second_facteur: str,
     databases: dict[str, dict[str, Any]],
     tasks_backend: str,
     captcha_test_mode: bool,
@@ -222,6 +223,13 @@ def check_production(
         problems.append("SECRET_KEY est la clé par défaut ou fait moins de 50 caractères")
     if numen_key == secret_key:
         problems.append("ISOLOIR_NUMEN_KEY doit être définie et distincte de SECRET_KEY")
+    if len(cle_second_facteur) < 32 or cle_second_facteur in (secret_key, numen_key):
+        # It encrypts the TOTP secrets at rest: a key derived from SECRET_KEY would make
+        # one leaked value open both the sessions and every member's second factor.
+        problems.append(
+            "ISOLOIR_CLE_SECOND_FACTEUR doit être définie (32 caractères au moins) et "
+            "distincte de SECRET_KEY et de ISOLOIR_NUMEN_KEY"
+        )
     for alias, db in databases.items():
         if db["ENGINE"].endswith("sqlite3"):
             problems.append(f"la base « {alias} » est SQLite (PostgreSQL requis)")

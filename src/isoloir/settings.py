@@ -31,6 +31,13 @@ ISOLOIR_BASE_URL = env.str("ISOLOIR_BASE_URL", default="http://127.0.0.1:8000").
 # Keyed hash of the NUMEN: about 31 bits of entropy, so an unkeyed hash would be
 # brute-forced in seconds; the key lives outside the database.
 ISOLOIR_NUMEN_KEY = env.str("ISOLOIR_NUMEN_KEY", default=SECRET_KEY)
+# Key of the TOTP secrets' encryption at rest (accounts/chiffrement_totp.py), outside the
+# database; required in production. Empty: derived from SECRET_KEY (demo and tests only).
+ISOLOIR_CLE_SECOND_FACTEUR = env.str("ISOLOIR_CLE_SECOND_FACTEUR", default="")
+# Previous keys, still read after a rotation until `isoloir rechiffrer_second_facteur`.
+ISOLOIR_CLES_SECOND_FACTEUR_ANCIENNES = env.list(
+    "ISOLOIR_CLES_SECOND_FACTEUR_ANCIENNES", default=[]
+)
 
 INSTALLED_APPS = [
     # First, so that its templates/admin/ overrides the admin's own templates.
@@ -274,6 +281,7 @@ config.check_production(
     debug=DEBUG,
     secret_key=SECRET_KEY,
     numen_key=ISOLOIR_NUMEN_KEY,
+    cle_second_facteur=ISOLOIR_CLE_SECOND_FACTEUR,
     databases=DATABASES,
     tasks_backend=ISOLOIR_TASKS_BACKEND,
     captcha_test_mode=ISOLOIR_CAPTCHA_TEST_MODE,

@@ -15,10 +15,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from isoloir.accounts import second_facteur
-from isoloir.accounts.models import Compte
+from isoloir.accounts.models import AppareilTOTP, Compte
 from isoloir.audit.models import Evenement
 from tests.factories import MOT_DE_PASSE
 from tests.second_facteur import code_actuel, verifier_second_facteur
@@ -48,23 +47,23 @@ def connecte(client, membre):
     return client
 
 
-def _appareil(compte: Compte) -> TOTPDevice:
-    return TOTPDevice.objects.get(user=compte)
+def _appareil(compte: Compte) -> AppareilTOTP:
+    return AppareilTOTP.objects.get(user=compte)
 
 
-def _mauvais_code(appareil: TOTPDevice) -> str:
+def _mauvais_code(appareil: AppareilTOTP) -> str:
     valides = {code_actuel(appareil, decalage=d) for d in range(-2, 3)}
     return next(c for c in (f"{n}" * 6 for n in range(10)) if c not in valides)
 
 
-def _attendre(appareil: TOTPDevice | StaticDevice) -> None:
+def _attendre(appareil: AppareilTOTP | StaticDevice) -> None:
     """Let the throttling wait pass (django-otp reads timezone.now(), not our clock)."""
     type(appareil).objects.filter(pk=appareil.pk).update(
         throttling_failure_timestamp=timezone.now() - timedelta(days=1)
     )
 
 
-def _enroler(client, compte: Compte, suivant: str = "") -> tuple[TOTPDevice, list[str]]:
+def _enroler(client, compte: Compte, suivant: str = "") -> tuple[AppareilTOTP, list[str]]:
     """Enrol through the pages; returns the confirmed application and the recovery codes."""
     url = f"{ENROLEMENT}?{urlencode({'next': suivant})}" if suivant else ENROLEMENT
     assert client.get(url).status_code == 200
@@ -100,7 +99,7 @@ def test_l_enrolement_donne_l_uri_et_le_secret_et_reprend_le_meme(membre) -> Non
     )
     # A reload shows the same secret: the QR code already scanned stays the right one.
     assert second_facteur.enroler(membre).secret == enrolement.secret
-    assert TOTPDevice.objects.filter(user=membre).count() == 1
+    assert AppareilTOTP.objects.filter(user=membre).count() == 1
     assert Evenement.objects.filter(type="second_facteur.enrolement").count() == 1
 
 
@@ -264,7 +263,7 @@ def test_les_echecs_imposent_une_attente_annoncee_en_francais(client, membre) ->
 def test_l_attente_double_a_chaque_echec(client, membre) -> None:
     appareil = verifier_second_facteur(client, membre)
     _nouvelle_session(client, membre)
-    TOTPDevice.objects.filter(pk=appareil.pk).update(throttling_failure_count=9)
+    AppareilTOTP.objects.filter(pk=appareil.pk).update(throttling_failure_count=9)
     _attendre(appareil)
     page = _messages_d_erreur(client.post(VERIFICATION, {"code": _mauvais_code(appareil)}))
     assert "patientez 9 minutes avant de réessayer" in page  # 2^9 = 512 s
@@ -339,7 +338,7 @@ def test_le_garde_renvoie_selon_l_etat(client, membre) -> None:
     second_facteur.enroler(membre)
     assert client.get(PARTICIPATION)["Location"] == f"{ENROLEMENT}?{suivant}"
     # A confirmed application, not proved in this session: the verification.
-    TOTPDevice.objects.filter(user=membre).update(confirmed=True)
+    AppareilTOTP.objects.filter(user=membre).update(confirmed=True)
     assert client.get(PARTICIPATION)["Location"] == f"{VERIFICATION}?{suivant}"
     # Proved: the page.
     verifier_second_facteur(client, membre)
@@ -384,7 +383,7 @@ def test_l_appareil_de_demonstration_a_le_secret_donne(membre) -> None:
     appareil = second_facteur.appareil_de_demonstration(membre, "jbsw y3dp ehpk 3pxp")
     assert appareil.confirmed
     assert second_facteur.secret_base32(appareil) == "JBSWY3DPEHPK3PXP"
-    assert list(TOTPDevice.objects.filter(user=membre)) == [appareil]
+    assert list(AppareilTOTP.objects.filter(user=membre)) == [appareil]
 
 
 # --- Secrets stay out of the journal and the logs -----------------------------------
@@ -396,7 +395,7 @@ def test_ni_code_ni_secret_dans_le_journal_ni_les_logs(client, membre, caplog) -
     client.get(ENROLEMENT)
     appareil = _appareil(membre)
     secret = second_facteur.secret_base32(appareil)
-    cle_hex = appareil.key
+    cle_hex = appareil.bin_key.hex()
     mauvais = _mauvais_code(appareil)
     client.post(ENROLEMENT, {"code": mauvais})
     _attendre(appareil)

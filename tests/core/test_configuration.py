@@ -17,6 +17,7 @@ SURS = {
     "debug": False,
     "secret_key": "k" * 60,
     "numen_key": "n" * 60,
+    "cle_second_facteur": "t" * 60,
     "databases": {"default": {"ENGINE": "django.db.backends.postgresql"}},
     "cache": {"BACKEND": "django.core.cache.backends.redis.RedisCache"},
     "base_url": "https://elections.education.gouv.fr",
@@ -43,6 +44,10 @@ def test_une_production_bien_reglee_demarre() -> None:
         ("debug", True, "DEBUG"),
         ("secret_key", config.DEFAULT_SECRET_KEY, "SECRET_KEY"),
         ("numen_key", "k" * 60, "ISOLOIR_NUMEN_KEY"),
+        ("cle_second_facteur", "", "ISOLOIR_CLE_SECOND_FACTEUR"),
+        ("cle_second_facteur", "t" * 31, "ISOLOIR_CLE_SECOND_FACTEUR"),
+        ("cle_second_facteur", "k" * 60, "ISOLOIR_CLE_SECOND_FACTEUR"),
+        ("cle_second_facteur", "n" * 60, "ISOLOIR_CLE_SECOND_FACTEUR"),
         ("databases", {"default": {"ENGINE": "django.db.backends.sqlite3"}}, "SQLite"),
         ("cache", {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}, "Redis"),
         ("base_url", "http://127.0.0.1:8000", "https://"),
@@ -168,6 +173,7 @@ PRODUCTION_DERRIERE_NGINX = {
     "ISOLOIR_TLS": "proxy",
     "SECRET_KEY": "k" * 60,
     "ISOLOIR_NUMEN_KEY": "n" * 60,
+    "ISOLOIR_CLE_SECOND_FACTEUR": "t" * 60,
     "DATABASE_URL": "postgres://isoloir@127.0.0.1:5432/isoloir",
     "URNE_DATABASE_URL": "postgres://isoloir@127.0.0.1:5432/urne",
     "CACHE_URL": "redis://127.0.0.1:6379/1",
@@ -222,6 +228,14 @@ def test_la_production_sans_choix_de_tls_refuse_de_demarrer(tmp_path: Path) -> N
     resultat = _en_production(tmp_path, "-m", "isoloir.cli", "check", ISOLOIR_TLS="")
     assert resultat.returncode != 0
     assert "ISOLOIR_TLS doit dire où se termine TLS" in resultat.stderr
+
+
+def test_la_production_sans_cle_du_second_facteur_refuse_de_demarrer(tmp_path: Path) -> None:
+    """The TOTP secrets are encrypted under a key of the environment (issue 12, point 26):
+    production does not fall back on one derived from SECRET_KEY."""
+    resultat = _en_production(tmp_path, "-m", "isoloir.cli", "check", ISOLOIR_CLE_SECOND_FACTEUR="")
+    assert resultat.returncode != 0
+    assert "ISOLOIR_CLE_SECOND_FACTEUR doit être définie" in resultat.stderr
 
 
 @pytest.mark.django_db

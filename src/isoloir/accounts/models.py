@@ -1,7 +1,9 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Coalesce, Concat, NullIf, Upper
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from isoloir.accounts import chiffrement_totp
 from isoloir.accounts.question_defi import QUESTIONS
 
 
@@ -131,3 +133,23 @@ class Electeur(models.Model):
     @property
     def est_active(self) -> bool:
         return self.active_le is not None
+
+
+class AppareilTOTP(TOTPDevice):
+    """django-otp's TOTP application whose secret is stored encrypted in ``key``
+    (:mod:`isoloir.accounts.chiffrement_totp`): everything of django-otp works unchanged
+    (``verify_token``, ``last_t``, throttling) but reads the secret through :attr:`bin_key`.
+
+    A proxy, so the same table and the same rows: the sessions' persistent id names this
+    class (``accounts.appareiltotp/<id>``), and the otp middleware reloads it as such. Read
+    the applications through this class only: django-otp's ``TOTPDevice`` (its admin, its
+    ``devices_for_user``) sees the ciphertext, which is not hex, and fails."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "application d'authentification"
+        verbose_name_plural = "applications d'authentification"
+
+    @property
+    def bin_key(self) -> bytes:
+        return chiffrement_totp.dechiffrer(self.key, compte_id=self.user_id)

@@ -19,6 +19,10 @@ What django-otp gives us and what we add:
   throttling keep working unchanged. Rotating ``SECRET_KEY`` voids the recovery codes.
 - The TOTP secret itself must stay readable by the server (it computes the codes): it is
   the only copy besides the member's phone, shown once at enrolment, never journaled.
+  django-otp keeps it in clear in ``TOTPDevice.key``; we store it encrypted there
+  (AES-GCM under ``ISOLOIR_CLE_SECOND_FACTEUR``, :mod:`isoloir.accounts.chiffrement_totp`)
+  and read it through the proxy :class:`~isoloir.accounts.models.AppareilTOTP`. A secret
+  that no configured key decrypts refuses the code (fail closed) with a French message.
 
 Accounts are referred to by id (``user_id=compte.pk``): the views pass ``request.user``,
 a lazy proxy that the database router cannot place in a relation.
@@ -27,11 +31,11 @@ Throttling reads :func:`django.utils.timezone.now` (inside django-otp), not
 :func:`isoloir.core.clock.now`; the waits announced here use the same clock as the check.
 """
 
+import logging
 import math
 import re
 import secrets
 from base64 import b32decode, b32encode
-from binascii import hexlify
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -50,9 +54,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import urlencode as urlencode_django
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from isoloir.accounts.models import Compte
+from isoloir.accounts import chiffrement_totp
+from isoloir.accounts.chiffrement_totp import SecretTOTPIllisible
+from isoloir.accounts.models import AppareilTOTP, Compte
 from isoloir.audit.services import journaliser
 from isoloir.core.requests import client_ip
 
@@ -68,6 +73,9 @@ NOM_APPLICATION = "Application d'authentification"
 NOM_SECOURS = "Codes de secours"
 # Below this wait the message does not bother the member with it (1 s, 2 s after a typo).
 ATTENTE_ANNONCEE_SECONDES = 4
+OCTETS_DU_SECRET = 20  # 160 bits, RFC 4226's recommendation and django-otp's default
+
+logger = logging.getLogger(__name__)
 
 
 class SecondFacteurRefuse(Exception):
@@ -94,7 +102,7 @@ class DejaEnrole(Exception):
 
 @dataclass(frozen=True)
 class Enrolement:
-    appareil: TOTPDevice
+    appareil: AppareilTOTP
     uri: str  # otpauth://totp/… for the QR code
     secret: str  # base32, for manual entry
 
@@ -122,12 +130,12 @@ class Enrolement:
 # --- Reads --------------------------------------------------------------------------
 
 
-def appareil_confirme(compte: Compte) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user_id=compte.pk, confirmed=True).order_by("id").first()
+def appareil_confirme(compte: Compte) -> AppareilTOTP | None:
+    return AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=True).order_by("id").first()
 
 
 def a_un_appareil_confirme(compte: Compte) -> bool:
-    return TOTPDevice.objects.filter(user_id=compte.pk, confirmed=True).exists()
+    return AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=True).exists()
 
 
 def est_verifie(request: HttpRequest) -> bool:
@@ -140,11 +148,25 @@ def codes_de_secours_restants(compte: Compte) -> int:
     return StaticToken.objects.filter(device__user_id=compte.pk, device__name=NOM_SECOURS).count()
 
 
-def secret_base32(appareil: TOTPDevice) -> str:
+def nouvel_appareil(compte_id: int, *, confirme: bool, cle: bytes | None = None) -> AppareilTOTP:
+    """An application with ``cle`` (a fresh random secret if none), stored encrypted."""
+    cle = secrets.token_bytes(OCTETS_DU_SECRET) if cle is None else cle
+    return AppareilTOTP.objects.create(
+        user_id=compte_id,
+        name=NOM_APPLICATION,
+        confirmed=confirme,
+        key=chiffrement_totp.chiffrer(cle, compte_id=compte_id),
+        step=ETAPE_SECONDES,
+        digits=CHIFFRES,
+        tolerance=TOLERANCE,
+    )
+
+
+def secret_base32(appareil: AppareilTOTP) -> str:
     return b32encode(appareil.bin_key).decode("ascii").rstrip("=")
 
 
-def uri_otpauth(appareil: TOTPDevice) -> str:
+def uri_otpauth(appareil: AppareilTOTP) -> str:
     """Key URI format of Google Authenticator, understood by every TOTP application."""
     libelle = quote(f"{EMETTEUR}:{appareil.user.get_username()}")
     parametres = urlencode(
@@ -170,7 +192,7 @@ def duree_en_francais(secondes: int) -> str:
     return f"{heures} heure{'s' if heures > 1 else ''}"
 
 
-def _attente(appareil: TOTPDevice | StaticDevice) -> int:
+def _attente(appareil: AppareilTOTP | StaticDevice) -> int:
     """Seconds before the next try is allowed, 0 if it is now."""
     autorise, info = appareil.verify_is_allowed()
     if autorise or not info or "locked_until" not in info:
@@ -187,17 +209,21 @@ def enroler(compte: Compte, *, ip: str = "") -> Enrolement:
     QR code already scanned stays the right one."""
     if a_un_appareil_confirme(compte):
         raise DejaEnrole
-    appareil = TOTPDevice.objects.filter(user_id=compte.pk, confirmed=False).order_by("-id").first()
-    if appareil is None:
-        appareil = TOTPDevice.objects.create(
-            user_id=compte.pk,
-            name=NOM_APPLICATION,
-            confirmed=False,
-            step=ETAPE_SECONDES,
-            digits=CHIFFRES,
-            tolerance=TOLERANCE,
-        )
-        journaliser("second_facteur.enrolement", compte_id=compte.pk, ip=ip)
+    appareil = (
+        AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=False).order_by("-id").first()
+    )
+    if appareil is not None:
+        try:
+            return Enrolement(
+                appareil=appareil, uri=uri_otpauth(appareil), secret=secret_base32(appareil)
+            )
+        except SecretTOTPIllisible as erreur:
+            # Encrypted under a key the server no longer has. Nobody relies on an
+            # unconfirmed application: a new secret, to scan again, is all it costs.
+            logger.warning("%s Activation reprise avec un nouveau secret.", erreur)
+            appareil.delete()
+    appareil = nouvel_appareil(compte.pk, confirme=False)
+    journaliser("second_facteur.enrolement", compte_id=compte.pk, ip=ip)
     return Enrolement(appareil=appareil, uri=uri_otpauth(appareil), secret=secret_base32(appareil))
 
 
@@ -206,7 +232,9 @@ def confirmer(request: HttpRequest, *, code: str) -> list[str]:
     return the recovery codes, to be shown once."""
     compte = cast(Compte, request.user)
     ip = client_ip(request)
-    appareil = TOTPDevice.objects.filter(user_id=compte.pk, confirmed=False).order_by("-id").first()
+    appareil = (
+        AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=False).order_by("-id").first()
+    )
     if appareil is None:
         raise SecondFacteurRefuse(
             "Aucune activation n'est en cours pour ce compte. Rechargez la page."
@@ -216,31 +244,37 @@ def confirmer(request: HttpRequest, *, code: str) -> list[str]:
         appareil.confirmed = True
         appareil.save(update_fields=["confirmed"])
         # Leftovers of abandoned enrolments would only be secrets lying around.
-        TOTPDevice.objects.filter(user_id=compte.pk, confirmed=False).delete()
+        AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=False).delete()
         journaliser("second_facteur.confirme", compte_id=compte.pk, ip=ip)
         codes = generer_codes_de_secours(compte, ip=ip)
     _ouvrir_la_session(request, appareil)
     return codes
 
 
-def appareil_de_demonstration(compte: Compte, secret_base32: str) -> TOTPDevice:
+def appareil_de_demonstration(compte: Compte, secret_base32: str) -> AppareilTOTP:
     """A confirmed application with a known secret, for ``isoloir demo`` to print: the
     demo's bureau members log in with any TOTP application set to this secret. Never
     for production (the secret is known)."""
     secret = secret_base32.replace(" ", "").upper()
     cle = b32decode(secret + "=" * (-len(secret) % 8))
-    TOTPDevice.objects.filter(user_id=compte.pk).delete()
-    appareil = TOTPDevice.objects.create(
-        user_id=compte.pk,
-        name=NOM_APPLICATION,
-        confirmed=True,
-        key=hexlify(cle).decode("ascii"),
-        step=ETAPE_SECONDES,
-        digits=CHIFFRES,
-        tolerance=TOLERANCE,
-    )
+    AppareilTOTP.objects.filter(user_id=compte.pk).delete()
+    appareil = nouvel_appareil(compte.pk, confirme=True, cle=cle)
     journaliser("second_facteur.demonstration", compte_id=compte.pk)
     return appareil
+
+
+def rechiffrer_les_secrets() -> chiffrement_totp.Bilan:
+    """Every TOTP secret under the current key, after a rotation (the old key still listed
+    in ``ISOLOIR_CLES_SECOND_FACTEUR_ANCIENNES``) or for a row written in clear. Idempotent;
+    journaled with its counts only."""
+    bilan = chiffrement_totp.rechiffrer_les_secrets(AppareilTOTP)
+    journaliser(
+        "second_facteur.secrets_rechiffres",
+        rechiffres=bilan.rechiffres,
+        a_jour=bilan.a_jour,
+        illisibles=bilan.illisibles,
+    )
+    return bilan
 
 
 # --- Verification -------------------------------------------------------------------
@@ -281,7 +315,7 @@ def verifier_code_de_secours(request: HttpRequest, *, code: str) -> int:
 
 
 def _essayer(
-    appareil: TOTPDevice | StaticDevice,
+    appareil: AppareilTOTP | StaticDevice,
     compte: Compte,
     code: str,
     *,
@@ -296,8 +330,20 @@ def _essayer(
     if attente:
         journaliser("second_facteur.bloque", compte_id=compte.pk, ip=ip, attente=attente)
         raise TropDEssais(attente)
-    if django_otp.verify_token(compte, appareil.persistent_id, code) is not None:
-        return
+    try:
+        if django_otp.verify_token(compte, appareil.persistent_id, code) is not None:
+            return
+    except SecretTOTPIllisible as erreur:
+        # Fail closed: no code is accepted against a secret the server cannot read. The
+        # log says which setting to check (no secret, no key in it); the member reads
+        # what to do now. Recovery codes do not depend on this key.
+        logger.error("%s", erreur)
+        journaliser("second_facteur.secret_illisible", compte_id=compte.pk, ip=ip)
+        raise SecondFacteurRefuse(
+            "Votre code ne peut pas être vérifié : le serveur ne parvient pas à lire la clé "
+            "de votre application d'authentification. Utilisez un code de secours, ou "
+            "signalez-le à l'administrateur du portail."
+        ) from None
     appareil.refresh_from_db()
     journaliser(type_echec, compte_id=compte.pk, ip=ip, echecs=appareil.throttling_failure_count)
     attente = _attente(appareil)
@@ -308,7 +354,7 @@ def _essayer(
     raise SecondFacteurRefuse(message_echec)
 
 
-def _ouvrir_la_session(request: HttpRequest, appareil: TOTPDevice | StaticDevice) -> None:
+def _ouvrir_la_session(request: HttpRequest, appareil: AppareilTOTP | StaticDevice) -> None:
     # A new session key for the raised privilege, as login() does for the password.
     request.session.cycle_key()
     django_otp.login(request, appareil)
