@@ -89,9 +89,16 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     expect(page.locator("[data-notices]")).to_have_text("3 sur 3")
     expect(page.locator("[data-etablissements]")).to_have_text("2 sur 2")
     expect(page.locator("[data-annonce]")).to_contain_text("Génération terminée : 3 notices")
+    # The files show and « Générer » is off, without a reload (issue 12, item 14).
+    expect(page.locator("#fichiers table")).to_contain_text("Lycée du Parc, Lyon")
+    expect(page.locator("[data-actualiser]")).to_have_count(0)
+    generer = page.get_by_role("button", name="Générer les codes et les notices")
+    expect(generer).to_be_disabled()
+    expect(page.locator("#generation-impossible")).to_contain_text("ont leur code de vote")
     visite.controler("notices-progression-terminee")
-    suivre(visite, "[data-actualiser]", re.compile(tableau))
+    page.reload()
     expect(page.locator("table")).to_contain_text("Lycée du Parc, Lyon")
+    expect(generer).to_be_disabled()
     visite.controler("notices-fichiers")
 
     # --- Download one batch, destroy the other. ---------------------------------------------

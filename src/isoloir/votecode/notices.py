@@ -206,6 +206,11 @@ def _sans_code(campagne: Campagne) -> "QuerySet[Electeur]":
     )
 
 
+def nombre_sans_code(campagne: Campagne) -> int:
+    """How many voters of the campaign a generation would give a code and a notice."""
+    return _sans_code(campagne).distinct().count()
+
+
 def _electeurs_sans_code(campagne: Campagne) -> Iterator[tuple[str, list[Electeur]]]:
     electeurs = (
         _sans_code(campagne)

@@ -127,6 +127,9 @@ def _rendre_tableau(
         remise_des_notices=calendrier(campagne).remise_des_notices,
         hors_delai=notices.hors_delai(campagne),
         formulaire=formulaire,
+        # « Générer » is offered only when it can do something: no run alive, and voters
+        # still without a code.
+        sans_code=notices.nombre_sans_code(campagne),
         page=Paginator(lots, PAR_PAGE).get_page(request.GET.get("page")),
         url_progression=reverse("gestion_notices:progression", kwargs={"slug": campagne.slug}),
     )

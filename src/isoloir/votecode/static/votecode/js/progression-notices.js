@@ -1,7 +1,10 @@
 // Progress of the notices' generation, while it runs: the figures and bars follow a JSON
 // endpoint every few seconds. Screen readers hear only the changes of state (started,
 // finished, stopped), not every figure: a live region that spoke every poll would drown
-// the page. Without JavaScript the page's « Actualiser la progression » link does the job.
+// the page. When the run ends, the files and the launch form are fetched again and put in
+// place, so that the new files show and « Générer » reflects what is left to do, without
+// a reload that would lose the reader's place. Without JavaScript the page's « Actualiser
+// la progression » link does the job.
 (function () {
   "use strict";
   const bloc = document.getElementById("progression");
@@ -38,16 +41,46 @@
     if (etat === "en_cours") {
       annonce.textContent = "La génération des notices a commencé.";
     } else if (etat === "terminee") {
-      annonce.textContent = "Génération terminée : " + donnees.notices_faites +
-        " notices sur " + donnees.notices_total + ". Actualisez la page pour voir les fichiers.";
       libelle.className = "fr-badge fr-badge--sm fr-badge--success";
+      rafraichir("Génération terminée : " + donnees.notices_faites + " notices sur " +
+        donnees.notices_total + ". Les fichiers sont listés ci-dessous.");
     } else if (etat === "echouee") {
-      annonce.textContent = "La génération s'est interrompue sur une erreur. Actualisez la page.";
       libelle.className = "fr-badge fr-badge--sm fr-badge--error";
+      rafraichir("La génération s'est interrompue sur une erreur. Vous pouvez la relancer : " +
+        "elle reprendra où elle s'était arrêtée.");
     }
-    if (actualiser && !donnees.active) {
-      actualiser.textContent = "Actualiser la page";
-    }
+  }
+
+  // The page as the server now renders it: its files and its launch form replace ours.
+  function rafraichir(message) {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (reponse) {
+        if (!reponse.ok) {
+          throw new Error("HTTP " + reponse.status);
+        }
+        return reponse.text();
+      })
+      .then(function (html) {
+        const nouvelle = new DOMParser().parseFromString(html, "text/html");
+        ["lancement", "fichiers"].forEach(function (id) {
+          const ancien = document.getElementById(id);
+          const neuf = nouvelle.getElementById(id);
+          if (ancien && neuf) {
+            ancien.replaceWith(document.importNode(neuf, true));
+          }
+        });
+        if (actualiser) {
+          actualiser.closest("p").remove();
+        }
+        annonce.textContent = message;
+      })
+      .catch(function () {
+        // The page could not be fetched: say so, the link still reloads it.
+        annonce.textContent = message + " Actualisez la page pour voir les fichiers.";
+        if (actualiser) {
+          actualiser.textContent = "Actualiser la page";
+        }
+      });
   }
 
   function suivre() {
