@@ -311,7 +311,9 @@ def test_la_page_de_resultats_et_un_ecart_au_scellement(
     for attendu in (
         '<tr><th scope="row">Votants</th><td>6 (75,00 %)</td></tr>',
         '<tr><th scope="row">Suffrages exprimés</th><td>5</td></tr>',
-        '<tr><th scope="row">FO</th><td>FO</td><td>1</td><td>20,00 %</td><td>0</td></tr>',
+        '<tr><th scope="row">FO</th><td data-colonne="Organisation syndicale">FO</td>'
+        '<td data-colonne="Voix">1</td><td data-colonne="Part des suffrages exprimés">20,00 %</td>'
+        '<td data-colonne="Sièges">0</td></tr>',
         "Quotient électoral : 1,67 (5 suffrages exprimés / 3 sièges).",
         d.graine,
         "Mme Durand Anne",
