@@ -166,6 +166,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# A stale form says so in French and comes back with what may be kept, secrets excepted.
+CSRF_FAILURE_VIEW = "isoloir.core.formulaire_expire.formulaire_expire"
 # Where TLS ends (config.terminaison_tls): production must say it, or behind nginx every
 # request looks like plain HTTP and neither HSTS nor the redirect to https happen.
 ISOLOIR_TLS = env.str("ISOLOIR_TLS", default="")

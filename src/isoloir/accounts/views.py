@@ -30,6 +30,7 @@ from isoloir.accounts.forms import (
 from isoloir.accounts.models import Compte
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.core.dates import aujourd_hui
+from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.requests import client_ip
 from isoloir.elections import selectors
 from isoloir.links.services import LienInvalide
@@ -50,13 +51,16 @@ SECRETS_POSTES = (
 )
 
 
+@reprise_apres_expiration("email")
 @sensitive_post_parameters(*SECRETS_POSTES)
 @never_cache
 def connexion(request: HttpRequest) -> HttpResponse:
     suivant = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}):
         suivant = ""
-    form = ConnexionForm(request.POST if request.method == "POST" else None)
+    form = ConnexionForm(
+        request.POST if request.method == "POST" else None, initial=champs_repris(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             compte = services.authentifier(
@@ -116,9 +120,12 @@ def activation(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reprise_apres_expiration("email")
 @never_cache
 def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
-    form = MotDePasseOublieForm(request.POST if request.method == "POST" else None)
+    form = MotDePasseOublieForm(
+        request.POST if request.method == "POST" else None, initial=champs_repris(request)
+    )
     if request.method == "POST" and form.is_valid():
         services.demander_reinitialisation(email=form.cleaned_data["email"], ip=client_ip(request))
         return rendre_page(

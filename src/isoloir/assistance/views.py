@@ -12,6 +12,7 @@ from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.assistance import services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
+from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.requests import client_ip
 from isoloir.votecode.champ_captcha import preparer_captcha
 
@@ -54,6 +55,7 @@ def _initial(request: HttpRequest, compte: Compte | None) -> dict[str, str]:
     return initial
 
 
+@reprise_apres_expiration("nom", "email", "telephone", "categorie", "message")
 @sensitive_post_parameters("message", "telephone", "captcha_1", "cle")
 @never_cache
 def demande(request: HttpRequest) -> HttpResponse:
@@ -87,7 +89,7 @@ def demande(request: HttpRequest) -> HttpResponse:
                 return _confirmer(request, depot.demande)
     else:
         form = DemandeForm(
-            initial=_initial(request, compte),
+            initial=_initial(request, compte) | champs_repris(request),
             anonyme=compte is None,
             email_du_compte=compte.email if compte else "",
         )

@@ -17,11 +17,16 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.core import clock
+from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.requests import client_ip
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne
 from isoloir.reclamations import services
-from isoloir.reclamations.forms import ReclamationForm, ReclamationSansCompteForm
+from isoloir.reclamations.forms import (
+    CHAMPS_D_IDENTITE,
+    ReclamationForm,
+    ReclamationSansCompteForm,
+)
 from isoloir.reclamations.models import PieceJointe, Reclamation
 from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
 from isoloir.votecode.champ_captcha import preparer_captcha
@@ -105,6 +110,14 @@ def _donnees(request: HttpRequest) -> tuple[QueryDict, bool]:
 
 
 @never_cache
+@reprise_apres_expiration(
+    "type",
+    "scrutin",
+    "scrutin_souhaite",
+    *CHAMPS_D_IDENTITE,
+    "explication",
+    connexion_requise=True,
+)
 @login_required
 @_taille_d_envoi_limitee
 def deposer(request: HttpRequest) -> HttpResponse:
@@ -146,7 +159,9 @@ def deposer(request: HttpRequest) -> HttpResponse:
                 return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
     else:
         form = ReclamationForm(
-            initial={"jeton": services.nouveau_jeton()}, electeur=electeur, campagne=campagne
+            initial={"jeton": services.nouveau_jeton(), **champs_repris(request)},
+            electeur=electeur,
+            campagne=campagne,
         )
     periode = calendrier(campagne).reclamations
     return _rendre(
@@ -160,6 +175,7 @@ def deposer(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@reprise_apres_expiration(*CHAMPS_D_IDENTITE, "email", "scrutin", "explication")
 @_taille_d_envoi_limitee
 def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
     titre = "Réclamation d'une personne absente des listes électorales"
@@ -204,7 +220,8 @@ def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
                 return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
     else:
         form = ReclamationSansCompteForm(
-            initial={"jeton": services.nouveau_jeton()}, campagnes=campagnes
+            initial={"jeton": services.nouveau_jeton(), **champs_repris(request)},
+            campagnes=campagnes,
         )
     statut = preparer_captcha(request, form)
     reponse = _rendre(request, "reclamations/deposer_sans_compte.html", titre, form=form)

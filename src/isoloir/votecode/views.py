@@ -13,6 +13,7 @@ from isoloir.accounts.models import Electeur
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
 from isoloir.booth.selectors import scrutins_de_l_electeur
+from isoloir.core.formulaire_expire import reprise_apres_expiration
 from isoloir.core.requests import client_ip
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
@@ -33,6 +34,8 @@ def _ariane() -> list[dict[str, str]]:
     return [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
 
 
+# Nothing of this form is kept (a code de vote, a CAPTCHA): the voter is told why.
+@reprise_apres_expiration(connexion_requise=True)
 @sensitive_post_parameters(*SECRETS_POSTES)
 @never_cache
 @login_required
