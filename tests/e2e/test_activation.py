@@ -88,7 +88,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     page.goto(lien_activation)
     expect(page.locator("h1")).to_have_text("Activation de votre compte électeur")
     expect(page.get_by_text("sophie.campodifiori@ac-exemple.fr")).to_be_visible()
-    visite.controler("activation")
+    visite.controler_aux_largeurs("activation")
 
     # 2. A too-short password: the form comes back with a French message by the field.
     page.get_by_label("Mot de passe élections *").fill("court")
@@ -98,7 +98,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     expect(page.locator("#id_mot_de_passe-erreur")).to_contain_text("trop court")
     expect(page.locator("#id_mot_de_passe")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_mot_de_passe")).to_have_value("")  # secrets are not sent back
-    visite.controler("activation-erreur")
+    visite.controler_aux_largeurs("activation-erreur")
 
     # 3. The right input, with the keyboard only: Tab to each field, type, Enter. Each
     # secret has the DSFR "Afficher" box right after it (issue 12, item 3): Space shows
@@ -125,7 +125,7 @@ def test_activation_connexion_et_portail(visite: Visite, lien_activation: str) -
     # 4. The login page says the account is active.
     page.wait_for_url(re.compile(r"/portail/connexion/$"))
     expect(page.get_by_role("status")).to_contain_text("Votre compte est activé")
-    visite.controler("connexion-compte-active")
+    visite.controler_aux_largeurs("connexion-compte-active")
 
     # 5. Login, keyboard only.
     tabuler_jusqua(page, "#id_email")

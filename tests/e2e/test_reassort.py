@@ -207,7 +207,7 @@ def test_reassort_par_question_defi_et_e_mail(
     son = page.request.get(visite.url(audio.get_attribute("src") or ""))
     assert son.ok and son.headers["content-type"].startswith("audio/"), son.headers
     assert son.body()[:4] == b"RIFF"
-    visite.controler("reassort-saisie-code")
+    visite.controler_aux_largeurs("reassort-saisie-code")
 
     # "Nouvelle image" (with JavaScript: a button) swaps image, audio and key in place.
     expect(page.get_by_role("link", name="Nouvelle image")).to_be_hidden()
@@ -248,7 +248,7 @@ def test_reassort_par_question_defi_et_e_mail(
         "Répondre à votre question Défi avec votre réponse secrète"
     )
     expect(page.locator("main")).to_contain_text("FranceConnect")
-    visite.controler("reassort-choix")
+    visite.controler_aux_largeurs("reassort-choix")
     page.get_by_role("link", name="cliquez ici", exact=True).click()
 
     # 4. The request: the question, the answer, the NUMEN, the channel.
@@ -272,7 +272,7 @@ def test_reassort_par_question_defi_et_e_mail(
     page.get_by_label("Saisissez votre NUMEN *").fill(NUMEN)
     _choisir_canal(page, "E-MAIL")
     page.get_by_label("Adresse mail personnelle").fill(PERSO)
-    visite.controler("reassort-demande-remplie")
+    visite.controler_aux_largeurs("reassort-demande-remplie")
     page.get_by_role("button", name="Valider").click()
 
     # 5. "Lien envoyé", to a masked address; the link is in the personal mailbox.
@@ -280,7 +280,7 @@ def test_reassort_par_question_defi_et_e_mail(
     expect(alerte).to_contain_text("Lien envoyé")
     expect(alerte).to_contain_text(f"par e-mail à {PERSO_MASQUE}")
     expect(page.locator("main")).not_to_contain_text(PERSO)
-    visite.controler("reassort-lien-envoye")
+    visite.controler_aux_largeurs("reassort-lien-envoye")
     url = _lien_du_courriel(boite, 1, live_server)
     (message,) = [m for m in boite.messages if m["To"] == PERSO]
     assert "Bonjour Marc CAMPODIFIORI," in texte(message)
@@ -344,7 +344,7 @@ def test_reassort_par_question_defi_et_e_mail(
     assert note == ["Le délai de 120 secondes est écoulé : le code n'est plus affiché.", "false"]
     expect(page.get_by_role("link", name="Accéder à mon espace de vote")).to_be_visible()
     _absent(page, nouveau)
-    visite.controler("reassort-termine")
+    visite.controler_aux_largeurs("reassort-termine")
 
     # 10. Back: the code's page was replaced in the history, and the link's page is not
     # stored: the browser asks the server again, which refuses the spent link.
@@ -458,7 +458,7 @@ def test_reassort_refus_de_la_demande(
         "Choisissez une adresse personnelle, différente de votre adresse professionnelle."
     )
     expect(page.get_by_label("Saisissez votre NUMEN *")).to_have_value("")  # not sent back
-    visite.controler("reassort-refus-adresse-professionnelle")
+    visite.controler_aux_largeurs("reassort-refus-adresse-professionnelle")
 
     # A wrong answer: one message for the answer and the NUMEN.
     _demander(page, email=PERSO, reponse="Rex")
@@ -504,7 +504,7 @@ def test_reassort_liens_inutilisables(
         page.goto(second)
         expect(page.get_by_role("alert")).to_contain_text("Ce lien a expiré")
     expect(page.get_by_role("button", name="REGENERER MON CODE DE VOTE")).to_have_count(0)
-    visite.controler("reassort-lien-expire")
+    visite.controler_aux_largeurs("reassort-lien-expire")
     page.get_by_role("link", name="Nouvelle demande de réassort").click()
     page.wait_for_url(re.compile(r"/portail/reassort/$"))
 

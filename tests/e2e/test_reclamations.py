@@ -65,7 +65,7 @@ def test_reclamation_deposee_puis_acceptee(
     remplir_la_connexion(visite, "/portail/reclamations/nouvelle/", EMAIL_ELECTEUR, MOT_DE_PASSE)
     envoyer(visite, re.compile(r"/portail/reclamations/nouvelle/$"))
     assert visite.titre_principal() == "Formuler une réclamation"
-    visite.controler("reclamation-formulaire")
+    visite.controler_aux_largeurs("reclamation-formulaire")
 
     tabuler_jusqua(page, "#id_type_0")
     page.keyboard.press("Space")
@@ -83,11 +83,11 @@ def test_reclamation_deposee_puis_acceptee(
     recepisse = page.locator("#recepisse").inner_text()
     assert re.fullmatch(rf"R-{clock.now().year}-00001|R-\d{{4}}-00001", recepisse)
     expect(page.locator("main")).to_contain_text("arrete-d-affectation.pdf")
-    visite.controler("reclamation-confirmation")
+    visite.controler_aux_largeurs("reclamation-confirmation")
 
     suivre(visite, "a[href='/portail/reclamations/']", re.compile(r"/portail/reclamations/$"))
     expect(page.locator("tbody tr").first).to_contain_text("Déposée")
-    visite.controler("reclamations-de-l-electeur")
+    visite.controler_aux_largeurs("reclamations-de-l-electeur")
 
     # --- The administrator decides. ---------------------------------------------------------
     gestion = ouvrir_visite()
@@ -148,4 +148,4 @@ def test_formulaire_sans_compte(visite: Visite, roles) -> None:
     suivre(visite, "#envoyer", re.compile(r"/portail/reclamations/sans-compte/$"))
     expect(page.get_by_role("alert")).to_contain_text("Le formulaire contient des erreurs")
     expect(page.locator("#id_nom_naissance")).to_have_attribute("aria-invalid", "true")
-    visite.controler("reclamation-sans-compte-erreurs")
+    visite.controler_aux_largeurs("reclamation-sans-compte-erreurs")
