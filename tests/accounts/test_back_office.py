@@ -73,8 +73,10 @@ def test_la_fiche_electeur_ne_montre_aucun_secret(admin_client, creer_electeur) 
 def test_le_back_office_est_reserve_au_personnel(client, creer_electeur) -> None:
     electeur = creer_electeur(active=True)
     client.force_login(electeur.compte)
+    # A voter is told « Accès refusé », not shown the admin's login form (issue 12, item 11).
     reponse = client.get(reverse("admin:index"))
-    assert reponse.status_code == 302
+    assert reponse.status_code == 403
+    assert "Accès refusé" in reponse.content.decode()
 
 
 @pytest.mark.django_db

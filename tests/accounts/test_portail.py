@@ -115,7 +115,7 @@ def test_listes_electorales_compte_les_inscrits(connecte, scrutin, creer_electeu
     for _ in range(3):
         creer_electeur(scrutin)
     page = connecte.get(reverse("elections:listes_electorales")).content.decode()
-    assert "<td>4</td>" in page
+    assert '<td data-colonne="Électeurs inscrits">4</td>' in page
 
 
 @pytest.mark.django_db
