@@ -75,6 +75,7 @@ VOTE_COMPTE = {
 
 
 @transactionnel
+@pytest.mark.lent
 @pytest.mark.parametrize("point", POINTS)
 def test_un_vote_tue_entre_deux_etapes_est_repare(
     point, electeur, scrutin, tmp_path, settings
@@ -103,6 +104,7 @@ def test_un_vote_tue_entre_deux_etapes_est_repare(
 
 
 @transactionnel
+@pytest.mark.lent
 def test_une_recuperation_tuee_en_cours_de_route_est_reprise(electeur, scrutin, tmp_path) -> None:
     """Killed after committing the émargement, before the urne's cleanup: the next round
     finds a done intent and only cleans up; never a ballot without émargement."""

@@ -61,6 +61,7 @@ def _lancer(copie: Path, echoue: str) -> tuple[int, str, list[str]]:
     return fin.returncode, fin.stdout, passes
 
 
+@pytest.mark.lent
 @pytest.mark.parametrize(
     ("echoue", "code", "message"),
     [

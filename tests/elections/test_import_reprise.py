@@ -21,7 +21,7 @@ from tests.elections.import_tue import POINTS, TAILLE_LOT
 from tests.elections.test_roll_import import CODES, campagne_des_tests, ligne, texte_csv
 from tests.factories import numen_de
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.lent]
 
 
 @pytest.fixture(autouse=True)
