@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "isoloir.franceconnect",
     "isoloir.reclamations",
     "isoloir.assistance",
+    # The espace de gestion's home, campaigns and portal presentation (above its shell).
+    "isoloir.organisation",
     "captcha",
     # Second factor (TOTP) of the bureau de vote's members, with single-use recovery codes
     # (see isoloir.accounts.second_facteur).

@@ -13,7 +13,7 @@ urlpatterns = [
     path("captcha/", include("isoloir.votecode.captcha_urls")),
     path("portail/", include("isoloir.reclamations.urls")),
     path("portail/", include("isoloir.assistance.urls")),
-    path("gestion/", include("isoloir.gestion.urls")),
+    path("gestion/", include("isoloir.organisation.urls")),
     # Each feature's back-office screens, in its own application.
     path(
         "gestion/campagnes/<slug:slug>/liste-electorale/", include("isoloir.elections.urls_gestion")

@@ -151,7 +151,7 @@ def test_l_administration_ne_peut_pas_prendre_le_compte_d_un_autre(client: Clien
 
 
 def test_l_identifiant_d_une_campagne_est_fixe_a_sa_creation(creer_campagne) -> None:
-    from isoloir.gestion.forms import FormulaireCampagne
+    from isoloir.organisation.forms import FormulaireCampagne
 
     campagne = creer_campagne()
     assert FormulaireCampagne(instance=campagne).fields["slug"].disabled

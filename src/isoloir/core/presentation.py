@@ -5,7 +5,7 @@ It is stored (:class:`~isoloir.core.models.PresentationDuPortail`), not read fro
 process's environment: ``isoloir demo`` used to set ``ISOLOIR_MARQUE`` for the processes it
 started, and the next ``isoloir serve`` lost the ministry. ``ISOLOIR_MARQUE`` stays the
 default while nothing is stored, so that a deployment can be named before its first
-login. The administration changes it in /gestion/ (gestion/portail.py journals it).
+login. The administration changes it in /gestion/ (organisation/portail.py journals it).
 
 Every page shows it twice, and several web processes serve the portal: it is kept in the
 shared cache (Redis in production) and rewritten there when it changes, and a request

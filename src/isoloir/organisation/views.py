@@ -11,13 +11,13 @@ from isoloir.core.requests import client_ip
 from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
-from isoloir.gestion.forms import FormulaireCampagne, FormulaireMarque, FormulaireScrutins
 from isoloir.gestion.menu import menu as menu_de_gestion
 from isoloir.gestion.menu import operations
 from isoloir.gestion.pages import rendre_gestion
-from isoloir.gestion.portail import changer_la_marque
-from isoloir.gestion.scrutins import COLONNES, importer_scrutins
-from isoloir.gestion.selectors import etat_de_la_campagne, scrutins_et_effectifs
+from isoloir.organisation.forms import FormulaireCampagne, FormulaireMarque, FormulaireScrutins
+from isoloir.organisation.portail import changer_la_marque
+from isoloir.organisation.scrutins import COLONNES, importer_scrutins
+from isoloir.organisation.selectors import etat_de_la_campagne, scrutins_et_effectifs
 
 
 @roles.assistance
@@ -28,7 +28,7 @@ def accueil(request: HttpRequest) -> HttpResponse:
     ]
     return rendre_gestion(
         request,
-        "gestion/accueil.html",
+        "organisation/accueil.html",
         "Espace de gestion",
         campagnes=campagnes,
         administration=roles.a_le_role(request, roles.RoleDeGestion.ADMINISTRATION),
@@ -43,7 +43,7 @@ def campagne(request: HttpRequest, slug: str) -> HttpResponse:
     echeances = calendrier.echeancier(campagne)
     return rendre_gestion(
         request,
-        "gestion/campagne.html",
+        "organisation/campagne.html",
         campagne.nom,
         fil_ariane=[],
         campagne=campagne,
@@ -86,7 +86,7 @@ def _formulaire_campagne(request: HttpRequest, campagne: Campagne) -> HttpRespon
         return redirect("gestion:campagne", slug=campagne.slug)
     return rendre_gestion(
         request,
-        "gestion/formulaire_campagne.html",
+        "organisation/formulaire_campagne.html",
         "Nouvelle campagne" if nouvelle else "Dates et textes de la campagne",
         fil_ariane=[] if nouvelle else _fil_de(campagne),
         form=formulaire,
@@ -115,7 +115,7 @@ def scrutins(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("gestion:scrutins", slug=campagne.slug)
     return rendre_gestion(
         request,
-        "gestion/scrutins.html",
+        "organisation/scrutins.html",
         "Scrutins de la campagne",
         fil_ariane=_fil_de(campagne),
         campagne=campagne,
@@ -139,7 +139,7 @@ def presentation(request: HttpRequest) -> HttpResponse:
         return redirect("gestion:presentation")
     return rendre_gestion(
         request,
-        "gestion/presentation.html",
+        "organisation/presentation.html",
         "Présentation du portail",
         rubrique="portail",
         fil_ariane=[],

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
 from isoloir.elections.models import Campagne, Scrutin
-from isoloir.gestion.scrutins import importer_scrutins
+from isoloir.organisation.scrutins import importer_scrutins
 from tests.second_facteur import verifier_second_facteur
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from isoloir.gestion import views
+from isoloir.organisation import views
 
+# The espace de gestion's own namespace: its home and the administration's screens that
+# belong to no other application (the others mount theirs under /gestion/ too, urls.py).
 app_name = "gestion"
 
 urlpatterns = [
