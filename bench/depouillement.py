@@ -14,7 +14,7 @@ Isoloir side, the pure cryptography (no Django, the count's own code):
 - then the count as ``counting.depouillement`` runs it: the strict reading of every ballot
   (one process, as the server does), the homomorphic sum per choice, each holder's partial
   decryption with its proofs, the check of the shares, their combination with the
-  discrete logarithm, the seats (``counting.sieges.repartir``); then what any observer
+  discrete logarithm, the seats (``sieges.repartir``); then what any observer
   runs to check it all again from public data (every ballot, the sums, the ceremony's
   transcript, the tally), in ``--processus`` processes since nothing there is sequential.
   The decrypted counts must be the round-robin's (the run stops otherwise).
@@ -52,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pysodium
 
 from bench import belenios
-from isoloir.counting import sieges  # pure, no Django
+from isoloir import sieges  # pure, no Django
 from isoloir.crypto import elgamal, seuil
 from isoloir.crypto.bulletin import (
     VOTE_BLANC,

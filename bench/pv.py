@@ -95,9 +95,10 @@ def main() -> None:
         call_command("migrate", database=base, verbosity=0)
     # WeasyPrint logs each rendering step at INFO: that is not what is measured.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    from isoloir import sieges
     from isoloir.accounts.models import Compte
     from isoloir.core import clock
-    from isoloir.counting import pv, sieges
+    from isoloir.counting import pv
     from isoloir.counting.models import (
         BureauDeVote,
         CeremonieDesCles,

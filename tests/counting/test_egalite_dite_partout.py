@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from isoloir import sieges
 from isoloir.core import clock
-from isoloir.counting import sieges
 from isoloir.counting.archive import construire_archive
 from isoloir.counting.models import Depouillement
 from isoloir.elections.models import Scrutin

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from isoloir.counting.sieges import (
+from isoloir.sieges import (
     ETIQUETTE_SIEGE,
     REGLE_D_EGALITE,
     Egalite,
@@ -289,7 +289,7 @@ def test_le_module_n_importe_pas_django() -> None:
     # A fresh interpreter: this one has Django loaded by the test settings.
     programme = (
         "import sys\n"
-        "import isoloir.counting.sieges\n"
+        "import isoloir.sieges\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))\n"
     )
     resultat = subprocess.run(

@@ -13,12 +13,13 @@ from typing import Any
 
 from django.db import transaction
 
+from isoloir import sieges
 from isoloir.audit.services import journaliser
 from isoloir.ballotbox import services as urne
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.booth.models import Emargement, OrigineCle
 from isoloir.core import clock
-from isoloir.counting import cloture, scellement, sieges
+from isoloir.counting import cloture, scellement
 from isoloir.counting.ceremonie import CeremonieRefusee, cle_du_bureau, indice
 from isoloir.counting.models import (
     CeremonieDesCles,

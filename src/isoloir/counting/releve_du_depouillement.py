@@ -18,8 +18,9 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
+from isoloir import sieges
 from isoloir.booth import selectors as selecteurs_du_vote
-from isoloir.counting import scellement, sieges
+from isoloir.counting import scellement
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,

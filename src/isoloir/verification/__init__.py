@@ -1,6 +1,6 @@
 """Verification of an election from its public archive alone (``isoloir verify``).
 
-Pure Python over ``isoloir.crypto`` and ``isoloir.counting.sieges``: no Django, no
+Pure Python over ``isoloir.crypto`` and ``isoloir.sieges``: no Django, no
 database, so that anybody holding the archive and this open-source code can redo every
 check (docs/verification.md).
 """

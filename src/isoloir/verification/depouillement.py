@@ -7,7 +7,7 @@ seats by the same rule with the same seed: nothing of the published result is tr
 
 from typing import Any
 
-from isoloir.counting import sieges
+from isoloir import sieges
 from isoloir.crypto import seuil
 from isoloir.crypto.elgamal import Chiffre, somme_des_choix
 from isoloir.verification import format as f
