@@ -138,6 +138,38 @@ def test_l_archive_honnete_se_verifie_sans_base(election, archive) -> None:
     assert "Archive vérifiée : les" in sortie.stdout
 
 
+def _seul(archive: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m isoloir.verification`` in its own process, with no Django settings."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, "-m", "isoloir.verification", str(archive)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=PLAFOND,
+        check=False,
+    )
+
+
+def test_le_verificateur_se_lance_seul_sans_django(archive, tmp_path, django_db_blocker) -> None:
+    # Same output as ``isoloir verify``, without DJANGO_SETTINGS_MODULE (issue 13, point 9).
+    sortie = _seul(archive)
+    assert sortie.returncode == 0, sortie.stdout + sortie.stderr
+    commande = io.StringIO()
+    with django_db_blocker.block():
+        call_command("verify", str(archive), stdout=commande)
+    assert sortie.stdout == commande.getvalue()
+    assert f"  ✓ urne/{SCRUTIN}.jsonl : 8 bulletins" in sortie.stdout
+    assert "Archive vérifiée : les" in sortie.stdout
+
+    abimee = tmp_path / "abimee.zip"
+    abimee.write_bytes(b"ceci n'est pas une archive")
+    sortie = _seul(abimee)
+    assert sortie.returncode == 1
+    assert f"  ✗ Ce fichier n'est pas une archive ZIP lisible : {abimee}." in sortie.stdout
+    assert "Archive NON conforme : 1 contrôle(s) en échec" in sortie.stderr
+
+
 def test_l_archive_est_deterministe_et_sans_donnee_personnelle(election) -> None:
     # A campaign of one bureau and that bureau alone give the same bytes.
     assert election["octets"] == election["seconde"]
@@ -502,7 +534,7 @@ def test_le_verificateur_n_importe_pas_django() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, isoloir.verification; "
+            "import sys, isoloir.verification, isoloir.verification.__main__; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))",
         ],
         capture_output=True,

@@ -30,6 +30,23 @@ class Rapport:
     def messages(self, *, echecs_seulement: bool = False) -> list[str]:
         return [c.message for c in self.constats if not (echecs_seulement and c.ok)]
 
+    def lignes(self, *, echecs_seulement: bool = False) -> list[str]:
+        """The report as ``isoloir verify`` and ``python -m isoloir.verification`` print
+        it, before the summary: each check's name after an empty line, then its findings
+        marked ✓ or ✗ (the failures only with ``echecs_seulement``), then an empty line."""
+        lignes = []
+        controle = None
+        for constat in self.constats:
+            if echecs_seulement and constat.ok:
+                continue
+            if constat.controle != controle:
+                controle = constat.controle
+                lignes += ["", controle]
+            marque = "✓" if constat.ok else "✗"
+            lignes.append(f"  {marque} {constat.message}")
+        lignes.append("")
+        return lignes
+
     def resume(self) -> str:
         reussis = sum(c.ok for c in self.constats)
         if self.ok:

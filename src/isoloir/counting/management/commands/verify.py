@@ -1,4 +1,6 @@
-"""``isoloir verify ARCHIVE``: the election re-checked from its public archive alone."""
+"""``isoloir verify ARCHIVE``: the election re-checked from its public archive alone.
+
+The same as ``python -m isoloir.verification ARCHIVE``, which needs no Django settings."""
 
 from typing import Any
 
@@ -27,16 +29,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rapport = verifier_archive(options["archive"])
-        controle = None
-        for constat in rapport.constats:
-            if options["echecs_seulement"] and constat.ok:
-                continue
-            if constat.controle != controle:
-                controle = constat.controle
-                self.stdout.write(f"\n{controle}")
-            marque = "✓" if constat.ok else "✗"
-            self.stdout.write(f"  {marque} {constat.message}")
-        self.stdout.write("")
+        for ligne in rapport.lignes(echecs_seulement=options["echecs_seulement"]):
+            self.stdout.write(ligne)
         if not rapport.ok:
             raise CommandError(rapport.resume(), returncode=1)
         self.stdout.write(rapport.resume())
