@@ -101,7 +101,7 @@ def _reassorts(nombre: int) -> None:
 
     from isoloir.accounts.models import Electeur
     from isoloir.core import clock
-    from isoloir.elections.demo import charger_campagne_demo
+    from isoloir.demo.chargement import charger_campagne_demo
 
     identifiants = charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(0))
     vitrine = next(v for v in identifiants.electeurs if v.mot_de_passe)

@@ -28,7 +28,7 @@ def main() -> None:
     from datetime import timedelta
 
     from isoloir.core import clock
-    from isoloir.elections.demo import charger_campagne_demo
+    from isoloir.demo.chargement import charger_campagne_demo
 
     identifiants = charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(0))
     active = next(v for v in identifiants.electeurs if v.mot_de_passe)

@@ -33,16 +33,16 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.second_facteur import a_un_appareil_confirme
 from isoloir.core import clock
 from isoloir.core.clock import en_jours_calendaires
-from isoloir.core.management.commands.demo import lire_duree
-from isoloir.core.management.commands.serve import verifier_port_libre
-from isoloir.elections import calendrier
-from isoloir.elections.demo import (
+from isoloir.demo.chargement import (
     ADMIN_EMAIL,
     ASSISTANCE_EMAIL,
     SLUG,
     IdentifiantsDemo,
     charger_campagne_demo,
 )
+from isoloir.demo.management.commands.demo import lire_duree
+from isoloir.demo.management.commands.serve import verifier_port_libre
+from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 from isoloir.gestion.roles import RoleDeGestion, roles_du_compte
 from isoloir.links import services as liens
@@ -105,8 +105,8 @@ def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_pat
 
     from isoloir.booth import depot
     from isoloir.booth.cles import ceremonie_de_developpement
-    from isoloir.counting.demo import charger_bureau_demo
     from isoloir.counting.management.commands.archive import Command as CommandeArchive
+    from isoloir.demo.bureau import charger_bureau_demo
     from isoloir.verification import verifier_archive
     from tests.counting.detenteurs import ceremonie_complete, sceller
     from tests.counting.resultats import compter

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "isoloir.assistance",
     # The espace de gestion's home, campaigns and portal presentation (above its shell).
     "isoloir.organisation",
+    # The top of the house: the demo and ``isoloir serve`` (docs/architecture.md).
+    "isoloir.demo",
     "captcha",
     # Second factor (TOTP) of the bureau de vote's members, with single-use recovery codes
     # (see isoloir.accounts.second_facteur).

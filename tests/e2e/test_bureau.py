@@ -21,7 +21,6 @@ from playwright.sync_api import Page, Request, expect
 from isoloir.booth import depot
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.core import clock
-from isoloir.counting.demo import charger_bureau_demo
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -32,8 +31,9 @@ from isoloir.counting.models import (
 from isoloir.crypto import coffre
 from isoloir.crypto.bulletin import creer_bulletin
 from isoloir.crypto.groupe import AleaSysteme, base
-from isoloir.elections.demo import charger_campagne_demo
-from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.demo.bureau import charger_bureau_demo
+from isoloir.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.demo.chargement import charger_campagne_demo
 from isoloir.elections.models import Campagne, Candidat
 from isoloir.verification import verifier_archive
 from tests.e2e.conftest import Visite

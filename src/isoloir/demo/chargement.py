@@ -28,8 +28,8 @@ from isoloir.accounts.models import Civilite, Compte, Electeur
 from isoloir.accounts.second_facteur import appareil_de_demonstration
 from isoloir.core.clock import en_jours_calendaires
 from isoloir.core.presentation import enregistrer_marque
-from isoloir.elections.demo.professions_de_foi import profession_de_foi
-from isoloir.elections.demo.referentiel import (
+from isoloir.demo.professions_de_foi import profession_de_foi
+from isoloir.demo.referentiel import (
     ORGANISATIONS,
     SCRUTINS,
     ModeleElecteur,

@@ -36,16 +36,16 @@ from isoloir.accounts.models import Civilite, Electeur
 from isoloir.booth.cles import ceremonie_de_developpement
 from isoloir.core import clock
 from isoloir.core.dates import date_fr, date_heure_fr
-from isoloir.core.management.commands.serve import adresse_url, verifier_port_libre
-from isoloir.counting.demo import MembreDemo, charger_bureau_demo
 from isoloir.counting.signals import rechargement_de_la_demonstration
-from isoloir.elections.demo import (
+from isoloir.demo.bureau import MembreDemo, charger_bureau_demo
+from isoloir.demo.chargement import (
     DUREE_LIEN_ACTIVATION,
     ElecteurDemo,
     IdentifiantsDemo,
     charger_campagne_demo,
 )
-from isoloir.elections.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.demo.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.elections.models import Campagne
 
 FICHIER_IDENTIFIANTS = "demo-credentials.json"
@@ -74,7 +74,7 @@ def ecrire_secret(chemin: Path, contenu: str) -> None:
 
 def dossier_pair_franceconnect() -> Path | None:
     """tools/oidc-provider of the checkout isoloir runs from, ready to start; else None."""
-    # src/isoloir/core/management/commands: the checkout is above src/. Installed
+    # src/isoloir/demo/management/commands: the checkout is above src/. Installed
     # elsewhere (site-packages), there is no such folder and the peer is not offered.
     commandes = Path(__file__).resolve().parent
     if commandes.parents[3].name != "src":

@@ -10,7 +10,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
 from isoloir.core.dates import date_heure_fr
-from isoloir.elections.demo.referentiel import (
+from isoloir.demo.referentiel import (
     ENGAGEMENTS_CAP,
     ENGAGEMENTS_CSA,
     ModeleScrutin,
