@@ -182,7 +182,7 @@ def test_le_paquet_n_importe_pas_django() -> None:
     programme = (
         "import sys\n"
         "import isoloir.crypto.bulletin, isoloir.crypto.cles, isoloir.crypto.elgamal\n"
-        "import isoloir.crypto.groupe, isoloir.crypto.tableau, isoloir.crypto.vecteurs\n"
+        "import isoloir.crypto.groupe, isoloir.crypto.tableau, isoloir.crypto.seuil\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))\n"
     )
     resultat = subprocess.run(

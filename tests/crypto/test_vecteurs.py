@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from isoloir.crypto import elgamal, tableau, vecteurs
+from isoloir.crypto import elgamal, tableau
 from isoloir.crypto.bulletin import (
     CODES,
     BulletinInvalide,
@@ -37,6 +37,7 @@ from isoloir.crypto.groupe import (
     scalaire_add,
     sub,
 )
+from tests.vecteurs import protocole as vecteurs
 
 FICHIER = Path(__file__).resolve().parents[1] / "vecteurs" / "protocole-v1.json"
 VECTEURS: dict[str, Any] = json.loads(FICHIER.read_text(encoding="utf-8"))
@@ -49,7 +50,7 @@ def _x(cle_publique: str) -> bytes:
 
 def test_le_fichier_est_celui_du_generateur() -> None:
     texte = FICHIER.read_text(encoding="utf-8")
-    assert texte == vecteurs.texte(), "régénérer : python -m isoloir.crypto.vecteurs"
+    assert texte == vecteurs.texte(), "régénérer : python -m tests.vecteurs.protocole"
     assert texte.endswith("}\n")
 
 

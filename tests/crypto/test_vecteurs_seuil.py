@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from isoloir.crypto import coffre, elgamal, vecteurs_seuil
-from isoloir.crypto._vecteurs_communs import AleaFixe, plus_un
+from isoloir.crypto import coffre, elgamal
 from isoloir.crypto.bulletin import creer_bulletin, json_canonique, lire_manifeste
 from isoloir.crypto.bulletin import verifier_bulletin as lire_bulletin
 from isoloir.crypto.elgamal import Chiffre
@@ -47,6 +46,8 @@ from isoloir.crypto.seuil import (
     verifier_part_dechiffrement,
     verifier_transcription,
 )
+from tests.vecteurs import seuil as vecteurs_seuil
+from tests.vecteurs.communs import AleaFixe, plus_un
 
 FICHIER = Path(__file__).resolve().parents[1] / "vecteurs" / "seuil-v1.json"
 VECTEURS: dict[str, Any] = json.loads(FICHIER.read_text(encoding="utf-8"))
@@ -58,7 +59,7 @@ def _chiffres(d: list[dict[str, str]]) -> list[Chiffre]:
 
 def test_le_fichier_est_celui_du_generateur() -> None:
     texte = FICHIER.read_text(encoding="utf-8")
-    assert texte == vecteurs_seuil.texte(), "régénérer : python -m isoloir.crypto.vecteurs_seuil"
+    assert texte == vecteurs_seuil.texte(), "régénérer : python -m tests.vecteurs.seuil"
     assert texte.endswith("}\n")
 
 

@@ -1,5 +1,5 @@
 // The threshold vectors (tests/vecteurs/seuil-v1.json, written by
-// `python -m isoloir.crypto.vecteurs_seuil`) through isoloir-seuil.js and the vendored
+// `python -m tests.vecteurs.seuil`) through isoloir-seuil.js and the vendored
 // libsodium: the key holder's browser tool must write the bytes seuil.py writes, judge
 // as it judges, refuse what it refuses, and open the vaults coffre.py writes.
 "use strict";

@@ -1,5 +1,5 @@
 // The shared vectors (tests/vecteurs/protocole-v1.json, written by
-// `python -m isoloir.crypto.vecteurs`) through isoloir-crypto.js and the vendored
+// `python -m tests.vecteurs.protocole`) through isoloir-crypto.js and the vendored
 // libsodium: the booth must write the server's bytes and refuse what it refuses.
 "use strict";
 

@@ -2,7 +2,7 @@
 the ``seuil`` package and the key holders' browser tool ``isoloir-seuil.js``:
 ``tests/vecteurs/seuil-v1.json``.
 
-    python -m isoloir.crypto.vecteurs_seuil [PATH]
+    python -m tests.vecteurs.seuil [PATH]
 
 Everything is drawn from seeds (:class:`~isoloir.crypto.groupe.AleaDeterministe`), so the
 file is the same at every run; ``tests/crypto/test_vecteurs_seuil.py`` regenerates it in
@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from isoloir.crypto import coffre, elgamal
-from isoloir.crypto._vecteurs_communs import REPERTOIRE, AleaFixe, FichierDeVecteurs, plus_un
 from isoloir.crypto.bulletin import VOTE_BLANC, creer_bulletin, json_canonique, manifeste
 from isoloir.crypto.bulletin import verifier_bulletin as lire_bulletin
 from isoloir.crypto.elgamal import Chiffre
@@ -61,12 +60,13 @@ from isoloir.crypto.seuil import (
     verifier_signature_scellement,
     verifier_transcription,
 )
+from tests.vecteurs.communs import REPERTOIRE, AleaFixe, FichierDeVecteurs, plus_un
 
 CHEMIN_PAR_DEFAUT = REPERTOIRE / "seuil-v1.json"
 
 DESCRIPTION = (
     "Vecteurs de test du protocole à seuil d'Isoloir, version 1 (docs/protocol-seuil.md "
-    "§ 11). Produits par `python -m isoloir.crypto.vecteurs_seuil` ; ne pas modifier à la "
+    "§ 11). Produits par `python -m tests.vecteurs.seuil` ; ne pas modifier à la "
     "main. Octets en hexadécimal minuscule ; graines : octets de l'aléa déterministe "
     "(protocol.md § 2). `ceremonies` : clés de communication, distributions (avec tous "
     "leurs tirages, dans l'ordre du § 4, et les parts en clair), une `alteration` "

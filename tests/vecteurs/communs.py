@@ -1,4 +1,4 @@
-"""What the two vector generators (:mod:`.vecteurs`, :mod:`.vecteurs_seuil`) share: where
+"""What the two vector generators (:mod:`.protocole`, :mod:`.seuil`) share: where
 their files live, how a file is written, the command line, and two small tools the
 threshold tests reuse."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from isoloir.crypto.groupe import scalaire_add, scalaire_de_entier
 
-REPERTOIRE = Path(__file__).resolve().parents[3] / "tests" / "vecteurs"
+REPERTOIRE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)

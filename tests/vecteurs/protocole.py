@@ -1,7 +1,7 @@
 """The test vectors of protocol v1 (§ 9), shared by the Python server and the JavaScript
 booth: ``tests/vecteurs/protocole-v1.json``.
 
-    python -m isoloir.crypto.vecteurs [PATH]
+    python -m tests.vecteurs.protocole [PATH]
 
 Everything is drawn from seeds (:class:`~isoloir.crypto.groupe.AleaDeterministe`), so the
 file is the same at every run; the test regenerates it in memory and compares. Each vector
@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from isoloir.crypto import elgamal, tableau
-from isoloir.crypto._vecteurs_communs import REPERTOIRE, FichierDeVecteurs
 from isoloir.crypto.bulletin import (
     CODES,
     BulletinInvalide,
@@ -52,12 +51,13 @@ from isoloir.crypto.groupe import (
     scalaire_de_entier,
     scalaire_mul,
 )
+from tests.vecteurs.communs import REPERTOIRE, FichierDeVecteurs
 
 CHEMIN_PAR_DEFAUT = REPERTOIRE / "protocole-v1.json"
 
 DESCRIPTION = (
     "Vecteurs de test du protocole de vote d'Isoloir, version 1 (docs/protocol.md § 9). "
-    "Produits par `python -m isoloir.crypto.vecteurs` ; ne pas modifier à la main. "
+    "Produits par `python -m tests.vecteurs.protocole` ; ne pas modifier à la main. "
     "Octets en hexadécimal minuscule ; graines : octets de l'aléa déterministe (§ 2). "
     "`refus` : lecture stricte d'un bulletin altéré (un élément à la fois) contre le "
     "manifeste donné → code du § 5.4, les contrôles se faisant dans l'ordre format, scrutin, "
