@@ -37,7 +37,7 @@ def copie(tmp_path: Path) -> Path:
     binaires = tmp_path / ".venv" / "bin"
     binaires.mkdir(parents=True)
     _executable(binaires / "python", PYTHON)
-    for outil in ("ruff", "mypy", "node"):
+    for outil in ("ruff", "mypy", "lint-imports", "node"):
         _executable(binaires / outil, OUTIL)
     return tmp_path
 
