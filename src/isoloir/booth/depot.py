@@ -33,7 +33,6 @@ from isoloir.booth.mails import TYPE_ACCUSE
 from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
 from isoloir.core import clock, throttle
 from isoloir.core.dates import date_heure_fr
-from isoloir.counting.scellement import est_scelle
 from isoloir.crypto.bulletin import (
     BulletinInvalide,
     BulletinVerifie,
@@ -42,6 +41,7 @@ from isoloir.crypto.bulletin import (
 )
 from isoloir.elections.models import Inscription, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
+from isoloir.elections.verrous import est_scelle
 from isoloir.notify.services import programmer
 
 journal = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from django.urls import URLPattern, path
 from isoloir.accounts import services
 from isoloir.accounts.admin import message_activation
 from isoloir.accounts.models import Electeur
-from isoloir.counting.signals import refus_de_modification, refus_de_suppression
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.elections.verrous import refus_de_modification, refus_de_suppression
 
 
 class FormulaireScelle(forms.ModelForm):

@@ -28,7 +28,6 @@ from django.utils import timezone
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import clock
-from isoloir.counting.models import RattachementAuBureau
 from isoloir.elections.models import (
     ETATS_ACTIFS,
     ETATS_AVEC_FICHIER,
@@ -58,6 +57,7 @@ from isoloir.elections.roll_import.lecture import (
     texte_du_flux,
 )
 from isoloir.elections.roll_import.rapport import ECHANTILLON_MAX, RapportImport
+from isoloir.elections.verrous import scrutins_scelles
 
 # A worker whose heartbeat is older than this is taken for dead: another may take over.
 DELAI_DE_SILENCE = timedelta(minutes=2)
@@ -384,16 +384,6 @@ def _verifier_fichier(import_: ImportListe, jeton: str, scrutins: dict[int, str]
         refus.signaler(0, "", ListeScellee(scelles).message)
         return refus
     return rapport
-
-
-def scrutins_scelles(scrutin_ids: Iterable[int]) -> set[int]:
-    """Those of ``scrutin_ids`` whose bureau has sealed them, in one query (a campaign has
-    600 scrutins: one query each would cost more than a batch of rows)."""
-    return set(
-        RattachementAuBureau.objects.filter(
-            scrutin_id__in=list(scrutin_ids), bureau__scellement__scelle_le__isnull=False
-        ).values_list("scrutin_id", flat=True)
-    )
 
 
 def _lecteur(
