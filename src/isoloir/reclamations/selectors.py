@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from isoloir.elections.inscriptions_decidees import Decision
 from isoloir.reclamations.models import Reclamation, StatutReclamation, TypeReclamation
 
 
@@ -41,3 +42,15 @@ def reclamations_qui_ont_inscrit(scrutin_ids: Iterable[int]) -> dict[tuple[int, 
             # In order of decision: the latest claim on a line is the one to show.
             resultat[(reclamation.electeur_id, scrutin_id)] = reclamation
     return resultat
+
+
+def decisions_qui_ont_inscrit(scrutin_ids: list[int]) -> dict[tuple[int, int], Decision]:
+    """The claims of :func:`reclamations_qui_ont_inscrit` as the roll import reads them,
+    registered with elections (elections/inscriptions_decidees.py, reclamations/apps.py)."""
+    decisions = {}
+    for cle, reclamation in reclamations_qui_ont_inscrit(scrutin_ids).items():
+        assert reclamation.decide_le is not None  # accepted
+        decisions[cle] = Decision(
+            pk=reclamation.pk, reference=reclamation.reference, decide_le=reclamation.decide_le
+        )
+    return decisions

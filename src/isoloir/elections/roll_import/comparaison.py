@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from isoloir.accounts.models import Electeur
+from isoloir.elections.inscriptions_decidees import Decision, decisions_qui_ont_inscrit
 from isoloir.elections.models import Inscription, Scrutin
 from isoloir.elections.roll_import.lecture import CHAMPS_D_IDENTITE, Ligne
 from isoloir.elections.roll_import.rapport import RapportImport
-from isoloir.reclamations.models import Reclamation
-from isoloir.reclamations.selectors import reclamations_qui_ont_inscrit
 
 LIBELLES_CHAMPS = {
     "civilite": "civilité",
@@ -154,7 +153,7 @@ def exemple_de_retrait(electeur: Electeur, retraits: Iterable[str] = ()) -> dict
 class InscriptionReclamee:
     electeur_id: int
     scrutin_id: int
-    reclamation: Reclamation
+    reclamation: Decision
 
 
 def inscriptions_reclamees(scrutin_ids: Iterable[int]) -> dict[int, InscriptionReclamee]:
@@ -167,7 +166,7 @@ def inscriptions_reclamees(scrutin_ids: Iterable[int]) -> dict[int, InscriptionR
     an ordinary removal. A kept line is not marked by the import that keeps it, so that
     the next file warns again.
     """
-    reclamations = reclamations_qui_ont_inscrit(scrutin_ids)
+    reclamations = decisions_qui_ont_inscrit(scrutin_ids)
     if not reclamations:
         return {}
     rangs = Inscription.objects.filter(
@@ -198,7 +197,6 @@ def retraits_reclames(
     for pk, reclamee in choisies.items():
         electeur = electeurs[reclamee.electeur_id]
         reclamation = reclamee.reclamation
-        assert reclamation.decide_le is not None  # accepted
         lignes.append(
             {
                 "inscription": pk,
