@@ -29,7 +29,7 @@ ENROLEMENT = reverse("accounts:second_facteur_enrolement")
 VERIFICATION = reverse("accounts:second_facteur_verification")
 SECOURS = reverse("accounts:second_facteur_secours")
 CODES = reverse("accounts:second_facteur_codes")
-PARTICIPATION = reverse("booth:participation")
+PARTICIPATION = reverse("counting:participation")
 CODE_DE_SECOURS = re.compile(r"<code class=\"fr-text--lead\">([a-z0-9]{5}-[a-z0-9]{5})</code>")
 
 

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 ENROLEMENT = reverse("accounts:second_facteur_enrolement")
 VERIFICATION = reverse("accounts:second_facteur_verification")
-PARTICIPATION = reverse("booth:participation")
+PARTICIPATION = reverse("counting:participation")
 SECRET_DEMO = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CLE_A = "cle-a-du-second-facteur-" + "a" * 40
 CLE_B = "cle-b-du-second-facteur-" + "b" * 40

@@ -38,11 +38,11 @@ def test_sans_code_de_vote_l_isoloir_renvoie_a_la_saisie(client, electeur, scrut
 def test_l_espace_de_vote_montre_l_etat_de_chaque_scrutin(
     dans_l_isoloir, electeur, scrutin
 ) -> None:
-    page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
+    page = dans_l_isoloir.get(reverse("booth:espace_de_vote")).content.decode()
     assert "À voter" in page
     assert _isoloir(scrutin) in page
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
+    page = dans_l_isoloir.get(reverse("booth:espace_de_vote")).content.decode()
     emargement = Emargement.objects.get(inscription__electeur=electeur)
     # The house's one form (core/dates.py), on Paris's clock, whatever the day: the 7th
     # once read "7/12/2026" where the test expected two digits.
@@ -162,7 +162,7 @@ def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
 
 def test_la_participation_est_reservee_aux_membres_du_bureau(client, electeur, scrutin) -> None:
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    url = reverse("booth:participation")
+    url = reverse("counting:participation")
     # The password alone is not enough: the second factor is asked first.
     client.force_login(electeur.compte)
     assert client.get(url)["Location"].startswith(reverse("accounts:second_facteur_enrolement"))
@@ -284,6 +284,6 @@ def test_le_bureau_voit_reassorts_et_incidents(client, electeur, scrutin, creer_
     membre = Compte.objects.create_user("president.bv@education.gouv.fr", "x" * 16)
     membre.user_permissions.add(Permission.objects.get(codename="voir_participation"))
     verifier_second_facteur(client, membre)
-    page = html.unescape(client.get(reverse("booth:participation")).content.decode())
+    page = html.unescape(client.get(reverse("counting:participation")).content.decode())
     assert "Codes de vote renouvelés par réassort : 2 (1 électeur)" in page
     assert "Bulletins recopiés refusés : 1" in page

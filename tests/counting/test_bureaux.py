@@ -114,11 +114,11 @@ def test_un_membre_voit_la_participation_de_son_bureau_seulement(
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     ailleurs = creer_scrutin(scrutin.campagne, intitule="CAP des agrégés")
     verifier_second_facteur(client, bureau.membres.get(role=Role.SECRETAIRE).compte)
-    page = client.get(reverse("booth:participation")).content.decode()
+    page = client.get(reverse("counting:participation")).content.decode()
     assert "CSA ministériel" in page
     assert ailleurs.intitule not in page
     verifier_second_facteur(client, nouveau_compte("etranger"))
-    assert client.get(reverse("booth:participation")).status_code == 403
+    assert client.get(reverse("counting:participation")).status_code == 403
 
 
 def test_le_back_office_nomme_les_membres_et_dit_la_conformite(client, bureau) -> None:

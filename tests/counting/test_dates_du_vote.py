@@ -130,7 +130,7 @@ def test_un_vote_qui_traverse_le_calendrier(
         reste = compte_a_rebours(fenetre_du_scrutin(scrutin))
         assert (reste.jours, reste.heures, reste.minutes) == traversee.reste
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    page = dans_l_isoloir.get(reverse("votecode:espace_de_vote")).content.decode()
+    page = dans_l_isoloir.get(reverse("booth:espace_de_vote")).content.decode()
     assert f"Voté le {traversee.vote_affiche}</span>" in page
     with pytest.raises(depot.DejaVote) as refus:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))

@@ -54,9 +54,9 @@ def test_le_bon_code_ouvre_l_espace_de_vote(connecte, code_actuel) -> None:
     avant = connecte.session.session_key
     reponse = _saisir(connecte, code_actuel)
     assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("votecode:espace_de_vote")
+    assert reponse["Location"] == reverse("booth:espace_de_vote")
     assert connecte.session.session_key != avant
-    page = connecte.get(reverse("votecode:espace_de_vote"))
+    page = connecte.get(reverse("booth:espace_de_vote"))
     assert "Mon espace de vote" in page.content.decode()
     assert Evenement.objects.filter(type="code.accepte").count() == 1
 
@@ -109,13 +109,13 @@ def test_frein_global(connecte, code_actuel, monkeypatch) -> None:
 @pytest.mark.calendrier
 def test_l_espace_expire_et_suit_le_code(connecte, electeur, code_actuel, settings) -> None:
     _saisir(connecte, code_actuel)
-    assert connecte.get(reverse("votecode:espace_de_vote")).status_code == 200
+    assert connecte.get(reverse("booth:espace_de_vote")).status_code == 200
     with clock.shifted_by(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
-        assert connecte.get(reverse("votecode:espace_de_vote")).status_code == 302
+        assert connecte.get(reverse("booth:espace_de_vote")).status_code == 302
     _saisir(connecte, code_actuel)
     with transaction.atomic():
         services.emettre_code_initial(electeur=electeur)  # a réassort elsewhere
-    reponse = connecte.get(reverse("votecode:espace_de_vote"))
+    reponse = connecte.get(reverse("booth:espace_de_vote"))
     assert reponse.status_code == 302
     assert _saisir(connecte, code_actuel).status_code == 200  # the old code is dead
 
@@ -125,7 +125,7 @@ def test_l_espace_n_appartient_qu_a_sa_session(client, connecte, electeur, code_
     _saisir(connecte, code_actuel)
     autre = client.__class__()
     autre.force_login(electeur.compte)
-    assert autre.get(reverse("votecode:espace_de_vote")).status_code == 302
+    assert autre.get(reverse("booth:espace_de_vote")).status_code == 302
 
 
 @pytest.mark.django_db

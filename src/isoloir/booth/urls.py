@@ -5,6 +5,7 @@ from isoloir.booth import views
 app_name = "booth"
 
 urlpatterns = [
+    path("portail/vote/espace/", views.espace_de_vote, name="espace_de_vote"),
     path("portail/vote/scrutin/<int:scrutin_id>/", views.isoloir, name="isoloir"),
     path(
         "portail/vote/scrutin/<int:scrutin_id>/accuse.pdf",
@@ -18,5 +19,4 @@ urlpatterns = [
         views.bulletins_publies,
         name="bulletins_publies",
     ),
-    path("bureau/participation/", views.participation, name="participation"),
 ]

@@ -1,5 +1,5 @@
-"""The booth's screens: the ballot of a scrutin, the receipt, the public board, and the
-participation page of the bureau de vote's members."""
+"""The booth's screens: the voting space, the ballot of a scrutin, the receipt and the
+public board."""
 
 import json
 from collections.abc import Iterator
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,15 +18,13 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
-from isoloir.accounts.second_facteur import exige_second_facteur
 from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot, selectors
 from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
-from isoloir.counting import scellement
-from isoloir.counting.services import scrutins_du_membre
+from isoloir.elections import verrous
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 from isoloir.votecode.services import espace_ouvert
@@ -36,8 +33,31 @@ from isoloir.votecode.services import espace_ouvert
 def _ariane() -> list[dict[str, str]]:
     return [
         {"url": reverse("accounts:accueil"), "titre": "Accueil"},
-        {"url": reverse("votecode:espace_de_vote"), "titre": "Mon espace de vote"},
+        {"url": reverse("booth:espace_de_vote"), "titre": "Mon espace de vote"},
     ]
+
+
+@never_cache
+@login_required
+def espace_de_vote(request: HttpRequest) -> HttpResponse:
+    """The voting space, once the voter's code de vote has opened it for this session:
+    each of their scrutins and where they stand in it."""
+    electeur, campagne = electeur_et_campagne(request)
+    if electeur is None:
+        raise Http404("Ce compte n'est inscrit sur aucune liste électorale.")
+    espace = espace_ouvert(session=request.session, electeur=electeur)
+    if espace is None:
+        return redirect("votecode:saisie_code")
+    scrutins = selectors.scrutins_de_l_electeur(electeur, campagne) if campagne else []
+    return rendre_page(
+        request,
+        "booth/espace_de_vote.html",
+        "Mon espace de vote",
+        espace=espace,
+        scrutins=scrutins,
+        rubrique="vote",
+        fil_ariane=[{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+    )
 
 
 # The booth's encryption runs in WebAssembly (libsodium), which a CSP without
@@ -202,7 +222,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
         ailleurs=ailleurs,
         trop=trop,
         page=page,
-        scellement=scellement.etat_public(objet),
+        scellement=verrous.etat_public(objet),
     )
 
 
@@ -225,27 +245,3 @@ def bulletins_publies(request: HttpRequest, campagne: str, scrutin: str) -> Stre
     reponse = StreamingHttpResponse(lignes(), content_type="application/jsonl; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="urne-{objet.code}.jsonl"'
     return reponse
-
-
-@exige_second_facteur  # bureau members only: password and second factor
-def participation(request: HttpRequest) -> HttpResponse:
-    """Émargements per scrutin (A11): an account with the permission sees every scrutin;
-    a bureau member, those of their bureaus; anybody else, nothing."""
-    if request.user.has_perm("booth.voir_participation"):
-        visibles = None
-    else:
-        visibles = scrutins_du_membre(int(request.user.pk or 0))
-        if not visibles:
-            raise PermissionDenied
-    campagnes = Campagne.objects.order_by("-ouverture")
-    if visibles is not None:
-        campagnes = campagnes.filter(scrutins__in=visibles).distinct()
-    return rendre_page(
-        request,
-        "booth/participation.html",
-        "Participation (bureau de vote)",
-        campagnes=[
-            (c, selectors.participation(c, parmi=visibles), selectors.incidents(c))
-            for c in campagnes
-        ],
-    )

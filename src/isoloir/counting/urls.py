@@ -19,6 +19,7 @@ urlpatterns = [
         name="archive_du_bureau",
     ),
     path("bureau/", vues_bureau.espace, name="espace"),
+    path("bureau/participation/", views.participation, name="participation"),
     path("bureau/<int:bureau_id>/", vues_bureau.tableau_de_bord, name="bureau"),
     path(
         "bureau/<int:bureau_id>/ceremonie/ouvrir/",

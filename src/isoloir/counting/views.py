@@ -1,13 +1,18 @@
 """Public results of a scrutin, once its bureau has computed them, and their PV; the
-campaign's index of what is published."""
+campaign's index of what is published; the participation page of the bureau de vote's
+members."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from isoloir.accounts.pages import rendre_page
+from isoloir.accounts.second_facteur import exige_second_facteur
+from isoloir.booth import selectors
 from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement
 from isoloir.counting.publication import publication_de_la_campagne
+from isoloir.counting.services import scrutins_du_membre
 from isoloir.elections.models import Campagne
 
 
@@ -52,4 +57,28 @@ def publication(request: HttpRequest, campagne: str) -> HttpResponse:
         "counting/publication.html",
         f"Résultats publiés — {objet.nom}",
         publication=publication_de_la_campagne(objet),
+    )
+
+
+@exige_second_facteur  # bureau members only: password and second factor
+def participation(request: HttpRequest) -> HttpResponse:
+    """Émargements per scrutin (A11): an account with the permission sees every scrutin;
+    a bureau member, those of their bureaus; anybody else, nothing."""
+    if request.user.has_perm("booth.voir_participation"):
+        visibles = None
+    else:
+        visibles = scrutins_du_membre(int(request.user.pk or 0))
+        if not visibles:
+            raise PermissionDenied
+    campagnes = Campagne.objects.order_by("-ouverture")
+    if visibles is not None:
+        campagnes = campagnes.filter(scrutins__in=visibles).distinct()
+    return rendre_page(
+        request,
+        "counting/participation.html",
+        "Participation (bureau de vote)",
+        campagnes=[
+            (c, selectors.participation(c, parmi=visibles), selectors.incidents(c))
+            for c in campagnes
+        ],
     )

@@ -6,7 +6,6 @@ app_name = "votecode"
 
 urlpatterns = [
     path("vote/code/", views.saisie_code, name="saisie_code"),
-    path("vote/espace/", views.espace_de_vote, name="espace_de_vote"),
     path("vote/espace/fermer/", views.fermer_espace, name="fermer_espace"),
     path("reassort/", views.choix_reassort, name="choix_reassort"),
     path("reassort/question/", views.demande_reassort, name="reassort_question"),

@@ -12,7 +12,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
-from isoloir.booth.selectors import scrutins_de_l_electeur
 from isoloir.core.formulaire_expire import reprise_apres_expiration
 from isoloir.core.requests import client_ip
 from isoloir.links.services import LienInvalide
@@ -42,7 +41,7 @@ def _ariane() -> list[dict[str, str]]:
 def saisie_code(request: HttpRequest) -> HttpResponse:
     electeur = _electeur_requis(request)
     if services.espace_ouvert(session=request.session, electeur=electeur):
-        return redirect("votecode:espace_de_vote")
+        return redirect("booth:espace_de_vote")
     form = SaisieCodeForm(request.POST if request.method == "POST" else None)
     refus = None
     if request.method == "POST":
@@ -57,7 +56,7 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
             except services.CodeRefuse as erreur:
                 refus = erreur.message
             else:
-                return redirect("votecode:espace_de_vote")
+                return redirect("booth:espace_de_vote")
         else:
             refus = services.CodeRefuse.message
         # Whatever was wrong, one message, a new CAPTCHA, and the code is not sent back.
@@ -74,26 +73,6 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
     )
     reponse.status_code = statut
     return reponse
-
-
-@never_cache
-@login_required
-def espace_de_vote(request: HttpRequest) -> HttpResponse:
-    electeur = _electeur_requis(request)
-    espace = services.espace_ouvert(session=request.session, electeur=electeur)
-    if espace is None:
-        return redirect("votecode:saisie_code")
-    _, campagne = electeur_et_campagne(request)
-    scrutins = scrutins_de_l_electeur(electeur, campagne) if campagne else []
-    return rendre_page(
-        request,
-        "votecode/espace_de_vote.html",
-        "Mon espace de vote",
-        espace=espace,
-        scrutins=scrutins,
-        rubrique="vote",
-        fil_ariane=_ariane(),
-    )
 
 
 @login_required
