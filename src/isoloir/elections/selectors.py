@@ -22,7 +22,6 @@ from isoloir.accounts.models import Electeur
 from isoloir.core import clock
 from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
-from isoloir.votecode.models import CodeDeVote
 
 
 class Phase(StrEnum):
@@ -309,12 +308,3 @@ def description_profession_de_foi(liste: ListeCandidats) -> str | None:
     except OSError:  # the file is gone from the storage: offer no dead link
         return None
     return f"PDF, {taille_lisible(taille)}"
-
-
-def code_de_vote_de(electeur: Electeur) -> CodeDeVote | None:
-    """The metadata of the voter's current code (number, origin, date), never the code."""
-    return (
-        CodeDeVote.objects.filter(electeur=electeur)
-        .only("generation", "origine", "emis_le", "electeur_id")
-        .first()
-    )
