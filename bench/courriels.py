@@ -146,8 +146,9 @@ def mesurer(courriels: int, *, debit: int = 100_000) -> Resultat:
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    from isoloir.notify import envois
-    from isoloir.notify.models import Courriel, EnvoiDeMasse, EtatCourriel, NatureEnvoi
+    from isoloir.envois import services as envois
+    from isoloir.envois.models import EnvoiDeMasse, NatureEnvoi
+    from isoloir.notify.models import Courriel, EtatCourriel
 
     controleur, compteur, port = demarrer_serveur()
     try:

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "isoloir.franceconnect",
     "isoloir.reclamations",
     "isoloir.assistance",
+    # Campaign mailings to the voters (activation, reminders), over notify's mails.
+    "isoloir.envois",
     # The espace de gestion's home, campaigns and portal presentation (above its shell).
     "isoloir.organisation",
     # The top of the house: the demo and ``isoloir serve`` (docs/architecture.md).

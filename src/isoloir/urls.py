@@ -19,7 +19,7 @@ urlpatterns = [
         "gestion/campagnes/<slug:slug>/liste-electorale/", include("isoloir.elections.urls_gestion")
     ),
     path("gestion/campagnes/<slug:slug>/notices/", include("isoloir.votecode.urls_gestion")),
-    path("gestion/campagnes/<slug:slug>/courriels/", include("isoloir.notify.urls_gestion")),
+    path("gestion/campagnes/<slug:slug>/courriels/", include("isoloir.envois.urls")),
     path("gestion/reclamations/", include("isoloir.reclamations.urls_gestion")),
     path("gestion/assistance/", include("isoloir.assistance.urls_gestion")),
     path("back-office/", admin.site.urls),

@@ -4,7 +4,8 @@ timing is asserted: speed figures live in bench/ and docs/bench.md, never in the
 import pytest
 
 from bench import courriels
-from isoloir.notify.models import Courriel, EnvoiDeMasse, EtatCourriel
+from isoloir.envois.models import EnvoiDeMasse
+from isoloir.notify.models import Courriel, EtatCourriel
 
 
 @pytest.mark.django_db(transaction=True)

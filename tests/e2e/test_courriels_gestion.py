@@ -13,8 +13,9 @@ import pytest
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte
+from isoloir.envois.models import EnvoiDeMasse
 from isoloir.gestion.roles import RoleDeGestion
-from isoloir.notify.models import Courriel, EnvoiDeMasse, EtatCourriel
+from isoloir.notify.models import Courriel, EtatCourriel
 from tests.e2e.conftest import Visite, tabuler_jusqua
 from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion, suivre
 

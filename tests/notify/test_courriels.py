@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from isoloir.notify import services
+from isoloir.notify import livraison, services
 from isoloir.notify.backends import FileAndConsoleBackend
 from isoloir.notify.models import Courriel, EtatCourriel
 from tests.concurrence import en_meme_temps
@@ -96,15 +96,15 @@ def test_serveur_injoignable_abandon_apres_le_nombre_maximal_d_essais(
 @pytest.mark.django_db
 def test_un_courriel_deja_envoye_ne_part_pas_deux_fois(compte, boite) -> None:
     courriel = _programmer(compte)
-    services.livrer(courriel.pk)
-    services.livrer(courriel.pk)
+    livraison.livrer(courriel.pk)
+    livraison.livrer(courriel.pk)
     assert len(boite.attendre(1)) == 1
     courriel.refresh_from_db()
     assert courriel.tentatives == 1
 
 
 def test_delais_croissants_plafonnes() -> None:
-    delais = [services.delai_avant_essai(n).total_seconds() for n in range(1, 10)]
+    delais = [livraison.delai_avant_essai(n).total_seconds() for n in range(1, 10)]
     assert delais[:4] == [30, 60, 120, 240]
     assert max(delais) == 3600
 
@@ -156,7 +156,7 @@ def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypa
 @pytest.mark.django_db(transaction=True)
 def test_une_tache_livree_deux_fois_en_meme_temps_envoie_un_courriel(compte, boite) -> None:
     courriel = _programmer(compte)
-    resultats = en_meme_temps(lambda _: services.livrer(courriel.pk), range(2))
+    resultats = en_meme_temps(lambda _: livraison.livrer(courriel.pk), range(2))
     assert not [r for r in resultats if isinstance(r, Exception)], resultats
     assert len(boite.attendre(1)) == 1
     courriel.refresh_from_db()

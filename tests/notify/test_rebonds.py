@@ -17,9 +17,12 @@ from hypothesis import settings as hypothese
 from hypothesis import strategies as st
 
 from isoloir.core import clock
-from isoloir.notify import envois, rebonds, services
+from isoloir.envois import selectors, tasks
+from isoloir.envois import services as envois
+from isoloir.envois.models import NatureEnvoi
+from isoloir.notify import livraison, rebonds, services
 from isoloir.notify.composition import composer
-from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel, NatureEnvoi, Rebond
+from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel, Rebond
 from isoloir.notify.recepteur import lancer_recepteur
 
 EMAIL = "lea.petit@ac-lyon.fr"
@@ -210,7 +213,7 @@ def test_l_enveloppe_smtp_porte_l_adresse_de_retour(creer_electeur, creer_scruti
             courriel = services.programmer(
                 type_courriel="activation", compte_id=electeur.compte_id, destinataire=EMAIL
             )
-        assert services.livrer(courriel.pk).etat == EtatCourriel.ENVOYE
+        assert livraison.livrer(courriel.pk).etat == EtatCourriel.ENVOYE
     finally:
         serveur.stop()
     assert enveloppes.expediteurs == [rebonds.adresse_de_retour(courriel.pk)]
@@ -347,12 +350,12 @@ def test_un_envoi_suivant_ecarte_l_adresse_rejetee(
     envoi, _ = envois.lancer(
         campagne=campagne, nature=NatureEnvoi.RELANCE_ACTIVATION, jeton="j", compte=admin
     )
-    envois.planifier(envoi.pk)
+    tasks.planifier(envoi.pk)
     for lot in envoi.lots.all():
-        envois.programmer_lot(lot.pk)
+        tasks.programmer_lot(lot.pk)
     etats = dict(Courriel.objects.filter(envoi=envoi).values_list("destinataire", "etat"))
     assert etats == {EMAIL: EtatCourriel.ADRESSE_ECARTEE, autre.compte.email: "en_attente"}
-    suivi = envois.suivi_de_la_campagne(campagne)[0].en_json()
+    suivi = selectors.suivi_de_la_campagne(campagne)[0].en_json()
     assert suivi["compteurs"]["ecartes"] == 1  # type: ignore[index]
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from isoloir.notify.composition import contexte_ephemere
-from isoloir.notify.models import AdresseRejetee, Courriel, EnvoiDeMasse, LotDEnvoi, Rebond
+from isoloir.notify.models import AdresseRejetee, Courriel, Rebond
 
 
 class LectureSeule(admin.ModelAdmin):
@@ -29,26 +29,6 @@ class CourrielAdmin(LectureSeule):
         if obj is not None and contexte_ephemere(obj.type):
             champs.remove("contexte")
         return tuple(champs)
-
-
-class LotEnLigne(admin.TabularInline):
-    model = LotDEnvoi
-    fields = ("numero", "premier", "dernier", "programme_le", "courriels")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(EnvoiDeMasse)
-class EnvoiDeMasseAdmin(LectureSeule):
-    list_display = ["lance_le", "campagne", "nature", "destinataires_prevus", "termine_le"]
-    list_filter = ["nature", "campagne"]
-    readonly_fields = [f.name for f in EnvoiDeMasse._meta.fields if f.name != "jeton"]
-    exclude = ["jeton"]
-    inlines = [LotEnLigne]
 
 
 @admin.register(Rebond)

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import models
 
-from isoloir.core.dates import date_heure_fr
-
 
 class EtatCourriel(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
@@ -14,76 +12,6 @@ class EtatCourriel(models.TextChoices):
     REJETE = "rejete", "Rejeté par le destinataire"
     # Never sent: an earlier mail to this address bounced for good (see AdresseRejetee).
     ADRESSE_ECARTEE = "adresse_ecartee", "Écarté : adresse déjà rejetée"
-
-
-class NatureEnvoi(models.TextChoices):
-    ACTIVATION = "activation", "Activation des comptes"
-    RELANCE_ACTIVATION = "relance_activation", "Relance : comptes non activés"
-    RELANCE_VOTE = "relance_vote", "Relance : électeurs n'ayant pas encore voté"
-
-
-class EnvoiDeMasse(models.Model):
-    """A campaign mailing: one kind of mail to every voter of a campaign that it targets.
-
-    Its recipients are never loaded at once: a planning task walks them by primary key and
-    cuts them into :class:`LotDEnvoi`, each one task that creates its mails.
-    """
-
-    campagne = models.ForeignKey(
-        "elections.Campagne",
-        on_delete=models.CASCADE,
-        related_name="envois_de_masse",
-        verbose_name="campagne",
-    )
-    nature = models.CharField("nature", max_length=32, choices=NatureEnvoi.choices)
-    # The confirmation form's one-time value: the same form sent twice launches once.
-    jeton = models.CharField("jeton de confirmation", max_length=64, unique=True)
-    lance_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="envois_lances",
-        verbose_name="lancé par",
-    )
-    lance_le = models.DateTimeField("lancé le")
-    destinataires_prevus = models.PositiveIntegerField("destinataires prévus", default=0)
-    # The voter's primary key the planning reached: planning resumes from there.
-    planifie_jusqua = models.BigIntegerField("planifié jusqu'à l'électeur", default=0)
-    planifie_le = models.DateTimeField("planification terminée le", null=True, blank=True)
-    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "envoi de masse"
-        verbose_name_plural = "envois de masse"
-        ordering = ["-lance_le"]
-
-    def __str__(self) -> str:
-        return f"{self.get_nature_display()} — {self.campagne} ({date_heure_fr(self.lance_le)})"
-
-
-class LotDEnvoi(models.Model):
-    """A slice of a mailing's recipients, by voter primary key: ``premier`` to ``dernier``
-    included. ``programme_le`` is set in the transaction that creates its mails, so a lot
-    task run twice creates them once."""
-
-    envoi = models.ForeignKey(
-        EnvoiDeMasse, on_delete=models.CASCADE, related_name="lots", verbose_name="envoi"
-    )
-    numero = models.PositiveIntegerField("numéro")
-    premier = models.BigIntegerField("premier électeur")
-    dernier = models.BigIntegerField("dernier électeur")
-    programme_le = models.DateTimeField("courriels créés le", null=True, blank=True)
-    courriels = models.PositiveIntegerField("courriels créés", default=0)
-
-    class Meta:
-        verbose_name = "lot d'envoi"
-        verbose_name_plural = "lots d'envoi"
-        ordering = ["envoi", "numero"]
-        constraints = [
-            models.UniqueConstraint(fields=["envoi", "numero"], name="lot_numero_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Lot {self.numero} de {self.envoi}"
 
 
 class Courriel(models.Model):
@@ -116,8 +44,10 @@ class Courriel(models.Model):
     derniere_erreur = models.CharField("dernière erreur", max_length=500, blank=True)
     cree_le = models.DateTimeField("créé le")
     envoye_le = models.DateTimeField("envoyé le", null=True, blank=True)
+    # The campaign mailing (isoloir.envois) this mail belongs to, if any: named by its
+    # label, without an import, so that notify knows nothing of mailings.
     envoi = models.ForeignKey(
-        EnvoiDeMasse,
+        "envois.EnvoiDeMasse",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

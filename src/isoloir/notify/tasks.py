@@ -1,30 +1,35 @@
+"""The delivery task of a mail, and the helper that enqueues it."""
+
+import logging
+
 from django.tasks import task
 from django.utils import timezone
 
-from isoloir.notify import envois, services
-from isoloir.notify.models import EtatCourriel
+from isoloir.notify import livraison
+from isoloir.notify.models import Courriel, EtatCourriel
+from isoloir.notify.signals import courriel_traite
+
+journal = logging.getLogger(__name__)
 
 
 @task()
 def envoyer_courriel(courriel_id: int) -> str:
-    courriel = services.livrer(courriel_id)
+    courriel = livraison.livrer(courriel_id)
     if courriel.etat == EtatCourriel.A_REESSAYER:
         # Due on the queue's own clock, the machine's: the product's (clock.now) may run
         # ahead in a demo or a test, and the retry would then wait that much longer.
-        quand = timezone.now() + services.delai_avant_essai(courriel.tentatives)
+        quand = timezone.now() + livraison.delai_avant_essai(courriel.tentatives)
         envoyer_courriel.using(run_after=quand).enqueue(courriel_id)
-    elif courriel.envoi_id is not None:
-        envois.terminer_si_fini(courriel.envoi_id)
+    else:
+        # Its final state is committed: a campaign mailing may now be over (isoloir.envois).
+        courriel_traite.send(sender=Courriel, courriel=courriel)
     return courriel.etat
 
 
-@task()
-def planifier_envoi(envoi_id: int) -> int:
-    """Cut a campaign mailing into lots (notify/envois.py)."""
-    return envois.planifier(envoi_id)
-
-
-@task()
-def programmer_lot(lot_id: int) -> int:
-    """Create and enqueue the mails of one lot of a campaign mailing."""
-    return envois.programmer_lot(lot_id)
+def mettre_en_file(courriel_id: int) -> None:
+    try:
+        envoyer_courriel.enqueue(courriel_id)
+    except Exception:
+        # The queue is down (Redis unreachable): the mail is recorded, and
+        # ``isoloir relancer_courriels`` hands it to the queue once it is back.
+        journal.exception("courriel %s non mis en file", courriel_id)

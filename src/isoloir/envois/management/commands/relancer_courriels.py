@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from isoloir.notify.envois import relancer_envois
+from isoloir.envois.services import relancer_envois
 from isoloir.notify.services import relancer_en_attente
 
 

@@ -1,4 +1,4 @@
-"""The reminder mails of campaign mailings (notify/envois.py). The first activation mail
+"""The reminder mails of campaign mailings (envois/services.py). The first activation mail
 is the accounts app's (``accounts/mails.py``); its reminder reuses it with its own words."""
 
 from django.urls import reverse
@@ -17,7 +17,7 @@ def relance_activation(courriel: Courriel) -> Contenu:
     contenu = activation(courriel)  # no mail if the account was activated meanwhile
     return Contenu(
         objet=f"Rappel : activez votre compte électeur — {contenu.contexte['campagne']}",
-        gabarit="notify/mails/relance_activation",
+        gabarit="envois/mails/relance_activation",
         contexte=contenu.contexte,
     )
 
@@ -44,7 +44,7 @@ def relance_vote(courriel: Courriel) -> Contenu:
     cloture = min(s.fenetre[1] for s in a_voter)
     return Contenu(
         objet=f"Rappel : votez avant le {jour_et_mois_fr(cloture)} — {campagne.nom}",
-        gabarit="notify/mails/relance_vote",
+        gabarit="envois/mails/relance_vote",
         contexte={
             "salutation": electeur.formule_d_appel,
             "campagne": campagne.nom,

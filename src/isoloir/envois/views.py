@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import Campagne
+from isoloir.envois import selectors, services
+from isoloir.envois.models import NatureEnvoi
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
-from isoloir.notify import envois
-from isoloir.notify.models import NatureEnvoi
 
 # Seconds between two polls of the dashboard's script.
 INTERVALLE_DE_SUIVI = 5
@@ -37,28 +37,28 @@ def _fil(campagne: Campagne, *suite: dict[str, str]) -> list[dict[str, str]]:
 @roles.administration
 def tableau(request: HttpRequest, slug: str) -> HttpResponse:
     campagne = get_object_or_404(Campagne, slug=slug)
-    suivis = envois.suivi_de_la_campagne(campagne)
-    motifs = envois.natures_disponibles(campagne)
+    suivis = selectors.suivi_de_la_campagne(campagne)
+    motifs = selectors.natures_disponibles(campagne)
     natures = [
         {
             "valeur": nature.value,
             "libelle": nature.label,
-            "explication": envois.EXPLICATIONS[nature],
+            "explication": selectors.EXPLICATIONS[nature],
             "motif": motifs[nature],
         }
         for nature in NatureEnvoi
     ]
     return rendre_gestion(
         request,
-        "notify/gestion/tableau.html",
+        "envois/tableau.html",
         "Courriels",
         fil_ariane=_fil(campagne),
         campagne=campagne,
         suivis=suivis,
         en_cours=any(s.envoi.termine_le is None for s in suivis),
-        resume=envois.resume(suivis),
+        resume=selectors.resume(suivis),
         natures=natures,
-        adresses_rejetees=envois.adresses_rejetees(campagne),
+        adresses_rejetees=selectors.adresses_rejetees(campagne),
         intervalle=INTERVALLE_DE_SUIVI,
         essais=settings.ISOLOIR_MAIL_MAX_ATTEMPTS,
     )
@@ -68,11 +68,11 @@ def tableau(request: HttpRequest, slug: str) -> HttpResponse:
 @roles.administration
 def etat(request: HttpRequest, slug: str) -> JsonResponse:
     campagne = get_object_or_404(Campagne, slug=slug)
-    suivis = envois.suivi_de_la_campagne(campagne)
+    suivis = selectors.suivi_de_la_campagne(campagne)
     return JsonResponse(
         {
             "envois": [s.en_json() for s in suivis],
-            "resume": envois.resume(suivis),
+            "resume": selectors.resume(suivis),
             "en_cours": any(s.envoi.termine_le is None for s in suivis),
         }
     )
@@ -87,14 +87,14 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
     erreur = ""
     if request.method == "POST":
         try:
-            envoi, nouveau = envois.lancer(
+            envoi, nouveau = services.lancer(
                 campagne=campagne,
                 nature=nature,
                 jeton=request.POST.get("jeton", ""),
                 compte=request.user,  # type: ignore[arg-type]  # logged in (roles)
                 ip=client_ip(request),
             )
-        except envois.EnvoiImpossible as refus:
+        except selectors.EnvoiImpossible as refus:
             erreur = " ".join(refus.messages)
         else:
             if nouveau:
@@ -108,10 +108,10 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
                     request, "Cet envoi était déjà lancé : il ne part pas une seconde fois."
                 )
             return redirect("gestion_courriels:tableau", slug=campagne.slug)
-    apercu = envois.apercu(campagne, nature)
+    apercu = selectors.apercu(campagne, nature)
     return rendre_gestion(
         request,
-        "notify/gestion/confirmer.html",
+        "envois/confirmer.html",
         f"Confirmer l'envoi : {apercu.libelle}",
         fil_ariane=_fil(
             campagne,
@@ -125,6 +125,6 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
         erreur=erreur,
         # A new value each time the page is shown: the form sent twice launches once. A
         # form of an older display, confirmed while its mailing runs, is refused by
-        # envois.lancer (one mailing of a kind at a time per campaign).
+        # services.lancer (one mailing of a kind at a time per campaign).
         jeton=secrets.token_urlsafe(24),
     )

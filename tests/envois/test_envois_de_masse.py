@@ -16,16 +16,11 @@ from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
 from isoloir.core import clock
 from isoloir.elections.models import Inscription
-from isoloir.notify import debit, envois
+from isoloir.envois import selectors, services, tasks
+from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi, NatureEnvoi
+from isoloir.notify import debit
 from isoloir.notify.composition import CourrielSansObjet, composer
-from isoloir.notify.models import (
-    AdresseRejetee,
-    Courriel,
-    EnvoiDeMasse,
-    EtatCourriel,
-    LotDEnvoi,
-    NatureEnvoi,
-)
+from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel
 from tests.concurrence import en_meme_temps
 from tests.factories import MOT_DE_PASSE
 from tests.second_facteur import verifier_second_facteur
@@ -55,14 +50,14 @@ def campagne_a_activer(creer_campagne, creer_scrutin, creer_electeur):
 
 
 def _lancer(campagne, administrateur, nature=NatureEnvoi.ACTIVATION, jeton="jeton-1"):
-    return envois.lancer(campagne=campagne, nature=nature, jeton=jeton, compte=administrateur)
+    return services.lancer(campagne=campagne, nature=nature, jeton=jeton, compte=administrateur)
 
 
 def _executer_sans_file(envoi: EnvoiDeMasse, taille: int = 3) -> None:
     """Run the planning and every lot as their tasks would, without the queue."""
-    envois.planifier(envoi.pk, taille=taille)
+    tasks.planifier(envoi.pk, taille=taille)
     for lot in envoi.lots.order_by("numero"):
-        envois.programmer_lot(lot.pk)
+        tasks.programmer_lot(lot.pk)
 
 
 @pytest.mark.django_db
@@ -75,7 +70,7 @@ def test_lots_et_courriels_d_une_activation(
     assert len(rappels) == 1  # the planning task, once committed
 
     with django_capture_on_commit_callbacks() as rappels:
-        assert envois.planifier(envoi.pk, taille=3) == 3
+        assert tasks.planifier(envoi.pk, taille=3) == 3
     assert len(rappels) == 4  # three lot tasks, then the end check
     lots = list(envoi.lots.order_by("numero"))
     assert [lot.numero for lot in lots] == [1, 2, 3]
@@ -83,7 +78,7 @@ def test_lots_et_courriels_d_une_activation(
 
     for lot in lots:
         with django_capture_on_commit_callbacks() as rappels:
-            assert envois.programmer_lot(lot.pk) == len(lot_ids := _ids_du_lot(lot))
+            assert tasks.programmer_lot(lot.pk) == len(lot_ids := _ids_du_lot(lot))
         assert len(rappels) == 1 and lot_ids  # enqueues its mails after the commit
     courriels = Courriel.objects.filter(envoi=envoi)
     assert sorted(courriels.values_list("compte_id", flat=True)) == sorted(
@@ -112,9 +107,9 @@ def test_un_lot_ou_une_planification_rejoues_ne_creent_rien_de_plus(
     avant = list(Courriel.objects.order_by("pk").values_list("pk", "compte_id"))
     # A retry after a crash: the same tasks run again.
     with django_capture_on_commit_callbacks() as rappels:
-        assert envois.planifier(envoi.pk, taille=3) == 0
+        assert tasks.planifier(envoi.pk, taille=3) == 0
         for lot in envoi.lots.all():
-            assert envois.programmer_lot(lot.pk) == 0
+            assert tasks.programmer_lot(lot.pk) == 0
     assert rappels == []  # nothing enqueued twice
     assert list(Courriel.objects.order_by("pk").values_list("pk", "compte_id")) == avant
     assert len(avant) == 7
@@ -129,9 +124,9 @@ def test_une_planification_interrompue_reprend_ou_elle_en_etait(
     premier = sorted(e.pk for e in campagne_a_activer.a_activer)[:3]
     LotDEnvoi.objects.create(envoi=envoi, numero=1, premier=premier[0], dernier=premier[-1])
     EnvoiDeMasse.objects.filter(pk=envoi.pk).update(planifie_jusqua=premier[-1])
-    assert envois.planifier(envoi.pk, taille=3) == 2
+    assert tasks.planifier(envoi.pk, taille=3) == 2
     for lot in envoi.lots.all():
-        envois.programmer_lot(lot.pk)
+        tasks.programmer_lot(lot.pk)
     assert Courriel.objects.filter(envoi=envoi).count() == 7
 
 
@@ -167,7 +162,7 @@ def test_deux_envois_d_activation_ne_doublent_aucun_courriel(
     assert len(par_compte) == 7 and set(par_compte.values()) == {1}
     # A third one, once they are over, has nobody left to write to.
     EnvoiDeMasse.objects.update(termine_le=clock.now())
-    with pytest.raises(envois.EnvoiImpossible, match="Aucun électeur"):
+    with pytest.raises(selectors.EnvoiImpossible, match="Aucun électeur"):
         _lancer(campagne_a_activer, administrateur, jeton="c")
 
 
@@ -177,13 +172,13 @@ def test_une_relance_en_cours_ne_peut_pas_etre_relancee(campagne_a_activer, admi
     # (back button, a second administrator) must not mail everyone a second time.
     relance = NatureEnvoi.RELANCE_ACTIVATION
     premiere, _ = _lancer(campagne_a_activer, administrateur, relance, jeton="r1")
-    with pytest.raises(envois.EnvoiImpossible, match="déjà en cours pour cette campagne"):
+    with pytest.raises(selectors.EnvoiImpossible, match="déjà en cours pour cette campagne"):
         _lancer(campagne_a_activer, administrateur, relance, jeton="r2")
-    assert envois.natures_disponibles(campagne_a_activer)[relance].startswith(
+    assert selectors.natures_disponibles(campagne_a_activer)[relance].startswith(
         "Un envoi « Relance : comptes non activés » est déjà en cours"
     )
     # Another kind is not held up, and once the reminder is over a new one may leave.
-    assert envois.natures_disponibles(campagne_a_activer)[NatureEnvoi.ACTIVATION] == ""
+    assert selectors.natures_disponibles(campagne_a_activer)[NatureEnvoi.ACTIVATION] == ""
     EnvoiDeMasse.objects.filter(pk=premiere.pk).update(termine_le=clock.now())
     seconde, nouveau = _lancer(campagne_a_activer, administrateur, relance, jeton="r3")
     assert nouveau and seconde.pk != premiere.pk
@@ -202,7 +197,7 @@ def test_deux_relances_confirmees_en_meme_temps_n_en_lancent_qu_une(
         ["r1", "r2"],
     )
     lances = [r for r in resultats if isinstance(r, tuple)]
-    refus = [r for r in resultats if isinstance(r, envois.EnvoiImpossible)]
+    refus = [r for r in resultats if isinstance(r, selectors.EnvoiImpossible)]
     assert len(lances) == 1 and len(refus) == 1, resultats
     assert "déjà en cours" in " ".join(refus[0].messages)
     assert EnvoiDeMasse.objects.count() == 1
@@ -232,14 +227,15 @@ def test_une_adresse_rejetee_est_ecartee(campagne_a_activer, administrateur) -> 
     AdresseRejetee.objects.create(
         adresse=rejetee.email, statut="5.1.1", diagnostic="smtp; 550 5.1.1", rejetee_le=clock.now()
     )
-    vue = envois.apercu(campagne_a_activer, NatureEnvoi.ACTIVATION)
+    vue = selectors.apercu(campagne_a_activer, NatureEnvoi.ACTIVATION)
     assert (vue.destinataires, vue.ecartes) == (6, 1)
     envoi, _ = _lancer(campagne_a_activer, administrateur)
     _executer_sans_file(envoi)
     ecarte = Courriel.objects.get(compte=rejetee)
     assert ecarte.etat == EtatCourriel.ADRESSE_ECARTEE
     assert Courriel.objects.filter(envoi=envoi, etat=EtatCourriel.EN_ATTENTE).count() == 6
-    assert list(envois.adresses_rejetees(campagne_a_activer)) == list(AdresseRejetee.objects.all())
+    rejetees = selectors.adresses_rejetees(campagne_a_activer)
+    assert list(rejetees) == list(AdresseRejetee.objects.all())
 
 
 @pytest.mark.django_db
@@ -278,12 +274,12 @@ def test_relance_de_vote_aux_electeurs_qui_n_ont_pas_vote(
 
 @pytest.mark.django_db
 def test_relance_de_vote_refusee_hors_du_vote(campagne_a_activer, administrateur) -> None:
-    with pytest.raises(envois.EnvoiImpossible, match="pendant le vote"):
+    with pytest.raises(selectors.EnvoiImpossible, match="pendant le vote"):
         _lancer(campagne_a_activer, administrateur, NatureEnvoi.RELANCE_VOTE)
     campagne_a_activer.ouverture = clock.now() - timedelta(days=9)
     campagne_a_activer.cloture = clock.now() - timedelta(days=1)
     campagne_a_activer.save()
-    with pytest.raises(envois.EnvoiImpossible, match="Le vote est clos"):
+    with pytest.raises(selectors.EnvoiImpossible, match="Le vote est clos"):
         _lancer(campagne_a_activer, administrateur, jeton="x")
     assert not EnvoiDeMasse.objects.exists()
 
@@ -296,7 +292,7 @@ def test_de_bout_en_bout_par_la_file_et_le_serveur_smtp(
     campagne_a_activer, administrateur, boite, executer_taches, settings, monkeypatch
 ) -> None:
     settings.ISOLOIR_BASE_URL = "http://testserver"
-    monkeypatch.setattr(envois, "TAILLE_DES_LOTS", 3)
+    monkeypatch.setattr(tasks, "TAILLE_DES_LOTS", 3)
     boite.refus.append("451 4.3.0 Essayez plus tard")  # the first mail is retried
     envoi, _ = _lancer(campagne_a_activer, administrateur)
     executer_taches()
@@ -539,5 +535,5 @@ def test_un_envoi_reste_en_chemin_est_remis_dans_la_file(
         call_command("relancer_courriels", stdout=sortie)
     assert "et 1 tâche(s) d'envoi de masse remis dans la file" in sortie.getvalue()
     (tache,) = DBTaskResult.objects.all()
-    assert tache.task_path == "isoloir.notify.tasks.planifier_envoi"
+    assert tache.task_path == "isoloir.envois.tasks.planifier_envoi"
     assert tache.args_kwargs["args"] == [envoi.pk]
