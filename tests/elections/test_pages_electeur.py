@@ -104,7 +104,10 @@ def _url(scrutin, **params) -> str:
 
 def _lignes(page: str) -> list[tuple[str, str]]:
     """(name cell, first names) of each row of the roll's table."""
-    return re.findall(r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>', page, re.S)
+    # The cells name their column: on a phone each row is a card (issue 12, item 1).
+    return re.findall(
+        r'<th scope="row">(.*?)</th>\s*<td data-colonne="Prénoms">(.*?)</td>', page, re.S
+    )
 
 
 def _ordre_attendu(electeurs) -> list[tuple[str, str]]:
@@ -301,7 +304,7 @@ def test_apercu_des_inscriptions_mene_a_chaque_liste(
     connecte, scrutin, liste_de_120, pendant_la_consultation
 ) -> None:
     page = connecte.get(reverse("elections:listes_electorales")).content.decode()
-    assert "<td>121</td>" in page
+    assert '<td data-colonne="Électeurs inscrits">121</td>' in page
     assert f'href="{_url(scrutin)}"' in page
 
 
@@ -382,7 +385,7 @@ def test_apercu_compte_les_inscrits_de_chaque_scrutin(connecte, scrutin, creer_e
     for _ in range(3):
         creer_electeur(scrutin)
     page = connecte.get(reverse("elections:listes_electorales")).content.decode()
-    assert "<td>4</td>" in page
+    assert '<td data-colonne="Électeurs inscrits">4</td>' in page
 
 
 # --- Candidate lists and professions de foi -------------------------------------------------
