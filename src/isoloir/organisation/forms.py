@@ -1,8 +1,8 @@
 from django import forms
 
 from isoloir.core import presentation
-from isoloir.counting.signals import refus_de_modification
 from isoloir.elections.models import Campagne
+from isoloir.elections.verrous import refus_de_modification
 
 CHAMPS_DU_CALENDRIER = [
     "ouverture",
@@ -49,7 +49,7 @@ class FormulaireCampagne(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]
-        # A sealed campaign's dates are refused here, next to the form (counting/signals.py).
+        # A sealed campaign's dates are refused here, next to the form (elections/verrous.py).
         message = refus_de_modification(self.instance) if self.instance.pk else None
         if message:
             self.add_error(None, message)

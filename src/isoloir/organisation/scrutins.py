@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from isoloir.audit.services import journaliser
-from isoloir.counting.signals import refus_de_modification
 from isoloir.elections.models import Campagne, Scrutin
+from isoloir.elections.verrous import refus_de_modification
 
 COLONNES = [
     "code",
