@@ -140,7 +140,7 @@ def _reassorts(nombre: int) -> None:
     for _ in range(nombre):
         un_reassort()
     duree = time.perf_counter() - debut
-    t_page = mediane(lambda: client.get(reverse("accounts:accueil")), 20)
+    t_page = mediane(lambda: client.get(reverse("portail:accueil")), 20)
     print(
         f"Réassort de bout en bout : {nombre / duree:.1f} réassorts/s "
         f"({duree / nombre * 1000:.0f} ms chacun, {duree / nombre / t_page:.0f} fois l'accueil)"

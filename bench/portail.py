@@ -42,7 +42,7 @@ def main() -> None:
     client = Client()
     assert client.login(username=active.email, password=active.mot_de_passe)
     t_base = mediane(lambda: Client().get(reverse("accounts:connexion")), args.requetes)
-    t_accueil = mediane(lambda: client.get(reverse("accounts:accueil")), args.requetes)
+    t_accueil = mediane(lambda: client.get(reverse("portail:accueil")), args.requetes)
     t_scrutins = mediane(lambda: client.get(reverse("elections:mes_scrutins")), args.requetes)
 
     print(

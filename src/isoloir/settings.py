@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "isoloir.franceconnect",
     "isoloir.reclamations",
     "isoloir.assistance",
+    # The voter portal's pages and main menu, above every application they show.
+    "isoloir.portail",
     # Campaign mailings to the voters (activation, reminders), over notify's mails.
     "isoloir.envois",
     # The espace de gestion's home, campaigns and portal presentation (above its shell).
@@ -113,7 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "isoloir.core.context_processors.portail",
                 # The main menu by role (voter, bureau, back-office): the top layer knows them.
-                "isoloir.gestion.menu.menu_du_portail",
+                "isoloir.portail.menu.menu_du_portail",
             ],
             # One way to write dates for people, in every template (core/dates.py).
             "builtins": ["isoloir.core.templatetags.dates"],
@@ -145,7 +147,7 @@ AUTH_USER_MODEL = "accounts.Compte"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:connexion"
-LOGIN_REDIRECT_URL = "accounts:accueil"
+LOGIN_REDIRECT_URL = "portail:accueil"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

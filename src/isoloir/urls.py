@@ -3,8 +3,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="accounts:accueil", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="portail:accueil", permanent=False)),
     path("portail/", include("isoloir.accounts.urls")),
+    path("portail/", include("isoloir.portail.urls")),
     path("portail/", include("isoloir.elections.urls")),
     path("portail/", include("isoloir.votecode.urls")),
     path("portail/franceconnect/", include("isoloir.franceconnect.urls")),

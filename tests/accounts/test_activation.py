@@ -110,7 +110,7 @@ def test_activation_puis_connexion(client, electeur, boite, executer_taches) -> 
         {"email": "Marc.Campodifiori@ac-lyon.fr", "mot_de_passe": MOT_DE_PASSE},
     )
     assert connexion.status_code == 302
-    accueil = client.get(reverse("accounts:accueil"))
+    accueil = client.get(reverse("portail:accueil"))
     assert "Bienvenue sur votre portail Élections" in accueil.content.decode()
 
 

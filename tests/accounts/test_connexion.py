@@ -110,9 +110,9 @@ def test_une_reussite_remet_le_compteur_du_compte_a_zero(client, electeur, setti
 def test_deconnexion_en_post_seulement(client, electeur) -> None:
     _connexion(client, "sophie.martin@ac-lyon.fr", MOT_DE_PASSE)
     assert client.get(reverse("accounts:deconnexion")).status_code == 405
-    assert client.get(reverse("accounts:accueil")).status_code == 200
+    assert client.get(reverse("portail:accueil")).status_code == 200
     assert client.post(reverse("accounts:deconnexion")).status_code == 302
-    assert client.get(reverse("accounts:accueil")).status_code == 302
+    assert client.get(reverse("portail:accueil")).status_code == 302
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_redirection_apres_connexion_reste_sur_le_site(client, electeur) -> None
         reverse("accounts:connexion") + "?next=https://pirate.example/",
         {"email": "sophie.martin@ac-lyon.fr", "mot_de_passe": MOT_DE_PASSE},
     )
-    assert reponse["Location"] == reverse("accounts:accueil")
+    assert reponse["Location"] == reverse("portail:accueil")
 
 
 @pytest.mark.django_db

@@ -41,7 +41,7 @@ def test_reinitialisation_complete(client, electeur, boite, executer_taches) -> 
         reverse("accounts:connexion"),
         {"email": "paul.durand@ac-lyon.fr", "mot_de_passe": MOT_DE_PASSE},
     )
-    assert autre.get(reverse("accounts:accueil")).status_code == 200
+    assert autre.get(reverse("portail:accueil")).status_code == 200
 
     reponse = client.post(
         reverse("accounts:mot_de_passe_oublie"), {"email": "Paul.Durand@ac-lyon.fr"}
@@ -61,7 +61,7 @@ def test_reinitialisation_complete(client, electeur, boite, executer_taches) -> 
     assert reponse.status_code == 302
     assert authenticate(username="paul.durand@ac-lyon.fr", password=NOUVEAU)
     assert not authenticate(username="paul.durand@ac-lyon.fr", password=MOT_DE_PASSE)
-    assert autre.get(reverse("accounts:accueil")).status_code == 302
+    assert autre.get(reverse("portail:accueil")).status_code == 302
 
     executer_taches()
     messages = boite.attendre(2)

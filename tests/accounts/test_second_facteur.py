@@ -355,7 +355,7 @@ def test_les_pages_du_second_facteur_renvoient_a_l_etape_qui_convient(client, me
     assert client.get(SECOURS)["Location"] == ENROLEMENT
     assert client.get(CODES)["Location"].startswith(ENROLEMENT)
     verifier_second_facteur(client, membre)
-    assert client.get(ENROLEMENT)["Location"] == reverse("accounts:accueil")
+    assert client.get(ENROLEMENT)["Location"] == reverse("portail:accueil")
     assert client.get(f"{VERIFICATION}?next={PARTICIPATION}")["Location"] == PARTICIPATION
 
 
@@ -365,7 +365,7 @@ def test_le_suivant_ne_mene_pas_hors_du_site(client, membre) -> None:
     reponse = client.post(
         f"{VERIFICATION}?next=https://ailleurs.example/", {"code": code_actuel(appareil)}
     )
-    assert reponse["Location"] == reverse("accounts:accueil")
+    assert reponse["Location"] == reverse("portail:accueil")
 
 
 def test_la_participation_exige_le_second_facteur(client, membre) -> None:

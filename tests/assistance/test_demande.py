@@ -278,12 +278,12 @@ def test_confirmation_sans_demande_renvoie_au_formulaire(client):
 
 @pytest.mark.django_db
 def test_pages_d_assistance_menent_au_formulaire(client, electeur):
-    assert FORMULAIRE in client.get(reverse("accounts:assistance_telephonique")).content.decode()
-    telephone = client.get(reverse("accounts:assistance_telephonique")).content.decode()
+    assert FORMULAIRE in client.get(reverse("portail:assistance_telephonique")).content.decode()
+    telephone = client.get(reverse("portail:assistance_telephonique")).content.decode()
     for attendu in ("Avant d'appeler", "date de naissance", "ne vous demandera jamais"):
         assert attendu in telephone, attendu
     client.force_login(electeur.compte)
-    assert FORMULAIRE in client.get(reverse("accounts:assistance")).content.decode()
+    assert FORMULAIRE in client.get(reverse("portail:assistance")).content.decode()
 
 
 @pytest.mark.django_db

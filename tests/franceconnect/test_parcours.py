@@ -309,7 +309,7 @@ def test_retour_de_deconnexion_sans_demande(parcours) -> None:
 
 def test_deconnexion_sans_session_franceconnect(parcours) -> None:
     reponse = parcours.client.post(reverse("franceconnect:deconnexion"))
-    assert reponse["Location"] == reverse("accounts:accueil")
+    assert reponse["Location"] == reverse("portail:accueil")
 
 
 def test_non_configure(client, settings, electeur) -> None:

@@ -36,7 +36,7 @@ def membre_du_bureau(creer_campagne) -> Compte:
 
 def test_l_electeur_a_le_menu_de_l_electeur(client: Client, creer_electeur) -> None:
     client.force_login(creer_electeur(active=True).compte)
-    assert menu(client.get(reverse("accounts:accueil")).content.decode()) == MENU_ELECTEUR
+    assert menu(client.get(reverse("portail:accueil")).content.decode()) == MENU_ELECTEUR
 
 
 def test_le_membre_du_bureau_a_son_entree_et_pas_celles_de_l_electeur(
@@ -63,7 +63,7 @@ def test_un_secretaire_qui_est_aussi_electeur_a_les_deux(
     bureau = BureauDeVote.objects.create(campagne=creer_campagne(), nom="BV")
     MembreDuBureau.objects.create(bureau=bureau, compte=electeur.compte, role=Role.SECRETAIRE)
     client.force_login(electeur.compte)
-    page = client.get(reverse("accounts:accueil")).content.decode()
+    page = client.get(reverse("portail:accueil")).content.decode()
     assert menu(page) == ["Accueil", "Mes scrutins", "Je vote", "Bureau de vote", "Assistance"]
 
 

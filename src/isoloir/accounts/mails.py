@@ -1,25 +1,41 @@
 """The account mails. Composed by the worker: the link is issued at sending time, so its
 token exists only in the mail."""
 
+from collections.abc import Callable
+
 from django.urls import reverse
 
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.services import duree_lien
 from isoloir.core.dates import date_heure_fr
-from isoloir.elections.selectors import campagne_de
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.notify.composition import Contenu, CourrielSansObjet, composeur, lien_absolu
 from isoloir.notify.models import Courriel
 
+NomDeCampagne = Callable[[Electeur], str | None]
+
+# The campaigns live above the accounts: ``elections`` registers how to name a voter's
+# campaign (``elections/apps.py``), so that this module imports none of it.
+_nom_de_campagne: dict[str, NomDeCampagne] = {}
+
+
+def enregistrer_nom_de_campagne(fonction: NomDeCampagne) -> None:
+    _nom_de_campagne["nom"] = fonction
+
+
+def _campagne(electeur: Electeur) -> str | None:
+    fonction = _nom_de_campagne.get("nom")
+    return fonction(electeur) if fonction else None
+
 
 def _contexte_personne(courriel: Courriel) -> dict[str, object]:
     electeur = Electeur.objects.filter(compte_id=courriel.compte_id).first()
-    campagne = campagne_de(electeur) if electeur else None
+    campagne = _campagne(electeur) if electeur else None
     return {
         "electeur": electeur,
         "salutation": electeur.formule_d_appel if electeur else "",
-        "campagne": campagne.nom if campagne else "Élections professionnelles",
+        "campagne": campagne if campagne is not None else "Élections professionnelles",
     }
 
 
@@ -77,5 +93,5 @@ def question_defi_modifiee(courriel: Courriel) -> Contenu:
     return Contenu(
         objet="Votre question défi a été modifiée",
         gabarit="accounts/mails/question_defi_modifiee",
-        contexte={**contexte, "url": lien_absolu(reverse("accounts:mes_informations"))},
+        contexte={**contexte, "url": lien_absolu(reverse("portail:mes_informations"))},
     )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from isoloir.accounts import second_facteur
 from isoloir.accounts.models import Compte
-from isoloir.accounts.pages import rendre_page
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 
 ATTRIBUTS_CODE = {

@@ -20,7 +20,7 @@ def _salutation(courriel: Courriel) -> str:
 
 def _liens() -> dict[str, str]:
     return {
-        "url_assistance": lien_absolu(reverse("accounts:assistance_telephonique")),
+        "url_assistance": lien_absolu(reverse("portail:assistance_telephonique")),
         "url_demande": lien_absolu(reverse("assistance:demande")),
     }
 

@@ -8,12 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from isoloir.accounts.models import Compte
-from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.assistance import services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
+from isoloir.elections.pages import electeur_et_campagne
 from isoloir.votecode.champ_captcha import preparer_captcha
 
 CLE_DE_SESSION = "assistance_derniere_demande"
@@ -28,10 +29,10 @@ def _compte(request: HttpRequest) -> Compte | None:
 
 def _ariane(request: HttpRequest) -> list[dict[str, str]]:
     if _compte(request) is None:
-        return [{"url": reverse("accounts:assistance_telephonique"), "titre": "Assistance"}]
+        return [{"url": reverse("portail:assistance_telephonique"), "titre": "Assistance"}]
     return [
-        {"url": reverse("accounts:accueil"), "titre": "Accueil"},
-        {"url": reverse("accounts:assistance"), "titre": "Assistance"},
+        {"url": reverse("portail:accueil"), "titre": "Accueil"},
+        {"url": reverse("portail:assistance"), "titre": "Assistance"},
     ]
 
 

@@ -17,22 +17,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
-from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot, selectors
 from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
 from isoloir.core import throttle
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.elections import verrous
 from isoloir.elections.models import Campagne, Scrutin
+from isoloir.elections.pages import electeur_et_campagne
 from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 from isoloir.votecode.services import espace_ouvert
 
 
 def _ariane() -> list[dict[str, str]]:
     return [
-        {"url": reverse("accounts:accueil"), "titre": "Accueil"},
+        {"url": reverse("portail:accueil"), "titre": "Accueil"},
         {"url": reverse("booth:espace_de_vote"), "titre": "Mon espace de vote"},
     ]
 
@@ -56,7 +57,7 @@ def espace_de_vote(request: HttpRequest) -> HttpResponse:
         espace=espace,
         scrutins=scrutins,
         rubrique="vote",
-        fil_ariane=[{"url": reverse("accounts:accueil"), "titre": "Accueil"}],
+        fil_ariane=[{"url": reverse("portail:accueil"), "titre": "Accueil"}],
     )
 
 

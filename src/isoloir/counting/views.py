@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from isoloir.accounts.pages import rendre_page
 from isoloir.accounts.second_facteur import exige_second_facteur
 from isoloir.booth import selectors
+from isoloir.core.pages import rendre_page
 from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement
 from isoloir.counting.publication import publication_de_la_campagne

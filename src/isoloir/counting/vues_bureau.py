@@ -17,10 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
-from isoloir.accounts.pages import rendre_page
 from isoloir.accounts.second_facteur import exige_second_facteur
 from isoloir.booth import selectors as participation
 from isoloir.booth.views import CSP_ISOLOIR
+from isoloir.core.pages import rendre_page
 from isoloir.counting import ceremonie, depouillement, scellement
 from isoloir.counting.ceremonie import CeremonieRefusee
 from isoloir.counting.models import (

@@ -4,8 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
-from isoloir.accounts.pages import electeur_et_campagne, rendre_page
+from isoloir.core.pages import rendre_page
 from isoloir.elections import selectors
+from isoloir.elections.pages import electeur_et_campagne
 
 
 def _rendre(
@@ -17,7 +18,7 @@ def _rendre(
     parents: list[dict[str, str]] | None = None,
     **contexte: object,
 ) -> HttpResponse:
-    fil_ariane = [{"url": reverse("accounts:accueil"), "titre": "Accueil"}, *(parents or [])]
+    fil_ariane = [{"url": reverse("portail:accueil"), "titre": "Accueil"}, *(parents or [])]
     return rendre_page(
         request, gabarit, titre, rubrique=rubrique, fil_ariane=fil_ariane, **contexte
     )

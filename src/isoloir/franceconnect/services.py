@@ -185,7 +185,7 @@ def deconnecter(*, session: MutableMapping[str, Any], compte_id: int | None, ip:
     when this session holds no FranceConnect login."""
     id_token = session.pop(ID_TOKEN, None)
     if not id_token or not propose():
-        return reverse("accounts:accueil")
+        return reverse("portail:accueil")
     state = secrets.token_urlsafe(32)
     try:
         url = client.url_fin_de_session(

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isoloir.accounts.models import Electeur
-from isoloir.accounts.pages import rendre_page
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.franceconnect import selectors, services
 from isoloir.franceconnect.client import ErreurFranceConnect
@@ -157,4 +157,4 @@ def deconnexion_retour(request: HttpRequest) -> HttpResponse:
         ip=client_ip(request),
     ):
         messages.success(request, "Vous êtes déconnecté de FranceConnect.")
-    return redirect("accounts:accueil")
+    return redirect("portail:accueil")

@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.core import clock
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne
+from isoloir.elections.pages import electeur_et_campagne
 from isoloir.reclamations import services
 from isoloir.reclamations.forms import (
     CHAMPS_D_IDENTITE,
@@ -43,7 +44,7 @@ EXPIRE = (
 
 
 def _ariane() -> list[dict[str, str]]:
-    return [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
+    return [{"url": reverse("portail:accueil"), "titre": "Accueil"}]
 
 
 def _rendre(request: HttpRequest, gabarit: str, titre: str, **contexte: object) -> HttpResponse:

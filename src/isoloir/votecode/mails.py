@@ -17,7 +17,7 @@ def _contexte(courriel: Courriel) -> dict[str, object]:
         "salutation": electeur.formule_d_appel,
         "canal": LIBELLES_CANAL.get(str(courriel.contexte.get("canal", "")), ""),
         "destination": courriel.contexte.get("destination", ""),
-        "url_assistance": lien_absolu(reverse("accounts:assistance_telephonique")),
+        "url_assistance": lien_absolu(reverse("portail:assistance_telephonique")),
     }
 
 

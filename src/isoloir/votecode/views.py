@@ -10,10 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from isoloir.accounts.models import Electeur
-from isoloir.accounts.pages import electeur_et_campagne, rendre_page
 from isoloir.accounts.question_defi import LIBELLES
 from isoloir.core.formulaire_expire import reprise_apres_expiration
+from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
+from isoloir.elections.pages import electeur_et_campagne
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
 from isoloir.votecode.champ_captcha import preparer_captcha
@@ -30,7 +31,7 @@ def _electeur_requis(request: HttpRequest) -> Electeur:
 
 
 def _ariane() -> list[dict[str, str]]:
-    return [{"url": reverse("accounts:accueil"), "titre": "Accueil"}]
+    return [{"url": reverse("portail:accueil"), "titre": "Accueil"}]
 
 
 # Nothing of this form is kept (a code de vote, a CAPTCHA): the voter is told why.
@@ -79,7 +80,7 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
 def fermer_espace(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.fermer_espace(session=request.session)
-    return redirect("accounts:accueil")
+    return redirect("portail:accueil")
 
 
 @login_required

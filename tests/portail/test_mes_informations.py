@@ -62,7 +62,7 @@ def _contenu(reponse) -> str:
 
 def _changer_mot_de_passe(client, actuel=MOT_DE_PASSE, nouveau=NOUVEAU, confirmation=None):
     return client.post(
-        reverse("accounts:changer_mot_de_passe"),
+        reverse("portail:changer_mot_de_passe"),
         {
             "mot_de_passe_actuel": actuel,
             "mot_de_passe": nouveau,
@@ -73,7 +73,7 @@ def _changer_mot_de_passe(client, actuel=MOT_DE_PASSE, nouveau=NOUVEAU, confirma
 
 def _changer_question(client, actuelle=REPONSE, question="livre", reponse=NOUVELLE_REPONSE):
     return client.post(
-        reverse("accounts:changer_question_defi"),
+        reverse("portail:changer_question_defi"),
         {"reponse_actuelle": actuelle, "question_defi": question, "reponse_defi": reponse},
     )
 
@@ -84,7 +84,7 @@ def _changer_question(client, actuelle=REPONSE, question="livre", reponse=NOUVEL
 @pytest.mark.django_db
 def test_la_page_montre_ce_que_le_portail_detient(connecte, electeur) -> None:
     code = emettre_code_initial(electeur=electeur)
-    page = _contenu(connecte.get(reverse("accounts:mes_informations")))
+    page = _contenu(connecte.get(reverse("portail:mes_informations")))
     for attendu in (
         "Durand",
         "Paul",
@@ -110,14 +110,14 @@ def test_la_page_montre_ce_que_le_portail_detient(connecte, electeur) -> None:
 def test_code_obtenu_par_reassort(connecte, electeur) -> None:
     emettre_code_initial(electeur=electeur)
     emettre(electeur=electeur, origine=Origine.REASSORT)
-    page = _contenu(connecte.get(reverse("accounts:mes_informations")))
+    page = _contenu(connecte.get(reverse("portail:mes_informations")))
     assert "Code n° 2, obtenu par réassort, émis le" in page
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "route",
-    ["accounts:changer_mot_de_passe", "accounts:changer_question_defi", "accounts:mes_donnees"],
+    ["portail:changer_mot_de_passe", "portail:changer_question_defi", "portail:mes_donnees"],
 )
 def test_connexion_requise(client, route) -> None:
     reponse = client.get(reverse(route))
@@ -127,7 +127,7 @@ def test_connexion_requise(client, route) -> None:
 
 @pytest.mark.django_db
 def test_fil_d_ariane_et_rubrique(connecte) -> None:
-    page = connecte.get(reverse("accounts:changer_mot_de_passe")).content.decode()
+    page = connecte.get(reverse("portail:changer_mot_de_passe")).content.decode()
     fil = page[page.index('class="fr-breadcrumb"') :]
     fil = fil[: fil.index("</nav>")]
     assert fil.index("Accueil") < fil.index("Mes informations personnelles")
@@ -141,16 +141,16 @@ def test_fil_d_ariane_et_rubrique(connecte) -> None:
 def test_changement_de_mot_de_passe(connecte, electeur, boite, executer_taches) -> None:
     autre = connecte.__class__()
     assert autre.login(username="paul.durand@ac-lyon.fr", password=MOT_DE_PASSE)
-    assert autre.get(reverse("accounts:accueil")).status_code == 200
+    assert autre.get(reverse("portail:accueil")).status_code == 200
 
     reponse = _changer_mot_de_passe(connecte)
     assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("accounts:mes_informations")
+    assert reponse["Location"] == reverse("portail:mes_informations")
     # This session goes on; the other one has ended.
     suite = connecte.get(reponse["Location"])
     assert suite.status_code == 200
     assert "Votre mot de passe élections a été modifié" in suite.content.decode()
-    assert autre.get(reverse("accounts:accueil")).status_code == 302
+    assert autre.get(reverse("portail:accueil")).status_code == 302
     assert authenticate(username="paul.durand@ac-lyon.fr", password=NOUVEAU)
     assert not authenticate(username="paul.durand@ac-lyon.fr", password=MOT_DE_PASSE)
 
@@ -179,7 +179,7 @@ def test_mot_de_passe_actuel_faux(connecte, electeur) -> None:
     assert not Courriel.objects.exists()
     (refus,) = Evenement.objects.filter(type="mot_de_passe.changement_refuse")
     assert "pas le bon" not in json.dumps(refus.details)
-    assert connecte.get(reverse("accounts:accueil")).status_code == 200
+    assert connecte.get(reverse("portail:accueil")).status_code == 200
 
 
 @pytest.mark.django_db
@@ -355,7 +355,7 @@ def test_fuzz_mot_de_passe(client, electeur, actuel, nouveau, confirmation) -> N
     assert reponse.status_code in (200, 302)
     apres = Compte.objects.get(pk=electeur.compte_id)
     if reponse.status_code == 302:
-        assert reponse["Location"] == reverse("accounts:mes_informations")
+        assert reponse["Location"] == reverse("portail:mes_informations")
         assert apres.check_password(nouveau)
         assert Courriel.objects.count() == courriels + 1
         apres.set_password(MOT_DE_PASSE)
@@ -386,7 +386,7 @@ def test_fuzz_question_defi(client, electeur, actuelle, question, reponse) -> No
     assert resultat.status_code in (200, 302)
     apres = Electeur.objects.get(pk=electeur.pk)
     if resultat.status_code == 302:
-        assert resultat["Location"] == reverse("accounts:mes_informations")
+        assert resultat["Location"] == reverse("portail:mes_informations")
         assert apres.question_defi == question
         assert question_defi.verifier(reponse, apres.reponse_defi_empreinte)
     else:
@@ -415,7 +415,7 @@ def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur, executer_
         modifiee_le=clock.now(),
     )
 
-    reponse = connecte.get(reverse("accounts:mes_donnees"))
+    reponse = connecte.get(reverse("portail:mes_donnees"))
     assert reponse.status_code == 200
     assert reponse["Content-Type"] == "application/json; charset=utf-8"
     assert reponse["Content-Disposition"].startswith('attachment; filename="mes-donnees-')
@@ -477,6 +477,6 @@ def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur, executer_
 def test_mes_donnees_d_un_compte_sans_electeur(client) -> None:
     administrateur = Compte.objects.create_user("admin@education.gouv.fr", MOT_DE_PASSE)
     client.force_login(administrateur)
-    donnees = json.loads(client.get(reverse("accounts:mes_donnees")).content)
+    donnees = json.loads(client.get(reverse("portail:mes_donnees")).content)
     assert donnees["compte"]["adresse_electronique_professionnelle"] == "admin@education.gouv.fr"
     assert "identite" not in donnees

@@ -40,7 +40,7 @@ def connecte(client, scrutin, creer_electeur):
 @pytest.mark.django_db
 def test_accueil_avant_l_ouverture(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 1, 17, 2, tzinfo=PARIS)):
-        page = connecte.get(reverse("accounts:accueil")).content.decode()
+        page = connecte.get(reverse("portail:accueil")).content.decode()
     for rubrique in (
         "Mes informations pratiques",
         "Mes scrutins",
@@ -66,7 +66,7 @@ def test_accueil_avant_l_ouverture(connecte) -> None:
 def test_le_lien_du_formulaire_d_assistance_ouvre_le_formulaire(connecte) -> None:
     """Issue 12, item 5: the home page's link leads to the form, not to the page about
     assistance."""
-    page = connecte.get(reverse("accounts:accueil")).content.decode()
+    page = connecte.get(reverse("portail:accueil")).content.decode()
     lien = re.search(r"href=\"([^\"]+)\">Formulaire de demande d'assistance</a>", page)
     assert lien is not None, page
     assert lien.group(1) == reverse("assistance:demande")
@@ -75,11 +75,11 @@ def test_le_lien_du_formulaire_d_assistance_ouvre_le_formulaire(connecte) -> Non
 @pytest.mark.django_db
 def test_accueil_pendant_et_apres_le_vote(connecte) -> None:
     with clock.frozen_at(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
-        page = connecte.get(reverse("accounts:accueil")).content.decode()
+        page = connecte.get(reverse("portail:accueil")).content.decode()
     assert "Clôture du vote dans" in page
     assert 'data-unite="heures">01<' in page
     with clock.frozen_at(datetime(2026, 12, 14, 16, 0, tzinfo=PARIS)):
-        page = connecte.get(reverse("accounts:accueil")).content.decode()
+        page = connecte.get(reverse("portail:accueil")).content.decode()
     assert "Le vote est clos" in page
 
 
@@ -122,18 +122,18 @@ def test_listes_electorales_compte_les_inscrits(connecte, scrutin, creer_electeu
 @pytest.mark.parametrize(
     "route",
     [
-        "accounts:accueil",
-        "accounts:mes_informations",
-        "accounts:edito",
-        "accounts:assistance",
-        "accounts:assistance_telephonique",
+        "portail:accueil",
+        "portail:mes_informations",
+        "portail:edito",
+        "portail:assistance",
+        "portail:assistance_telephonique",
         "elections:mes_scrutins",
         "elections:listes_electorales",
         "elections:je_vote",
         "reclamations:deposer",
         "reclamations:mes_reclamations",
-        "accounts:accessibilite",
-        "accounts:donnees_personnelles",
+        "portail:accessibilite",
+        "portail:donnees_personnelles",
     ],
 )
 def test_chaque_page_du_portail_repond(connecte, route: str) -> None:
@@ -147,8 +147,8 @@ def test_chaque_page_du_portail_repond(connecte, route: str) -> None:
 @pytest.mark.parametrize(
     "route",
     [
-        "accounts:accueil",
-        "accounts:mes_informations",
+        "portail:accueil",
+        "portail:mes_informations",
         "elections:mes_scrutins",
         "elections:je_vote",
     ],
