@@ -7,7 +7,6 @@ from html import escape
 
 import pytest
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.models import Session
 from django.test import Client, RequestFactory
 from django.urls import resolve
 
@@ -18,6 +17,7 @@ from isoloir.core.formulaire_expire import (
     reprise_apres_expiration,
 )
 from tests.factories import MOT_DE_PASSE
+from tests.sessions import contenu_de_session
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,6 @@ def navigateur(page: str) -> tuple[Client, str]:
     assert jeton, f"pas de jeton CSRF dans {page}"
     client.cookies["csrftoken"] = "x" * 32
     return client, jeton.group(1)
-
-
-def contenu_de_session(client: Client) -> str:
-    return "".join(str(s.get_decoded()) for s in Session.objects.all())
 
 
 def test_connexion_perimee_garde_l_adresse_et_pas_le_mot_de_passe() -> None:

@@ -6,13 +6,13 @@ import re
 from html import escape
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from isoloir.core.formulaire_expire import SESSION_EXPIREE, SESSION_EXPIREE_CONNEXION
 from isoloir.reclamations.models import Reclamation
 from tests.reclamations.conftest import PDF, Situation
+from tests.sessions import contenu_de_session, expirer_la_session
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,6 @@ def jeton_csrf(contenu: str) -> str:
     trouve = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', contenu)
     assert trouve, "pas de jeton CSRF dans la page"
     return trouve.group(1)
-
-
-def contenu_de_session() -> str:
-    return "".join(str(s.get_decoded()) for s in Session.objects.all())
 
 
 def navigateur() -> Client:
@@ -73,7 +69,7 @@ def test_session_expiree(situation: Situation) -> None:
     client = navigateur()
     client.force_login(situation.electeur.compte)
     donnees = envoi(client.get(DEPOSER).content.decode(), situation)
-    Session.objects.all().delete()  # thirty minutes without a request
+    expirer_la_session(client)  # thirty minutes without a request
     reponse = client.post(DEPOSER, donnees)
     assert reponse.status_code == 302
     assert reponse["Location"] == f"/portail/connexion/?next={DEPOSER}"
@@ -100,7 +96,7 @@ def test_sans_compte_garde_l_identite_pas_le_captcha(situation: Situation) -> No
     client.cookies["csrftoken"] = "x" * 32
     reponse = client.post(SANS_COMPTE, donnees)
     assert reponse.status_code == 303
-    assert "REPONSE-DU-CAPTCHA" not in contenu_de_session()
+    assert "REPONSE-DU-CAPTCHA" not in contenu_de_session(client)
     contenu = client.get(SANS_COMPTE).content.decode()
     assert escape(SESSION_EXPIREE) in contenu
     assert EXPLICATION in contenu

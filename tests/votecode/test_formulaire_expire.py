@@ -5,18 +5,14 @@ import re
 from html import escape
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 
 from isoloir.core.formulaire_expire import SESSION_EXPIREE, SESSION_EXPIREE_CONNEXION
+from tests.sessions import contenu_de_session, expirer_la_session
 
 pytestmark = pytest.mark.django_db
 
 SAISIE = "/portail/vote/code/"
-
-
-def contenu_de_session() -> str:
-    return "".join(str(s.get_decoded()) for s in Session.objects.all())
 
 
 def test_code_perime(electeur, code_actuel) -> None:
@@ -35,7 +31,7 @@ def test_code_perime(electeur, code_actuel) -> None:
         },
     )
     assert reponse.status_code == 303
-    assert code_actuel not in contenu_de_session()
+    assert code_actuel not in contenu_de_session(client)
     contenu = client.get(reponse["Location"]).content.decode()
     assert escape(SESSION_EXPIREE) in contenu
     assert code_actuel not in contenu
@@ -47,10 +43,10 @@ def test_session_expiree_sur_la_page_du_code(electeur, code_actuel) -> None:
     client.force_login(electeur.compte)
     contenu = client.get(SAISIE).content.decode()
     jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', contenu).group(1)
-    Session.objects.all().delete()
+    expirer_la_session(client)
     reponse = client.post(
         SAISIE, {"csrfmiddlewaretoken": jeton, "code_de_vote": code_actuel, "captcha_1": "x"}
     )
     assert reponse["Location"] == f"/portail/connexion/?next={SAISIE}"
-    assert code_actuel not in contenu_de_session()
+    assert code_actuel not in contenu_de_session(client)
     assert escape(SESSION_EXPIREE_CONNEXION) in client.get(reponse["Location"]).content.decode()
