@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import clock
-from isoloir.votecode import code, notices
+from isoloir.votecode import code, lancement, notices
 from isoloir.votecode.models import CodeDeVote, EtatGeneration, GenerationDeNotices, LotDeNotices
 from tests.concurrence import en_meme_temps
 
@@ -153,7 +153,7 @@ def test_un_commit_perdu_apres_le_fichier_le_fait_reecrire(roll, monkeypatch) ->
 def test_generation_par_la_tache_avec_sa_progression(roll, executer_taches) -> None:
     """The task worker needs real commits: the launch queues the task once committed."""
     campagne, _ = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None, ip="10.0.0.1")
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None, ip="10.0.0.1")
     assert generation.etat == EtatGeneration.EN_ATTENTE
     assert notices.etat_de_la_generation(generation)["active"] is True
     executer_taches()
@@ -171,12 +171,12 @@ def test_generation_par_la_tache_avec_sa_progression(roll, executer_taches) -> N
     assert verifier_chaine() is None
     # Everyone has a code now: a new launch has nothing to do.
     with pytest.raises(notices.GenerationRefusee, match="ont déjà leur code"):
-        notices.lancer_generation(campagne=campagne, compte_id=None)
+        lancement.lancer_generation(campagne=campagne, compte_id=None)
 
 
 def test_une_tache_livree_deux_fois_ne_fait_rien_la_seconde(roll) -> None:
     campagne, _ = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None)
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     notices.executer_generation(generation.pk)
     evenements = Evenement.objects.count()
     assert notices.executer_generation(generation.pk).etat == EtatGeneration.TERMINEE
@@ -186,9 +186,9 @@ def test_une_tache_livree_deux_fois_ne_fait_rien_la_seconde(roll) -> None:
 
 def test_deux_lancements_a_la_fois_sont_refuses(roll) -> None:
     campagne, _ = roll
-    notices.lancer_generation(campagne=campagne, compte_id=None)
+    lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(notices.GenerationRefusee, match="déjà en cours"):
-        notices.lancer_generation(campagne=campagne, compte_id=None)
+        lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert GenerationDeNotices.objects.count() == 1
 
 
@@ -198,14 +198,14 @@ def test_la_base_refuse_deux_generations_actives(roll) -> None:
     from django.db import IntegrityError, transaction
 
     campagne, _ = roll
-    notices.lancer_generation(campagne=campagne, compte_id=None)
+    lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(IntegrityError), transaction.atomic():
         GenerationDeNotices.objects.create(campagne=campagne, lancee_le=clock.now())
 
 
 def test_un_traitement_en_vie_n_est_pas_double(roll) -> None:
     campagne, _ = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None)
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     GenerationDeNotices.objects.filter(pk=generation.pk).update(
         etat=EtatGeneration.EN_COURS, jeton="autre", battement=clock.now()
     )
@@ -217,7 +217,7 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
     """A worker died mid-run (its lease goes stale): the next launch takes the same run
     over, which continues where the dead one stopped; nobody gets two codes."""
     campagne, _ = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None)
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(RuntimeError):
         notices.executer_generation(generation.pk, imprimer=Imprimeur(panne_apres=1))
     generation.refresh_from_db()
@@ -228,10 +228,10 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
         etat=EtatGeneration.EN_COURS, jeton="mort", battement=clock.now(), erreur=""
     )
     with pytest.raises(notices.GenerationRefusee, match="déjà en cours"):
-        notices.lancer_generation(campagne=campagne, compte_id=None)
+        lancement.lancer_generation(campagne=campagne, compte_id=None)
     plus_tard = clock.now() + notices.DUREE_DU_BAIL + timedelta(seconds=1)
     monkeypatch.setattr(clock, "now", lambda: plus_tard)
-    reprise = notices.lancer_generation(campagne=campagne, compte_id=None)
+    reprise = lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert reprise.pk == generation.pk and reprise.reprises == 1
     fin = notices.executer_generation(reprise.pk)
     assert fin.etat == EtatGeneration.TERMINEE
@@ -242,11 +242,11 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
 
 def test_apres_un_echec_un_nouveau_lancement_continue(roll) -> None:
     campagne, _ = roll
-    premiere = notices.lancer_generation(campagne=campagne, compte_id=None)
+    premiere = lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(RuntimeError):
         notices.executer_generation(premiere.pk, imprimer=Imprimeur(panne_apres=1))
     assert Evenement.objects.filter(type="notices.generation_echouee").count() == 1
-    seconde = notices.lancer_generation(campagne=campagne, compte_id=None)
+    seconde = lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert seconde.pk != premiere.pk
     fin = notices.executer_generation(seconde.pk)
     # The second run counts what the first did.
@@ -259,7 +259,7 @@ def test_un_traitement_depossede_n_enregistre_rien(roll) -> None:
     """Its lease taken over while it printed, a slow worker records no code and leaves
     no file: the new holder's files are the only ones."""
     campagne, _ = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None)
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
 
     class Depossede(Imprimeur):
         def __call__(self, fichier, **kwargs) -> None:
@@ -276,11 +276,11 @@ def test_a04_refus_apres_la_date_de_remise(donnees, creer_campagne, creer_scruti
     campagne = creer_campagne(ouverture=clock.now() + timedelta(days=10))
     creer_electeur(creer_scrutin(campagne))
     with pytest.raises(notices.GenerationRefusee) as refus:
-        notices.lancer_generation(campagne=campagne, compte_id=None)
+        lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert "date limite de remise des notices" in str(refus.value)
     assert "cochez la case de confirmation" in str(refus.value)
     assert not GenerationDeNotices.objects.exists()
-    generation = notices.lancer_generation(
+    generation = lancement.lancer_generation(
         campagne=campagne, compte_id=None, ip="10.0.0.2", confirmer_hors_delai=True
     )
     assert generation.hors_delai
@@ -313,7 +313,7 @@ def test_commande_refusee_hors_delai_sans_confirmation(
 def test_lancements_simultanes_une_seule_generation(roll) -> None:
     campagne, _ = roll
     resultats = en_meme_temps(
-        lambda n: notices.lancer_generation(campagne=campagne, compte_id=None), range(4)
+        lambda n: lancement.lancer_generation(campagne=campagne, compte_id=None), range(4)
     )
     gagnants = [r for r in resultats if isinstance(r, GenerationDeNotices)]
     assert len(gagnants) == 1, resultats
@@ -326,7 +326,9 @@ def test_deux_traitements_simultanes_d_une_generation(roll) -> None:
     """The same task delivered twice at once: one worker holds the lease, every voter gets
     one code, every file is listed once."""
     campagne, electeurs = roll
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None, mettre_en_file=False)
+    generation = lancement.lancer_generation(
+        campagne=campagne, compte_id=None, mettre_en_file=False
+    )
     resultats = en_meme_temps(lambda n: notices.executer_generation(generation.pk), range(2))
     assert all(isinstance(r, GenerationDeNotices) for r in resultats), resultats
     generation.refresh_from_db()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
 from isoloir.core import clock
-from isoloir.votecode import code, notices
+from isoloir.votecode import code, lancement, notices
 from isoloir.votecode.models import (
     CodeDeVote,
     EtatGeneration,
@@ -67,7 +67,7 @@ def url(nom: str, campagne, **kwargs) -> str:
 
 
 def _generer(campagne) -> GenerationDeNotices:
-    generation = notices.lancer_generation(campagne=campagne, compte_id=None)
+    generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     return notices.executer_generation(generation.pk)
 
 

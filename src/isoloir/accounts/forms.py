@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 
-from isoloir.accounts import question_defi
+from isoloir.accounts import question_defi, services
 from isoloir.accounts.models import Compte
+from isoloir.core.requests import client_ip
 
 
 class ConnexionForm(forms.Form):
@@ -153,9 +154,6 @@ class ConnexionBackOfficeForm(AdminAuthenticationForm):
     """The back-office login, under the same throttling and journal as the portal's."""
 
     def clean(self) -> dict[str, Any]:
-        from isoloir.accounts import services
-        from isoloir.core.requests import client_ip
-
         email, mot_de_passe = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if email and mot_de_passe and self.request is not None:
             try:

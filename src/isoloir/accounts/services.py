@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from isoloir.accounts import question_defi
 from isoloir.accounts.models import Compte, Electeur
+from isoloir.accounts.tasks import mettre_en_file_demande_de_lien
 from isoloir.audit.services import journaliser
 from isoloir.core import clock, throttle
 from isoloir.links import services as liens
@@ -180,8 +181,6 @@ def demander_reinitialisation(*, email: str, ip: str = "") -> None:
     (accounts/tasks.py); a voter who never activated the account gets the activation link,
     which is what they need.
     """
-    from isoloir.accounts.tasks import repondre_a_une_demande_de_lien
-
     email = email.strip().lower()
     compte = Compte.objects.filter(email=email, is_active=True).only("pk").first()
     limite = _limite_demandes_lien()
@@ -192,7 +191,7 @@ def demander_reinitialisation(*, email: str, ip: str = "") -> None:
             journaliser("mot_de_passe.demande_ignoree", ip=ip)
         else:
             journaliser("mot_de_passe.demande", compte_id=compte_id, ip=ip)
-        transaction.on_commit(lambda: repondre_a_une_demande_de_lien.enqueue(compte_id))
+        transaction.on_commit(lambda: mettre_en_file_demande_de_lien(compte_id))
 
 
 def compte_du_lien_reinitialisation(*, jeton: str) -> Compte:

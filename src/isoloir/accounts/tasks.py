@@ -23,3 +23,7 @@ def repondre_a_une_demande_de_lien(compte_id: int | None) -> str:
             type_courriel=type_courriel, compte_id=compte.pk, destinataire=compte.email
         )
     return type_courriel
+
+
+def mettre_en_file_demande_de_lien(compte_id: int | None) -> None:
+    repondre_a_une_demande_de_lien.enqueue(compte_id)

@@ -27,6 +27,8 @@ from isoloir.counting.signals import ScrutinScelle, refus_de_modification
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.notify import services as courriels
+from isoloir.notify.composition import construire
+from isoloir.reclamations.mails import CONTENUS
 from isoloir.reclamations.models import (
     CompteurDeReclamations,
     PieceJointe,
@@ -342,9 +344,6 @@ def _prevenir(reclamation: Reclamation, type_courriel: str) -> None:
 
 
 def _envoyer_sans_compte(reclamation_id: int, type_courriel: str) -> None:
-    from isoloir.notify.composition import construire
-    from isoloir.reclamations.mails import CONTENUS
-
     reclamation = Reclamation.objects.select_related("campagne", "scrutin").get(pk=reclamation_id)
     message = construire(CONTENUS[type_courriel](reclamation), destinataire=reclamation.email)
     try:

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from isoloir.notify.telephones import valider_mobile
 from isoloir.votecode.champ_captcha import ChampCaptcha
 from isoloir.votecode.reassort import Canal
 
@@ -78,8 +79,6 @@ class DemandeReassortForm(forms.Form):
         return donnees
 
     def _verifier_mobile(self, donnees: dict[str, Any]) -> None:
-        from isoloir.notify.telephones import valider_mobile
-
         if not donnees.get("mobile"):
             self.add_error("mobile", "Saisissez le numéro du mobile qui recevra le lien.")
             return

@@ -12,10 +12,11 @@ run interrupted anywhere can simply be started again:
 - after the commit, these voters have a code and are skipped.
 The clear codes exist only in these files, for the printer; the database keeps hashes.
 
-A run of the back-office (``GenerationDeNotices``) goes through a background task
-(``tasks.generer_notices``) and holds a lease: only the worker holding it may record
-codes, so that a worker believed dead but still alive cannot overwrite a printed file
-with codes that would never be recorded. A stale lease is taken over by the next launch.
+A run of the back-office (``GenerationDeNotices``) is launched by lancement.py, goes
+through a background task (``tasks.generer_notices``, which runs ``executer_generation``)
+and holds a lease: only the worker holding it may record codes, so that a worker believed
+dead but still alive cannot overwrite a printed file with codes that would never be
+recorded. A stale lease is taken over by the next launch.
 """
 
 import hashlib
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils.text import slugify
 from reportlab.lib.pagesizes import A4
@@ -127,7 +128,7 @@ def generer_codes_initiaux(
     sous_dossier = dossier.resolve().relative_to(racine_des_notices().resolve())
     marque = secrets.token_hex(4)  # two workers never share a temporary file
     rapport = RapportNotices()
-    total = _sans_code(campagne).values("etablissement").distinct().count()
+    total = sans_code(campagne).values("etablissement").distinct().count()
     for rang, (etablissement, electeurs) in enumerate(_electeurs_sans_code(campagne), start=1):
         for debut in range(0, len(electeurs), NOTICES_PAR_FICHIER):
             part = electeurs[debut : debut + NOTICES_PAR_FICHIER]
@@ -200,7 +201,8 @@ def _imprimer_et_enregistrer(
         provisoire.unlink(missing_ok=True)
 
 
-def _sans_code(campagne: Campagne) -> "QuerySet[Electeur]":
+def sans_code(campagne: Campagne) -> "QuerySet[Electeur]":
+    """The campaign's voters who have no code yet (a voter on two ballots appears twice)."""
     return Electeur.objects.filter(
         inscriptions__scrutin__campagne=campagne, code_de_vote__isnull=True
     )
@@ -208,12 +210,12 @@ def _sans_code(campagne: Campagne) -> "QuerySet[Electeur]":
 
 def nombre_sans_code(campagne: Campagne) -> int:
     """How many voters of the campaign a generation would give a code and a notice."""
-    return _sans_code(campagne).distinct().count()
+    return sans_code(campagne).distinct().count()
 
 
 def _electeurs_sans_code(campagne: Campagne) -> Iterator[tuple[str, list[Electeur]]]:
     electeurs = (
-        _sans_code(campagne)
+        sans_code(campagne)
         .select_related("compte")
         .distinct()
         .order_by("etablissement", "nom_naissance", "prenoms", "pk")
@@ -289,97 +291,6 @@ def bail_perime(generation: GenerationDeNotices) -> bool:
     """Whether nobody has worked on this waiting or running run for a while."""
     dernier = generation.battement or generation.lancee_le
     return clock.now() - dernier >= DUREE_DU_BAIL
-
-
-def lancer_generation(
-    *,
-    campagne: Campagne,
-    compte_id: int | None,
-    ip: str = "",
-    confirmer_hors_delai: bool = False,
-    mettre_en_file: bool = True,
-) -> GenerationDeNotices:
-    """Record a run and hand it to the task queue once committed (the command runs it
-    itself, with ``mettre_en_file=False``).
-
-    Refused past the notices' delivery date (A04) unless the administrator confirmed,
-    and while another run of the campaign is alive; a run whose worker died is taken
-    over (resumed) instead.
-    """
-    depasse = hors_delai(campagne)
-    if depasse and not confirmer_hors_delai:
-        limite = date_heure_fr(calendrier(campagne).remise_des_notices)
-        raise GenerationRefusee(
-            f"La date limite de remise des notices ({limite}) est passée : les électeurs "
-            "ne recevraient plus leur notice 15 jours avant l'ouverture du vote (article 10 "
-            "du décret). Pour générer quand même, cochez la case de confirmation."
-        )
-    with transaction.atomic():
-        existante = (
-            GenerationDeNotices.objects.select_for_update()
-            .filter(campagne=campagne, etat__in=ETATS_ACTIFS)
-            .first()
-        )
-        if existante is not None:
-            if not bail_perime(existante):
-                raise GenerationRefusee(
-                    "Une génération des notices est déjà en cours pour cette campagne : "
-                    "suivez sa progression ci-dessous. Une seule à la fois."
-                )
-            existante.etat = EtatGeneration.EN_ATTENTE
-            existante.jeton = ""
-            existante.battement = clock.now()
-            existante.reprises += 1
-            existante.hors_delai = existante.hors_delai or depasse
-            existante.save()
-            generation = existante
-            type_evenement = "notices.generation_reprise"
-        else:
-            if not _sans_code(campagne).exists():
-                raise GenerationRefusee(
-                    "Tous les électeurs de la campagne ont déjà leur code de vote : "
-                    "il n'y a aucune notice à générer."
-                )
-            try:
-                with transaction.atomic():
-                    generation = GenerationDeNotices.objects.create(
-                        campagne=campagne,
-                        lancee_par_id=compte_id,
-                        lancee_le=clock.now(),
-                        hors_delai=depasse,
-                    )
-            except IntegrityError:  # another launch won the race just now
-                raise GenerationRefusee(
-                    "Une génération des notices est déjà en cours pour cette campagne : "
-                    "suivez sa progression ci-dessous. Une seule à la fois."
-                ) from None
-            type_evenement = "notices.generation_lancee"
-        if depasse:
-            # Said as such in the journal: the administrator overrode A04 knowingly.
-            type_evenement += "_hors_delai_confirme"
-        journaliser(
-            type_evenement,
-            compte_id=compte_id,
-            ip=ip,
-            campagne=campagne.slug,
-            generation=generation.pk,
-            hors_delai=depasse,
-        )
-        identifiant = generation.pk
-        if mettre_en_file:
-            transaction.on_commit(lambda: _mettre_en_file(identifiant))
-    return generation
-
-
-def _mettre_en_file(generation_id: int) -> None:
-    from isoloir.votecode.tasks import generer_notices
-
-    try:
-        generer_notices.enqueue(generation_id)
-    except Exception:
-        # The queue is down: the run waits, and the next launch takes it over once its
-        # lease is stale.
-        journal.exception("génération de notices %s non mise en file", generation_id)
 
 
 def executer_generation(
@@ -470,7 +381,7 @@ def _compter(generation: GenerationDeNotices) -> None:
     generation.notices_total = electeurs.distinct().count()
     generation.notices_faites = electeurs.filter(code_de_vote__isnull=False).distinct().count()
     generation.etablissements_total = electeurs.values("etablissement").distinct().count()
-    restants = _sans_code(generation.campagne).values("etablissement").distinct().count()
+    restants = sans_code(generation.campagne).values("etablissement").distinct().count()
     generation.etablissements_faits = generation.etablissements_total - restants
 
 

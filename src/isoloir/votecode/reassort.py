@@ -33,6 +33,8 @@ from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.notify import services as courriels
 from isoloir.notify.composition import Contenu, construire, lien_absolu
+from isoloir.notify.masquage import masquer_email, masquer_mobile
+from isoloir.notify.sms import ErreurSmsDefinitive, ErreurSmsTransitoire, envoyer_sms
 from isoloir.votecode.models import Origine
 from isoloir.votecode.services import emettre
 
@@ -252,8 +254,6 @@ def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> Htt
 
 
 def _masquer(canal: Canal, destination: str) -> str:
-    from isoloir.notify.masquage import masquer_email, masquer_mobile
-
     return masquer_mobile(destination) if canal is Canal.SMS else masquer_email(destination)
 
 
@@ -290,8 +290,6 @@ def _envoyer_lien(
     would be stored."""
     minutes = settings.ISOLOIR_REASSORT_LINK_SECONDS // 60
     if canal is Canal.SMS:
-        from isoloir.notify.sms import ErreurSmsDefinitive, ErreurSmsTransitoire, envoyer_sms
-
         texte = (
             f"Elections pro : lien pour votre nouveau code de vote, valable {minutes} min, "
             f"a usage unique : {url}"

@@ -15,6 +15,7 @@ from isoloir.core.formulaire_expire import reprise_apres_expiration
 from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.elections.pages import electeur_et_campagne
+from isoloir.franceconnect.services import connecte_a_franceconnect
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
 from isoloir.votecode.champ_captcha import preparer_captcha
@@ -191,8 +192,6 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
 
 
 def _connecte_a_franceconnect(request: HttpRequest) -> bool:
-    from isoloir.franceconnect.services import connecte_a_franceconnect
-
     return connecte_a_franceconnect(session=request.session)
 
 

@@ -27,7 +27,7 @@ from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
-from isoloir.votecode import notices, remises
+from isoloir.votecode import lancement, notices, remises
 from isoloir.votecode.models import EtatRemise, GenerationDeNotices, LotDeNotices
 
 PAR_PAGE = 50
@@ -144,7 +144,7 @@ def lancer(request: HttpRequest, slug: str) -> HttpResponse:
     formulaire = FormulaireLancement(request.POST)
     formulaire.is_valid()  # a lone optional box: always valid
     try:
-        notices.lancer_generation(
+        lancement.lancer_generation(
             campagne=campagne,
             compte_id=request.user.pk,
             ip=client_ip(request),

@@ -3,13 +3,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from isoloir.elections.models import Campagne
+from isoloir.votecode.lancement import lancer_generation
 from isoloir.votecode.models import EtatGeneration
-from isoloir.votecode.notices import (
-    GenerationRefusee,
-    dossier_des_notices,
-    executer_generation,
-    lancer_generation,
-)
+from isoloir.votecode.notices import GenerationRefusee, dossier_des_notices, executer_generation
 
 
 class Command(BaseCommand):
