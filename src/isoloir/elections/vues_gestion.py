@@ -1,7 +1,8 @@
 """The roll import in the espace de gestion: upload, progress, report, application.
 
-The work runs in the background (elections/tasks.py); these pages follow it. The progress
-page reloads itself without JavaScript, and with it a small script polls the JSON view.
+The work runs in the background (elections/tasks.py), queued by roll_import/lancement.py;
+these pages follow it. The progress page reloads itself without JavaScript, and with it a
+small script polls the JSON view.
 """
 
 import csv
@@ -15,14 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from isoloir.core.requests import client_ip
-from isoloir.elections import tasks
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import import (
-    ImportRefuse,
-    RapportImport,
-    abandonner,
-    demander_application,
-    deposer,
+from isoloir.elections.roll_import import ImportRefuse, RapportImport, abandonner
+from isoloir.elections.roll_import.lancement import (
+    appliquer_import,
+    deposer_et_verifier,
+    reprendre_import,
 )
 from isoloir.elections.roll_import.service import arrete
 from isoloir.gestion import roles
@@ -78,7 +77,7 @@ def importer(request: HttpRequest, slug: str) -> HttpResponse:
         if formulaire.is_valid():
             fichier = formulaire.cleaned_data["fichier"]
             try:
-                import_ = deposer(
+                import_ = deposer_et_verifier(
                     campagne=campagne,
                     fichier=fichier,
                     nom_du_fichier=fichier.name,
@@ -88,7 +87,6 @@ def importer(request: HttpRequest, slug: str) -> HttpResponse:
             except ImportRefuse as refus:
                 formulaire.add_error("fichier", str(refus))
             else:
-                tasks.programmer_verification(import_.pk)
                 return redirect("gestion_listes:suivi", slug=slug, pk=import_.pk)
     else:
         formulaire = FormulaireDepot()
@@ -193,7 +191,7 @@ def appliquer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
         return redirect("gestion_listes:suivi", slug=slug, pk=pk)
     try:
-        demander_application(
+        appliquer_import(
             import_,
             compte_id=request.user.pk,
             ip=client_ip(request),
@@ -201,8 +199,6 @@ def appliquer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     except ImportRefuse as refus:
         messages.error(request, str(refus))
-    else:
-        tasks.programmer_application(import_.pk)
     return redirect("gestion_listes:suivi", slug=slug, pk=pk)
 
 
@@ -211,20 +207,7 @@ def appliquer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def reprendre(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Start a stopped import again: its worker died (the step resumes from its
     checkpoint), or the roll changed since the check (the file is checked again)."""
-    import_ = _import(slug, pk)
-    if import_.etat == EtatImport.PERIME:
-        tasks.programmer_verification(import_.pk)
-    elif import_.etat == EtatImport.INTERROMPU:
-        ImportListe.objects.filter(pk=pk, etat=EtatImport.INTERROMPU).update(
-            etat=EtatImport.APPLICATION, message="", jeton=""
-        )
-        tasks.programmer_application(import_.pk)
-    elif arrete(import_):
-        if import_.etat == EtatImport.APPLICATION:
-            tasks.programmer_application(import_.pk)
-        else:
-            tasks.programmer_verification(import_.pk)
-    else:
+    if not reprendre_import(_import(slug, pk)):
         messages.info(request, "Cet import n'est pas arrêté : rien à reprendre.")
     return redirect("gestion_listes:suivi", slug=slug, pk=pk)
 
