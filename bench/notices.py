@@ -130,7 +130,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     from isoloir.accounts.models import Electeur
     from isoloir.core import clock
     from isoloir.elections.models import Campagne, Scrutin
-    from isoloir.votecode import code, notices, remises
+    from isoloir.votecode import code, lancement, notices, remises
     from isoloir.votecode.models import EtatGeneration
 
     campagne = Campagne.objects.create(
@@ -151,7 +151,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     creer_electeurs(campagne, nombre_notices, 0, avec_code=False)
 
     with Chrono() as chrono_generation:
-        generation = notices.lancer_generation(
+        generation = lancement.lancer_generation(
             campagne=campagne, compte_id=None, mettre_en_file=False
         )
         generation = notices.executer_generation(generation.pk)
