@@ -147,7 +147,7 @@ def passerelle() -> Iterator[Passerelle]:
 
 
 @pytest.fixture
-def journal(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+def log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """Every record, httpx's and httpcore's included; none may hold the number or text."""
     caplog.set_level(logging.DEBUG)
     yield caplog
@@ -224,7 +224,7 @@ def _verifier_requete_ovh(passerelle: Passerelle, requete: Requete) -> None:
     }
 
 
-def test_ovh_envoi(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_envoi(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(CHEMIN_OVH, SUCCES_OVH)
     resultat = _envoyer(attentes)
     assert resultat.identifiant_fournisseur == "987654"
@@ -235,11 +235,11 @@ def test_ovh_envoi(ovh: Passerelle, journal, attentes) -> None:
     assert attentes == []
     assert any(
         "envoyé par ovh à 06 •• •• •• 78" in r.getMessage() and REFERENCE in r.getMessage()
-        for r in journal.records
+        for r in log.records
     )
 
 
-def test_ovh_numero_refuse_dans_le_rapport(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_numero_refuse_dans_le_rapport(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(
         CHEMIN_OVH,
         Reponse(
@@ -260,7 +260,7 @@ def test_ovh_numero_refuse_dans_le_rapport(ovh: Passerelle, journal, attentes) -
     _verifier_erreur_muette(erreur.value)
 
 
-def test_ovh_400_sur_le_destinataire(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_400_sur_le_destinataire(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(
         CHEMIN_OVH,
         Reponse(400, {"class": "Client::BadRequest", "message": f"Invalid receiver {NUMERO}"}),
@@ -274,7 +274,7 @@ def test_ovh_400_sur_le_destinataire(ovh: Passerelle, journal, attentes) -> None
     _verifier_erreur_muette(erreur.value)
 
 
-def test_ovh_identifiants_refuses(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_identifiants_refuses(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(
         CHEMIN_OVH,
         Reponse(403, {"class": "Client::Forbidden", "message": "This call has not been granted"}),
@@ -287,7 +287,7 @@ def test_ovh_identifiants_refuses(ovh: Passerelle, journal, attentes) -> None:
 
 
 @pytest.mark.parametrize("statut", [500, 503, 429])
-def test_ovh_erreur_passagere_puis_succes(ovh: Passerelle, journal, attentes, statut) -> None:
+def test_ovh_erreur_passagere_puis_succes(ovh: Passerelle, log, attentes, statut) -> None:
     ovh.repondre(CHEMIN_OVH, Reponse(statut, {"message": "plus tard"}), SUCCES_OVH)
     assert _envoyer(attentes).identifiant_fournisseur == "987654"
     assert len(ovh.appels(CHEMIN_OVH)) == 2
@@ -297,7 +297,7 @@ def test_ovh_erreur_passagere_puis_succes(ovh: Passerelle, journal, attentes, st
     _verifier_requete_ovh(ovh, ovh.appels(CHEMIN_OVH)[1])
 
 
-def test_ovh_panne_durable(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_panne_durable(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(CHEMIN_OVH, Reponse(500, {"message": "Internal Server Error"}))
     with pytest.raises(ErreurSmsTransitoire) as erreur:
         _envoyer(attentes)
@@ -305,11 +305,11 @@ def test_ovh_panne_durable(ovh: Passerelle, journal, attentes) -> None:
     assert erreur.value.detail == "ovh : HTTP 500"
     assert len(ovh.appels(CHEMIN_OVH)) == 3
     assert attentes == [0.2, 0.5]
-    assert sum("non envoyé à 06 •• •• •• 78" in r.getMessage() for r in journal.records) == 3
+    assert sum("non envoyé à 06 •• •• •• 78" in r.getMessage() for r in log.records) == 3
     _verifier_erreur_muette(erreur.value)
 
 
-def test_ovh_heure_indisponible(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_heure_indisponible(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre("/1.0/auth/time", Reponse(502, {"message": "Bad Gateway"}))
     with pytest.raises(ErreurSmsTransitoire):
         _envoyer(attentes)
@@ -317,7 +317,7 @@ def test_ovh_heure_indisponible(ovh: Passerelle, journal, attentes) -> None:
     assert ovh.appels(CHEMIN_OVH) == []
 
 
-def test_ovh_delai_depasse(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_delai_depasse(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(CHEMIN_OVH, Reponse(200, SUCCES_OVH.corps, delai=1.0))
     with pytest.raises(ErreurSmsTransitoire) as erreur:
         _envoyer(attentes)
@@ -327,7 +327,7 @@ def test_ovh_delai_depasse(ovh: Passerelle, journal, attentes) -> None:
     _verifier_erreur_muette(erreur.value)
 
 
-def test_ovh_reponse_illisible(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_reponse_illisible(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(CHEMIN_OVH, Reponse(200, f"<html>{NUMERO}".encode()))
     with pytest.raises(ErreurSmsDefinitive) as erreur:
         _envoyer(attentes)
@@ -336,14 +336,14 @@ def test_ovh_reponse_illisible(ovh: Passerelle, journal, attentes) -> None:
     _verifier_erreur_muette(erreur.value)
 
 
-def test_ovh_texte_hors_gsm7(ovh: Passerelle, journal, attentes) -> None:
+def test_ovh_texte_hors_gsm7(ovh: Passerelle, log, attentes) -> None:
     ovh.repondre(CHEMIN_OVH, SUCCES_OVH)
     envoyer_sms(numero=NUMERO, texte="Votre lien : fenêtre", reference=REFERENCE)
     (envoi,) = ovh.appels(CHEMIN_OVH)
     assert envoi.json()["coding"] == "8bit"
 
 
-def test_passerelle_injoignable(settings, journal, attentes) -> None:
+def test_passerelle_injoignable(settings, log, attentes) -> None:
     with socket.socket() as ferme:
         ferme.bind(("127.0.0.1", 0))
         port = ferme.getsockname()[1]
@@ -385,7 +385,7 @@ def _verifier_requete_brevo(requete: Requete, *, unicode: bool = False) -> None:
     }
 
 
-def test_brevo_envoi(brevo: Passerelle, journal, attentes) -> None:
+def test_brevo_envoi(brevo: Passerelle, log, attentes) -> None:
     brevo.repondre(CHEMIN_BREVO, SUCCES_BREVO)
     assert _envoyer(attentes).identifiant_fournisseur == "1511882900176220"
     (envoi,) = brevo.appels(CHEMIN_BREVO)
@@ -393,7 +393,7 @@ def test_brevo_envoi(brevo: Passerelle, journal, attentes) -> None:
     assert brevo.requetes == [envoi]
 
 
-def test_brevo_numero_invalide(brevo: Passerelle, journal, attentes) -> None:
+def test_brevo_numero_invalide(brevo: Passerelle, log, attentes) -> None:
     brevo.repondre(
         CHEMIN_BREVO,
         Reponse(400, {"code": "invalid_parameter", "message": "Invalid recipient 33612345678"}),
@@ -416,7 +416,7 @@ def test_brevo_numero_invalide(brevo: Passerelle, journal, attentes) -> None:
         (402, {"code": "not_enough_credits", "message": "Not enough credits"}),
     ],
 )
-def test_brevo_refus_du_service(brevo: Passerelle, journal, attentes, statut, corps) -> None:
+def test_brevo_refus_du_service(brevo: Passerelle, log, attentes, statut, corps) -> None:
     brevo.repondre(CHEMIN_BREVO, Reponse(statut, corps))
     with pytest.raises(ErreurSmsDefinitive) as erreur:
         _envoyer(attentes)
@@ -425,7 +425,7 @@ def test_brevo_refus_du_service(brevo: Passerelle, journal, attentes, statut, co
     assert len(brevo.appels(CHEMIN_BREVO)) == 1
 
 
-def test_brevo_trop_de_requetes_puis_succes(brevo: Passerelle, journal, attentes) -> None:
+def test_brevo_trop_de_requetes_puis_succes(brevo: Passerelle, log, attentes) -> None:
     brevo.repondre(
         CHEMIN_BREVO,
         Reponse(429, {"code": "too_many_requests"}),
@@ -439,7 +439,7 @@ def test_brevo_trop_de_requetes_puis_succes(brevo: Passerelle, journal, attentes
         _verifier_requete_brevo(envoi)
 
 
-def test_brevo_panne_durable(brevo: Passerelle, journal, attentes) -> None:
+def test_brevo_panne_durable(brevo: Passerelle, log, attentes) -> None:
     brevo.repondre(CHEMIN_BREVO, Reponse(429, {"code": "too_many_requests"}))
     with pytest.raises(ErreurSmsTransitoire) as erreur:
         _envoyer(attentes)
@@ -449,7 +449,7 @@ def test_brevo_panne_durable(brevo: Passerelle, journal, attentes) -> None:
     _verifier_erreur_muette(erreur.value)
 
 
-def test_brevo_delai_depasse(brevo: Passerelle, journal, attentes) -> None:
+def test_brevo_delai_depasse(brevo: Passerelle, log, attentes) -> None:
     brevo.repondre(CHEMIN_BREVO, Reponse(201, SUCCES_BREVO.corps, delai=1.0))
     with pytest.raises(ErreurSmsTransitoire) as erreur:
         _envoyer(attentes)
@@ -457,7 +457,7 @@ def test_brevo_delai_depasse(brevo: Passerelle, journal, attentes) -> None:
     assert len(brevo.appels(CHEMIN_BREVO)) == 3
 
 
-def test_brevo_texte_hors_gsm7(brevo: Passerelle, journal) -> None:
+def test_brevo_texte_hors_gsm7(brevo: Passerelle, log) -> None:
     brevo.repondre(CHEMIN_BREVO, SUCCES_BREVO)
     envoyer_sms(numero=NUMERO, texte="Votre lien : fenêtre", reference=REFERENCE)
     (envoi,) = brevo.appels(CHEMIN_BREVO)
@@ -475,7 +475,7 @@ def memoire(settings) -> Iterator[None]:
     boite_envoi.clear()
 
 
-def test_memoire_garde_le_message(memoire, journal) -> None:
+def test_memoire_garde_le_message(memoire, log) -> None:
     resultat = envoyer_sms(numero=NUMERO, texte=TEXTE, reference=REFERENCE)
     (envoi,) = boite_envoi
     assert (envoi.numero, envoi.texte, envoi.reference) == (NUMERO, TEXTE, REFERENCE)
@@ -491,7 +491,7 @@ def test_memoire_garde_le_message(memoire, journal) -> None:
     ],
 )
 def test_memoire_simule_les_pannes(
-    memoire, settings, journal, attentes, panne, classe, message, essais
+    memoire, settings, log, attentes, panne, classe, message, essais
 ) -> None:
     settings.ISOLOIR_SMS_URL = f"memoire://?panne={panne}"
     with pytest.raises(classe) as erreur:
@@ -501,7 +501,7 @@ def test_memoire_simule_les_pannes(
     assert boite_envoi == []
 
 
-def test_console_par_defaut(settings, capsys, journal) -> None:
+def test_console_par_defaut(settings, capsys, log) -> None:
     settings.ISOLOIR_SMS_URL = ""
     envoyer_sms(numero=NUMERO, texte=TEXTE, reference=REFERENCE)
     sortie = capsys.readouterr().out
@@ -510,7 +510,7 @@ def test_console_par_defaut(settings, capsys, journal) -> None:
     assert not any(forme in sortie for forme in FORMES_DU_NUMERO)
 
 
-def test_fichier_dans_le_dossier_de_donnees(settings, tmp_path: Path, journal) -> None:
+def test_fichier_dans_le_dossier_de_donnees(settings, tmp_path: Path, log) -> None:
     settings.DATA_DIR = tmp_path
     settings.ISOLOIR_SMS_URL = "file://"
     resultat = envoyer_sms(numero=NUMERO, texte=TEXTE, reference=REFERENCE)
@@ -523,14 +523,14 @@ def test_fichier_dans_le_dossier_de_donnees(settings, tmp_path: Path, journal) -
     assert not any(forme in contenu for forme in FORMES_DU_NUMERO)
 
 
-def test_fichier_dans_un_dossier_choisi(settings, tmp_path: Path, journal) -> None:
+def test_fichier_dans_un_dossier_choisi(settings, tmp_path: Path, log) -> None:
     settings.ISOLOIR_SMS_URL = f"file://{tmp_path}/boite"
     envoyer_sms(numero=NUMERO, texte=TEXTE, reference="../../etc/passwd")
     (fichier,) = (tmp_path / "boite").iterdir()
     assert "/" not in fichier.name and ".." not in fichier.name.removesuffix(".txt")
 
 
-def test_numero_hors_e164_refuse(memoire, journal) -> None:
+def test_numero_hors_e164_refuse(memoire, log) -> None:
     with pytest.raises(ValueError) as erreur:
         envoyer_sms(numero="06 12 34 56 78", texte=TEXTE, reference=REFERENCE)
     assert "06" not in str(erreur.value)

@@ -44,7 +44,7 @@ from isoloir.elections.selectors import Phase, fenetre_du_scrutin
 from isoloir.elections.verrous import est_scelle
 from isoloir.notify.services import programmer
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 # An intent younger than this may belong to a vote in flight: recovery leaves it alone.
 DELAI_AVANT_RECUPERATION = timedelta(minutes=1)
@@ -205,7 +205,7 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
         # its commit landed all the same, the pending row, left without an intent, is an
         # orphan that the recovery takes out of the urne.
         IntentionDeVote.objects.filter(inscription=inscription, nonce=nonce).delete()
-        journal.error("urne indisponible à l'étape 2 d'un vote : %s", type(erreur).__name__)
+        log.error("urne indisponible à l'étape 2 d'un vote : %s", type(erreur).__name__)
         raise UrneIndisponible from erreur
     emargement = _emarger(inscription, nonce, traceur=bulletin.traceur, ip=ip)
     try:
@@ -213,7 +213,7 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
     except DatabaseError as erreur:
         # The vote counts from step 3 on: the voter gets the receipt whatever happens
         # now, and the recovery removes what steps 4 and 5 left.
-        journal.error(
+        log.error(
             "vote émargé, étapes 4-5 laissées à la récupération : %s", type(erreur).__name__
         )
     return Accuse(
@@ -348,7 +348,7 @@ def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
         if empreinte_nonce not in connues and urne.annuler(empreinte_nonce):
             bilan.orphelins += 1
     if bilan != Bilan():
-        journal.warning("votes interrompus récupérés : %s", bilan)
+        log.warning("votes interrompus récupérés : %s", bilan)
         journaliser("vote.recuperation", **bilan.__dict__)
     return bilan
 

@@ -79,9 +79,9 @@ class PagesDErreurEnFrancais:
                 request._mark_post_parse_error()  # type: ignore[attr-defined]
             reponse = _page_d_erreur(request, 400, exception)
             # Where Django logs it: django.security.<kind>, which an operator may watch.
-            journal = logging.getLogger(f"django.security.{exception.__class__.__name__}")
+            log = logging.getLogger(f"django.security.{exception.__class__.__name__}")
             log_response(
-                str(exception), request=request, response=reponse, level="error", logger=journal
+                str(exception), request=request, response=reponse, level="error", logger=log
             )
             return reponse
         if isinstance(exception, BadRequest | MultiPartParserError):

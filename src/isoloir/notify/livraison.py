@@ -18,7 +18,7 @@ from isoloir.notify import debit
 from isoloir.notify.composition import CourrielSansObjet, composer, contexte_ephemere
 from isoloir.notify.models import Courriel, EtatCourriel
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 def est_transitoire(erreur: Exception) -> bool:
@@ -75,7 +75,7 @@ def livrer(courriel_id: int) -> Courriel:
         courriel.derniere_erreur = resume(erreur)
         courriel.save(update_fields=["etat", "tentatives", "derniere_erreur", "objet"])
         _oublier_si_ephemere(courriel)
-        journal.warning(
+        log.warning(
             "courriel %s (%s) non envoyé, tentative %s : %s",
             courriel.pk,
             courriel.type,

@@ -28,7 +28,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from isoloir.core import clock
 from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel, Rebond
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 PREFIXE = "rebond"
 _SEL = "isoloir.notify.rebonds"
@@ -126,12 +126,12 @@ def traiter(contenu: bytes, *, destinataires: list[str]) -> str:
         (i for i in (courriel_de_l_adresse(a) for a in destinataires) if i is not None), None
     )
     if courriel_id is None:
-        journal.info("rebond ignoré : adresse de retour inconnue ou falsifiée")
+        log.info("rebond ignoré : adresse de retour inconnue ou falsifiée")
         return Resultat.IGNORE
     message = message_from_bytes(contenu, policy=policy.compat32)
     notifications = lire_notifications(message)
     if not notifications:
-        journal.info("rebond ignoré pour le courriel %s : pas de rapport RFC 3464", courriel_id)
+        log.info("rebond ignoré pour le courriel %s : pas de rapport RFC 3464", courriel_id)
         return Resultat.IGNORE
     # One of our mails has one recipient: the worst status decides.
     notification = max(notifications, key=lambda n: (n.permanente, n.transitoire))

@@ -15,7 +15,7 @@ from django.db import close_old_connections
 
 from isoloir.notify import rebonds
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 TAILLE_MAXIMALE = 2 * 1024 * 1024  # a DSN with the returned headers or message is small
 
@@ -44,7 +44,7 @@ def _traiter(contenu: bytes, destinataires: list[str]) -> str:
         return rebonds.traiter(contenu, destinataires=destinataires)
     except Exception:
         # Accepted anyway: a bounce we cannot read would come back forever otherwise.
-        journal.exception("rebond illisible")
+        log.exception("rebond illisible")
         return rebonds.Resultat.IGNORE
     finally:
         close_old_connections()

@@ -13,7 +13,7 @@ from isoloir.notify.livraison import est_transitoire, resume
 from isoloir.notify.models import Courriel, EtatCourriel
 from isoloir.notify.tasks import envoyer_courriel, mettre_en_file
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 def programmer(
@@ -67,9 +67,9 @@ def envoyer_sans_file(message: EmailMultiAlternatives, *, essais: int = 3) -> No
             return
         except Exception as erreur:
             if not est_transitoire(erreur):
-                journal.warning("courriel direct refusé : %s", resume(erreur))
+                log.warning("courriel direct refusé : %s", resume(erreur))
                 raise EnvoiEchoue(transitoire=False) from erreur
-            journal.warning("courriel direct, essai %s : %s", essai, resume(erreur))
+            log.warning("courriel direct, essai %s : %s", essai, resume(erreur))
             if essai < essais:
                 time.sleep(0.5 * essai)
     raise EnvoiEchoue(transitoire=True)

@@ -9,7 +9,7 @@ from isoloir.notify import livraison
 from isoloir.notify.models import Courriel, EtatCourriel
 from isoloir.notify.signals import courriel_traite
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 @task()
@@ -32,4 +32,4 @@ def mettre_en_file(courriel_id: int) -> None:
     except Exception:
         # The queue is down (Redis unreachable): the mail is recorded, and
         # ``isoloir relancer_courriels`` hands it to the queue once it is back.
-        journal.exception("courriel %s non mis en file", courriel_id)
+        log.exception("courriel %s non mis en file", courriel_id)

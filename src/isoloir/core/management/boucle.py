@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 class CommandeEnBoucle(BaseCommand):
-    # What the log says when a round fails (in French, like the rest of the journal).
+    # What the log says when a round fails (in French, like the rest of the log).
     interruption = "tour interrompu, nouvel essai"
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +36,7 @@ class CommandeEnBoucle(BaseCommand):
                     raise
                 # A base briefly out of reach must not stop the sweep, nor (through
                 # ``isoloir serve``) the whole portal: the next round tries again.
-                journal.exception(self.interruption)
+                log.exception(self.interruption)
             if not options["boucle"]:
                 return
             time.sleep(options["boucle"])

@@ -21,7 +21,7 @@ from isoloir.notify.sms.base import (
 )
 from isoloir.notify.sms.configuration import expediteur_depuis_url
 
-journal = logging.getLogger("isoloir.notify.sms")
+log = logging.getLogger("isoloir.notify.sms")
 
 # Pauses before the second and third attempts: short, since the voter is waiting.
 ATTENTES = (0.2, 0.5)
@@ -86,7 +86,7 @@ def _tenter(
     try:
         resultat = expediteur.envoyer(numero=numero, texte=texte, reference=reference)
     except ErreurSmsTransitoire as erreur:
-        journal.warning(
+        log.warning(
             "SMS %s non envoyé à %s, tentative %s : %s",
             reference,
             masque,
@@ -95,7 +95,7 @@ def _tenter(
         )
         raise
     except ErreurSmsDefinitive as erreur:
-        journal.warning(
+        log.warning(
             "SMS %s refusé pour %s, tentative %s : %s",
             reference,
             masque,
@@ -103,7 +103,7 @@ def _tenter(
             erreur.detail,
         )
         raise
-    journal.info(
+    log.info(
         "SMS %s envoyé par %s à %s, tentative %s, identifiant %s",
         reference,
         expediteur.nom,
