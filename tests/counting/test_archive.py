@@ -23,7 +23,7 @@ from django.core.management.base import CommandError
 from django.http import Http404
 
 from isoloir.core import clock
-from isoloir.counting import vues_archive
+from isoloir.counting import views_archive
 from isoloir.counting.archive import ArchiveImpossible, archive_publiee, construire_archive
 from isoloir.crypto import tableau
 from isoloir.crypto.bulletin import creer_bulletin, json_canonique, traceur
@@ -201,14 +201,14 @@ def test_la_commande_archive_et_le_telechargement_public(
     with pytest.raises(ArchiveImpossible, match="tous ses scrutins"):
         archive_publiee(scrutin.campagne)
     with pytest.raises(Http404):
-        vues_archive.archive(rf.get("/"), campagne=slug)
+        views_archive.archive(rf.get("/"), campagne=slug)
 
     elues = _election(request, tmp_path)
     chemin = tmp_path / "par-la-commande.zip"
     sortie = io.StringIO()
     with clock.shifted_by(APRES_LA_CLOTURE):
         call_command("archive", slug, "-o", str(chemin), stdout=sortie)
-        reponse = vues_archive.archive(rf.get("/"), campagne=slug)
+        reponse = views_archive.archive(rf.get("/"), campagne=slug)
         servie = b"".join(reponse.streaming_content)
         index = client.get(f"/resultats/{slug}/").content.decode()
     assert f"Archive écrite : {chemin}" in sortie.getvalue()

@@ -6,7 +6,7 @@ second factor (TOTP, accounts/second_facteur.py):
   decides on claims; the only role that reaches Django's admin (« back-office »);
 - **assistance** (helpdesk): answers assistance requests and sees a voter's state, never a
   secret; may lift a réassort lock after checking the caller's identity;
-- **bureau de vote** members: their bureau's screens (counting/vues_bureau.py), given by
+- **bureau de vote** members: their bureau's screens (counting/views_bureau.py), given by
   their seat in the bureau, not by a group.
 
 The first two are Django groups, so that an administrator grants them in the admin.
