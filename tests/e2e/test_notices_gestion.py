@@ -82,16 +82,18 @@ def test_generation_telechargement_import_et_tableau_au_clavier(
     # --- Generation, followed by the page's script. ------------------------------------------
     suivre(visite, "button:has-text('Générer les codes et les notices')", re.compile(tableau))
     expect(page.get_by_role("status")).to_contain_text("La génération des notices est lancée")
-    expect(page.locator("[data-libelle]")).to_have_text("En attente du traitement")
+    expect(page.locator("[data-progression-libelle]")).to_have_text("En attente du traitement")
     visite.controler("notices-progression")
     executer_taches()
-    expect(page.locator("[data-libelle]")).to_have_text("Terminée")
-    expect(page.locator("[data-notices]")).to_have_text("3 sur 3")
-    expect(page.locator("[data-etablissements]")).to_have_text("2 sur 2")
-    expect(page.locator("[data-annonce]")).to_contain_text("Génération terminée : 3 notices")
+    expect(page.locator("[data-progression-libelle]")).to_have_text("Terminée")
+    expect(page.locator('[data-progression-texte="notices"]')).to_have_text("3 sur 3")
+    expect(page.locator('[data-progression-texte="etablissements"]')).to_have_text("2 sur 2")
+    expect(page.locator("[data-progression-annonce]")).to_contain_text(
+        "Génération terminée : 3 notices"
+    )
     # The files show and « Générer » is off, without a reload (issue 12, item 14).
     expect(page.locator("#fichiers table")).to_contain_text("Lycée du Parc, Lyon")
-    expect(page.locator("[data-actualiser]")).to_have_count(0)
+    expect(page.locator("#actualiser-notices")).to_have_count(0)
     generer = page.get_by_role("button", name="Générer les codes et les notices")
     expect(generer).to_be_disabled()
     expect(page.locator("#generation-impossible")).to_contain_text("ont leur code de vote")

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import clock
-from isoloir.votecode import code, lancement, notices
+from isoloir.votecode import code, lancement, notices, selectors
 from isoloir.votecode.models import CodeDeVote, EtatGeneration, GenerationDeNotices, LotDeNotices
 from tests.concurrence import en_meme_temps
 
@@ -155,7 +155,7 @@ def test_generation_par_la_tache_avec_sa_progression(roll, executer_taches) -> N
     campagne, _ = roll
     generation = lancement.lancer_generation(campagne=campagne, compte_id=None, ip="10.0.0.1")
     assert generation.etat == EtatGeneration.EN_ATTENTE
-    assert notices.etat_de_la_generation(generation)["active"] is True
+    assert selectors.progression_de_la_generation(generation).en_cours is True
     executer_taches()
     generation.refresh_from_db()
     assert generation.etat == EtatGeneration.TERMINEE

@@ -114,13 +114,20 @@ def test_lancement_progression_et_fichiers(admin: Client, campagne, executer_tac
     page = admin.get(url("tableau", campagne))
     assert page.status_code == 200
     assert "Aucune génération n'a encore été lancée" in page.text
-    assert admin.get(url("progression", campagne)).json() == {"etat": None}
+    assert admin.get(url("progression", campagne)).json() == {
+        "etat": "aucune",
+        "libelle": "Aucune génération",
+        "en_cours": False,
+        "barres": [],
+        "annonce": "",
+        "valeurs": {},
+    }
 
     reponse = admin.post(url("lancer", campagne))
     assert reponse.status_code == 302
     assert admin.get(url("progression", campagne)).json()["etat"] == "en_attente"
     page = admin.get(url("tableau", campagne))
-    assert "progression-notices.js" in page.text and 'aria-live="polite"' in page.text
+    assert "isoloir/js/progression.js" in page.text and 'aria-live="polite"' in page.text
     assert "Actualiser la progression" in page.text  # without JavaScript
 
     # A second launch while the first waits for its worker: refused, in French.
@@ -134,14 +141,16 @@ def test_lancement_progression_et_fichiers(admin: Client, campagne, executer_tac
     assert etat == {
         "etat": "terminee",
         "libelle": "Terminée",
-        "etablissements_faits": 2,
-        "etablissements_total": 2,
-        "notices_faites": 4,
-        "notices_total": 4,
-        "active": False,
+        "en_cours": False,
+        "barres": [
+            {"cle": "etablissements", "faits": 2, "total": 2, "texte": "2 sur 2"},
+            {"cle": "notices", "faits": 4, "total": 4, "texte": "4 sur 4"},
+        ],
+        "annonce": "Génération terminée : 4 notices sur 4. Les fichiers sont listés ci-dessous.",
+        "valeurs": {},
     }
     page = admin.get(url("tableau", campagne))
-    assert "progression-notices.js" not in page.text
+    assert "isoloir/js/progression.js" not in page.text
     for lot in LotDeNotices.objects.all():
         assert lot.fichier in page.text
     lancement = Evenement.objects.get(type="notices.generation_lancee")

@@ -385,21 +385,6 @@ def _compter(generation: GenerationDeNotices) -> None:
     generation.etablissements_faits = generation.etablissements_total - restants
 
 
-def etat_de_la_generation(generation: GenerationDeNotices | None) -> dict[str, object]:
-    """What the progress page and its JSON show."""
-    if generation is None:
-        return {"etat": None}
-    return {
-        "etat": generation.etat,
-        "libelle": generation.get_etat_display(),
-        "etablissements_faits": generation.etablissements_faits,
-        "etablissements_total": generation.etablissements_total,
-        "notices_faites": generation.notices_faites,
-        "notices_total": generation.notices_total,
-        "active": generation.active,
-    }
-
-
 # --- Batches: download and destruction -------------------------------------------------------
 
 

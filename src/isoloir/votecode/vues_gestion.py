@@ -27,7 +27,7 @@ from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
-from isoloir.votecode import lancement, notices, remises
+from isoloir.votecode import lancement, notices, remises, selectors
 from isoloir.votecode.models import EtatRemise, GenerationDeNotices, LotDeNotices
 
 PAR_PAGE = 50
@@ -118,7 +118,7 @@ def _rendre_tableau(
         fil_ariane=_fil(campagne),
         campagne=campagne,
         generation=generation,
-        etat=notices.etat_de_la_generation(generation),
+        progression=selectors.progression_de_la_generation(generation),
         # A run nobody works on any more: its worker died, or the queue is down.
         sans_nouvelles=generation is not None
         and generation.active
@@ -165,7 +165,7 @@ def lancer(request: HttpRequest, slug: str) -> HttpResponse:
 def progression(request: HttpRequest, slug: str) -> JsonResponse:
     campagne = _campagne(slug)
     generation = GenerationDeNotices.objects.filter(campagne=campagne).first()
-    return JsonResponse(notices.etat_de_la_generation(generation))
+    return JsonResponse(selectors.progression_de_la_generation(generation).en_json())
 
 
 @roles.administration
