@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 
 from isoloir import config
-from isoloir.votecode.captcha import REGLAGES_CAPTCHA
+from isoloir.captcha.reglages import REGLAGES_CAPTCHA
 
 env = environ.Env()
 
@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "isoloir.core",
     "isoloir.audit",
     "isoloir.links",
+    # The CAPTCHA of the code de vote, the claims and the helpdesk, over django-simple-captcha
+    # (the app "captcha" below).
+    "isoloir.captcha",
     "isoloir.accounts",
     "isoloir.elections",
     "isoloir.notify",
@@ -270,7 +273,7 @@ ISOLOIR_DOMAINES_ACADEMIQUES = env.list(
 ISOLOIR_SMS_URL = env.str("ISOLOIR_SMS_URL", default="")
 ISOLOIR_SMS_MAX_PAR_HEURE = env.int("ISOLOIR_SMS_MAX_PAR_HEURE", default=2000)
 
-# CAPTCHA of the code de vote (django-simple-captcha, French audio through espeak-ng).
+# The CAPTCHA (isoloir.captcha: django-simple-captcha, French audio through espeak-ng).
 ISOLOIR_CAPTCHA_TEST_MODE = env.bool("ISOLOIR_CAPTCHA_TEST_MODE", default=False)
 CAPTCHA_TEST_MODE = ISOLOIR_CAPTCHA_TEST_MODE  # then the fixed answer PASSED is accepted
 globals().update(REGLAGES_CAPTCHA)

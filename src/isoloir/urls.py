@@ -11,7 +11,7 @@ urlpatterns = [
     path("portail/franceconnect/", include("isoloir.franceconnect.urls")),
     path("", include("isoloir.booth.urls")),
     path("", include("isoloir.counting.urls")),
-    path("captcha/", include("isoloir.votecode.captcha_urls")),
+    path("captcha/", include("isoloir.captcha.urls")),
     path("portail/", include("isoloir.reclamations.urls")),
     path("portail/", include("isoloir.assistance.urls")),
     path("gestion/", include("isoloir.organisation.urls")),

@@ -7,7 +7,7 @@ from isoloir.assistance import detection
 from isoloir.assistance.electeurs import FORMAT_LIEU, normaliser_lieu
 from isoloir.assistance.models import Categorie, Statut
 from isoloir.assistance.services import nouvelle_cle_d_envoi
-from isoloir.votecode.champ_captcha import ChampCaptcha
+from isoloir.captcha.forms import ChampCaptcha
 
 _TELEPHONE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
 

@@ -11,11 +11,11 @@ from isoloir.accounts.models import Compte
 from isoloir.assistance import services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
+from isoloir.captcha.forms import preparer_captcha
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
 from isoloir.elections.pages import electeur_et_campagne
-from isoloir.votecode.champ_captcha import preparer_captcha
 
 CLE_DE_SESSION = "assistance_derniere_demande"
 

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import UploadedFile
 
 from isoloir.accounts import numen as numens
 from isoloir.accounts.models import Civilite, Electeur
+from isoloir.captcha.forms import ChampCaptcha
 from isoloir.core.dates import aujourd_hui, il_y_a_ans
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.reclamations import pieces as verification
 from isoloir.reclamations.models import Reclamation, TypeReclamation
-from isoloir.votecode.champ_captcha import ChampCaptcha
 
 LONGUEUR_EXPLICATION = 2000
 

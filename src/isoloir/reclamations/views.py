@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from isoloir.captcha.forms import preparer_captcha
 from isoloir.core import clock
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
@@ -30,7 +31,6 @@ from isoloir.reclamations.forms import (
 )
 from isoloir.reclamations.models import PieceJointe, Reclamation
 from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
-from isoloir.votecode.champ_captcha import preparer_captcha
 
 # The claims filed without an account from this browser: only they show a receipt.
 SESSION_SANS_COMPTE = "reclamations_sans_compte"

@@ -4,8 +4,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from isoloir.captcha.forms import ChampCaptcha
 from isoloir.notify.telephones import valider_mobile
-from isoloir.votecode.champ_captcha import ChampCaptcha
 from isoloir.votecode.reassort import Canal
 
 

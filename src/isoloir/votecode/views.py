@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from isoloir.accounts.models import Electeur
 from isoloir.accounts.question_defi import LIBELLES
+from isoloir.captcha.forms import preparer_captcha
 from isoloir.core.formulaire_expire import reprise_apres_expiration
 from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
@@ -18,7 +19,6 @@ from isoloir.elections.pages import electeur_et_campagne
 from isoloir.franceconnect.services import connecte_a_franceconnect
 from isoloir.links.services import LienInvalide
 from isoloir.votecode import reassort, services
-from isoloir.votecode.champ_captcha import preparer_captcha
 from isoloir.votecode.forms import DemandeReassortForm, SaisieCodeForm
 
 SECRETS_POSTES = ("code_de_vote", "reponse_defi", "numen", "mobile", "email_personnel", "token")

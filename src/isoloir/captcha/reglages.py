@@ -1,10 +1,10 @@
-"""The CAPTCHA in front of the code de vote: its challenge and django-simple-captcha's settings.
+"""The CAPTCHA's challenge and django-simple-captcha's settings.
 
 ``settings.py`` imports :data:`REGLAGES_CAPTCHA` from here, so this module imports nothing
 that reads Django's settings: django-simple-captcha reads its own once, when
 ``captcha.conf`` is first imported, and an import from here would freeze them before
 ``settings.py`` has set them. The form field and its widget, which need the library, live
-in :mod:`isoloir.votecode.champ_captcha`.
+in :mod:`isoloir.captcha.forms`.
 """
 
 import secrets
@@ -36,7 +36,7 @@ def defi_chiffres() -> tuple[str, str]:
 
 
 REGLAGES_CAPTCHA: Final[dict[str, object]] = {
-    "CAPTCHA_CHALLENGE_FUNCT": "isoloir.votecode.captcha.defi_chiffres",
+    "CAPTCHA_CHALLENGE_FUNCT": "isoloir.captcha.reglages.defi_chiffres",
     # Read only by the library's own challenges; kept equal to ours for anyone reading
     # the settings.
     "CAPTCHA_LENGTH": LONGUEUR,

@@ -1,7 +1,7 @@
-"""django-simple-captcha's URLs, each limited per address: the audio (an espeak-ng process
+"""django-simple-captcha's views, each limited per address: the audio (an espeak-ng process
 per call), the refresh (a new challenge) and the images (a drawing per call).
 
-The refresh is ours: it replaces the session's challenge (champ_captcha.defi_de_la_session)
+The refresh is ours: it replaces the session's challenge (services.defi_de_la_session)
 where the library's would add a row at every click.
 
 The limits count in fixed windows (throttle.compter_par_tranche): behind a ministry's NAT,
@@ -12,13 +12,12 @@ pushed back by every request would never close on them.
 from collections.abc import Callable
 from functools import wraps
 
-from captcha import views
+from captcha import views as vues_de_la_bibliotheque
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import re_path
 
+from isoloir.captcha.services import defi_de_la_session
 from isoloir.core import throttle
 from isoloir.core.requests import client_ip
-from isoloir.votecode.champ_captcha import defi_de_la_session
 
 PAR_IP = throttle.Limit("captcha-ip", 120, 600)
 # Generous: every display of a form with a CAPTCHA fetches one image (1x or 2x), and a
@@ -54,6 +53,10 @@ def _limite(limite_du_moment: Callable[[], throttle.Limit]) -> Callable[[Vue], V
     return decorateur
 
 
+image = _limite(lambda: IMAGES_PAR_IP)(vues_de_la_bibliotheque.captcha_image)
+audio = _limite(lambda: PAR_IP)(vues_de_la_bibliotheque.captcha_audio)
+
+
 @_limite(lambda: PAR_IP)
 def rafraichir(request: HttpRequest) -> HttpResponse:
     """A new challenge for the page's script, in the library's JSON, which replaces the
@@ -64,25 +67,3 @@ def rafraichir(request: HttpRequest) -> HttpResponse:
     if defi is None:
         return _trop_de_demandes()
     return JsonResponse({"key": defi.cle, "image_url": defi.image, "audio_url": defi.audio})
-
-
-urlpatterns = [
-    re_path(
-        r"image/(?P<key>\w+)/$",
-        _limite(lambda: IMAGES_PAR_IP)(views.captcha_image),
-        name="captcha-image",
-        kwargs={"scale": 1},
-    ),
-    re_path(
-        r"image/(?P<key>\w+)@2/$",
-        _limite(lambda: IMAGES_PAR_IP)(views.captcha_image),
-        name="captcha-image-2x",
-        kwargs={"scale": 2},
-    ),
-    re_path(
-        r"audio/(?P<key>\w+).wav$",
-        _limite(lambda: PAR_IP)(views.captcha_audio),
-        name="captcha-audio",
-    ),
-    re_path(r"refresh/$", rafraichir, name="captcha-refresh"),
-]

@@ -3,7 +3,7 @@ and the expired sessions when they live in the database. ``isoloir serve`` runs 
 five minutes.
 
 The sessions come with it because the CAPTCHA put them there: a person who is not logged
-in keeps the key of the challenge shown in a session (votecode.champ_captcha), and with
+in keeps the key of the challenge shown in a session (isoloir.captcha.services), and with
 sessions in the database (the embedded default) nothing else deletes them. On Redis they
 expire by themselves and ``clear_expired`` does nothing.
 """
@@ -12,8 +12,8 @@ from importlib import import_module
 
 from django.conf import settings
 
+from isoloir.captcha.services import purger_defis_expires
 from isoloir.core.management.boucle import CommandeEnBoucle
-from isoloir.votecode.champ_captcha import purger_defis_expires
 
 
 class Command(CommandeEnBoucle):

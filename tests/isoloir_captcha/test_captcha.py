@@ -1,4 +1,4 @@
-"""The CAPTCHA of the code de vote: challenge, French audio, field, endpoints and include."""
+"""The CAPTCHA (isoloir.captcha): challenge, French audio, field, endpoints and include."""
 
 import io
 import os
@@ -9,17 +9,22 @@ import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+import captcha
 import pytest
 from captcha.conf import settings as reglages_captcha
 from captcha.models import CaptchaStore
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from isoloir.votecode.captcha import LONGUEUR, REGLAGES_CAPTCHA, VOIX_FRANCAISE, defi_chiffres
-from isoloir.votecode.champ_captcha import ChampCaptcha
+import isoloir.captcha
+from isoloir.captcha import views
+from isoloir.captcha.forms import ChampCaptcha
+from isoloir.captcha.reglages import LONGUEUR, REGLAGES_CAPTCHA, VOIX_FRANCAISE, defi_chiffres
+from isoloir.core import throttle
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -64,11 +69,19 @@ def test_les_reglages_se_lisent_sans_django() -> None:
     # settings before they exist), nor Django's settings touched.
     code = (
         "import sys\n"
-        "import isoloir.votecode.captcha\n"
+        "import isoloir.captcha.reglages\n"
         "charges = [m for m in sys.modules if m.split('.')[0] in ('captcha', 'django')]\n"
         "assert not charges, charges\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=RACINE / "src")
+
+
+def test_import_captcha_est_la_bibliotheque() -> None:
+    # Our app is isoloir.captcha, label isoloir_captcha: ``captcha`` stays the library's.
+    assert Path(captcha.__file__).parent != Path(isoloir.captcha.__file__).parent
+    assert views.vues_de_la_bibliotheque.__name__ == "captcha.views"
+    assert apps.get_app_config("isoloir_captcha").name == "isoloir.captcha"
+    assert apps.get_app_config("captcha").name == "captcha"
 
 
 def test_reglages_fusionnes_dans_les_settings() -> None:
@@ -217,7 +230,7 @@ class TestAdresses:
 
 def _rendre(form: Formulaire) -> str:
     return render_to_string(
-        "votecode/_captcha.html", {"champ": form["captcha"], "csp_nonce": "n0nce"}
+        "isoloir_captcha/_captcha.html", {"champ": form["captcha"], "csp_nonce": "n0nce"}
     )
 
 
@@ -262,8 +275,10 @@ def test_include_nouvelle_image(page: tuple[str, CaptchaStore]) -> None:
     assert 'type="button"' in bouton.group()
     assert 'type="submit"' not in html
     assert '<p class="fr-sr-only" role="status" data-captcha-annonce></p>' in html
-    assert '<script src="/static/votecode/js/captcha.js" nonce="n0nce" defer></script>' in html
-    assert finders.find("votecode/js/captcha.js")
+    assert (
+        '<script src="/static/isoloir_captcha/js/captcha.js" nonce="n0nce" defer></script>' in html
+    )
+    assert finders.find("isoloir_captcha/js/captcha.js")
 
 
 def test_include_cle_et_saisie(page: tuple[str, CaptchaStore]) -> None:
@@ -305,10 +320,7 @@ def test_include_erreur_liee_au_champ() -> None:
 
 @pytest.mark.django_db
 def test_audio_et_nouvelle_image_limites_par_adresse(client, monkeypatch) -> None:
-    from isoloir.core import throttle
-    from isoloir.votecode import captcha_urls
-
-    monkeypatch.setattr(captcha_urls, "PAR_IP", throttle.Limit("captcha-ip", 2, 600))
+    monkeypatch.setattr(views, "PAR_IP", throttle.Limit("captcha-ip", 2, 600))
     entetes = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
     assert client.get("/captcha/refresh/", **entetes).status_code == 200
     assert client.get("/captcha/refresh/", **entetes).status_code == 200

@@ -1,4 +1,4 @@
-// "Nouvelle image" of the CAPTCHA (votecode/_captcha.html), JavaScript version: a new
+// "Nouvelle image" of the CAPTCHA (isoloir_captcha/_captcha.html), JavaScript version: a new
 // challenge comes from django-simple-captcha's refresh view and replaces the image, the
 // audio and the hidden key in place, so that what the voter typed elsewhere stays. Without
 // JavaScript the page shows a link that reloads it instead; here the link gives way to a
