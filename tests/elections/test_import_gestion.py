@@ -99,7 +99,7 @@ def test_depot_verification_difference_puis_application(
     html = admin_client.get(reponse["Location"]).content.decode()
     assert '<progress id="barre-import"' in html
     assert '<meta http-equiv="refresh" content="5">' in html
-    assert 'src="/static/elections/js/suivi-import.js" nonce="' in html
+    assert 'src="/static/isoloir/js/progression.js" nonce="' in html
     assert 'aria-live="polite"' in html
 
     import_, html = verifier_puis_afficher(admin_client, campagne, executer_taches)
@@ -194,33 +194,33 @@ def test_progression_en_json(admin_client, campagne, executer_taches) -> None:
     donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
     assert donnees == {
         "etat": "depose",
-        "libelle_etat": "En attente de vérification",
-        "etape": "En attente d'un processus de traitement",
-        "lignes_traitees": 0,
-        "lignes_du_fichier": 2,
-        "pourcentage": 0,
-        # Voters' lines, the header left out (issue 12, item 14: "ligne 0 sur 30001").
-        "texte": "0 % — aucune ligne traitée sur 2",
+        "libelle": "En attente de vérification",
         "en_cours": True,
-        "arrete": False,
+        "barres": [
+            # Voters' lines, the header left out (issue 12, item 14: "ligne 0 sur 30001").
+            {"cle": "lignes", "faits": 0, "total": 2, "texte": "0 % — aucune ligne traitée sur 2"}
+        ],
+        "annonce": "En attente d'un processus de traitement",
+        "valeurs": {"etape": "En attente d'un processus de traitement"},
     }
     ImportListe.objects.filter(pk=import_.pk).update(
         etat=EtatImport.VERIFICATION, phase="lecture", lignes_traitees=2
     )
     donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
-    assert (donnees["etape"], donnees["pourcentage"], donnees["texte"]) == (
+    assert (donnees["annonce"], donnees["valeurs"], donnees["barres"][0]) == (
         "Lecture et contrôle des lignes du fichier",
-        50,
-        "50 % — 1 ligne traitée sur 2",
+        {"etape": "Lecture et contrôle des lignes du fichier"},
+        {"cle": "lignes", "faits": 1, "total": 2, "texte": "50 % — 1 ligne traitée sur 2"},
     )
     ImportListe.objects.filter(pk=import_.pk).update(etat=EtatImport.DEPOSE)
     executer_taches()
     donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
-    assert (donnees["etat"], donnees["en_cours"], donnees["pourcentage"]) == (
+    assert (donnees["etat"], donnees["en_cours"], donnees["barres"][0]["faits"]) == (
         "verifie",
         False,
-        100,
+        2,
     )
+    assert donnees["annonce"] == "Vérifié, prêt à appliquer."
 
 
 def test_fichier_refuse_erreurs_ligne_par_ligne_et_csv_sans_numen(
@@ -372,7 +372,10 @@ def test_import_arrete_se_reprend_depuis_la_page(admin_client, campagne, execute
     )
     html = admin_client.get(url("suivi", campagne, import_.pk)).content.decode()
     assert "L'import semble arrêté" in html
-    assert admin_client.get(url("progression", campagne, import_.pk)).json()["arrete"]
+    # A state of its own: the page, rendered with its « Reprendre » button, stops reloading.
+    donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
+    assert (donnees["etat"], donnees["en_cours"]) == ("arrete", True)
+    assert 'data-progression-etat="arrete"' in html
     admin_client.post(url("reprendre", campagne, import_.pk))
     executer_taches()
     import_.refresh_from_db()
@@ -462,4 +465,6 @@ def test_progression_d_un_grand_fichier() -> None:
         lignes_traitees=3_601,
         battement=clock.now(),
     )
-    assert progression(en_cours)["texte"] == "12 % — 3\u202f600 lignes traitées sur 30\u202f000"
+    assert progression(en_cours).barre["lignes"].texte == (
+        "12 % — 3\u202f600 lignes traitées sur 30\u202f000"
+    )

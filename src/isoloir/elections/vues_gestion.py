@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from isoloir.core.progression import Barre, Progression
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import import ImportRefuse, RapportImport, abandonner
@@ -118,13 +119,12 @@ def _lignes_traitees(n: int) -> str:
     return f"{_nombre(n)} ligne{'s' if n > 1 else ''} traitée{'s' if n > 1 else ''}"
 
 
-def progression(import_: ImportListe) -> dict[str, object]:
-    """What the progress page shows, for the page itself and for its script."""
-    en_cours = import_.etat in (
-        EtatImport.DEPOSE,
-        EtatImport.VERIFICATION,
-        EtatImport.APPLICATION,
-    )
+def progression(import_: ImportListe) -> Progression:
+    """What the progress page shows, for the page itself and for its script: one bar of
+    the file's lines, the step (announced when it changes) and, while the import is under
+    way with no worker advancing it, the state code ``arrete``, which the page renders
+    with its « Reprendre » button."""
+    en_cours = import_.etat in ETATS_ACTIFS
     etapes = ETAPES_APPLICATION if import_.etat == EtatImport.APPLICATION else ETAPES
     # In voters' lines, the header left out: a file of 30,000 voters reads "sur 30 000",
     # and the worker's checkpoint is the number of the last line done (the first voter's
@@ -134,17 +134,23 @@ def progression(import_: ImportListe) -> dict[str, object]:
     if not en_cours:
         faites = total
     pourcentage = int(100 * faites / total)
-    return {
-        "etat": import_.etat,
-        "libelle_etat": import_.get_etat_display(),
-        "etape": etapes.get(import_.phase, ""),
-        "lignes_traitees": faites,
-        "lignes_du_fichier": total,
-        "pourcentage": pourcentage,
-        "texte": f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
-        "en_cours": en_cours,
-        "arrete": arrete(import_),
-    }
+    etape = etapes.get(import_.phase, "")
+    libelle = import_.get_etat_display()
+    return Progression(
+        etat="arrete" if arrete(import_) else import_.etat,
+        libelle=libelle,
+        en_cours=en_cours,
+        barres=(
+            Barre(
+                cle="lignes",
+                faits=faites,
+                total=total,
+                texte=f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
+            ),
+        ),
+        annonce=etape if en_cours else f"{libelle}.",
+        valeurs={"etape": etape},
+    )
 
 
 @roles.administration
@@ -169,7 +175,7 @@ def suivi(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @roles.administration
 def progression_json(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
-    return JsonResponse(progression(_import(slug, pk)))
+    return JsonResponse(progression(_import(slug, pk)).en_json())
 
 
 # The two answers of the form's question about the claimed inscriptions the file removes.
