@@ -27,12 +27,13 @@ def main() -> None:
 
     django.setup()
     from isoloir.elections.models import Campagne
-    from isoloir.elections.roll_import import service
+    from isoloir.elections.roll_import import application, importer_liste_electorale, verification
 
-    service.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]
-    service.LOT_DE_RETRAITS = LOT_DE_RETRAITS  # type: ignore[misc]
+    verification.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]
+    application.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]
+    application.LOT_DE_RETRAITS = LOT_DE_RETRAITS  # type: ignore[misc]
     appels = {"lots": 0, "retraits": 0}
-    appliquer, retirer = service._appliquer, service._retirer_un_lot
+    appliquer, retirer = application._appliquer, application._retirer_un_lot
 
     def appliquer_puis_mourir(*args: Any, **kwargs: Any) -> None:
         appliquer(*args, **kwargs)
@@ -47,9 +48,9 @@ def main() -> None:
             _tuer()
         return suite
 
-    service._appliquer = appliquer_puis_mourir  # type: ignore[assignment]
-    service._retirer_un_lot = retirer_puis_mourir  # type: ignore[assignment]
-    service.importer_liste_electorale(campagne=Campagne.objects.get(slug=slug), fichier=fichier)
+    application._appliquer = appliquer_puis_mourir  # type: ignore[assignment]
+    application._retirer_un_lot = retirer_puis_mourir  # type: ignore[assignment]
+    importer_liste_electorale(campagne=Campagne.objects.get(slug=slug), fichier=fichier)
     raise SystemExit(f"l'import aurait dû être interrompu ({appels})")
 
 

@@ -18,7 +18,13 @@ from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import clock, dates
 from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
-from isoloir.elections.roll_import import importer_liste_electorale, service
+from isoloir.elections.roll_import import (
+    RapportImport,
+    application,
+    depot,
+    importer_liste_electorale,
+    verification,
+)
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.reclamations import services as reclamations
 from isoloir.reclamations.models import Reclamation
@@ -161,8 +167,8 @@ PAR_RECLAMATION = {("Nguyen", "cap-agreges"), ("Oubli", "ccp-contractuels")}
 
 
 def verifier_le_fichier_rh(campagne: Campagne) -> ImportListe:
-    import_ = service.deposer(campagne=campagne, fichier=fichier_rh())
-    rapport = service.verifier(import_.pk)
+    import_ = depot.deposer(campagne=campagne, fichier=fichier_rh())
+    rapport = verification.verifier(import_.pk)
     assert rapport is not None and not rapport.refuse, rapport and rapport.erreurs
     import_.refresh_from_db()
     return import_
@@ -180,7 +186,7 @@ def test_la_verification_nomme_les_inscrits_par_reclamation_que_le_fichier_retir
 
     import_ = verifier_le_fichier_rh(campagne)
 
-    rapport = service.RapportImport.depuis_json(import_.rapport)
+    rapport = RapportImport.depuis_json(import_.rapport)
     # D's removal is ordinary; the two lines the claims added are named, with their claim.
     assert rapport.electeurs_retires == 2  # D and Jean Paul Oubli
     assert [
@@ -213,7 +219,7 @@ def test_une_inscription_que_rh_a_listee_depuis_la_reclamation_n_est_plus_signal
 
     # Nguyen's cap-agreges goes as an ordinary change; Oubli, kept and still unknown to
     # HR, is named again.
-    rapport = service.RapportImport.depuis_json(import_.rapport)
+    rapport = RapportImport.depuis_json(import_.rapport)
     assert [r["nom"] for r in rapport.retraits_reclames] == ["Oubli"]
     assert "cap-agreges" in rapport.echantillons["modifies"][0]["retraits"]
 
@@ -227,11 +233,11 @@ def test_l_application_conserve_ou_retire_selon_le_choix(
     campagne, reclamations_acceptees, administrateur, conserver
 ) -> None:
     import_ = verifier_le_fichier_rh(campagne)
-    service.demander_application(
+    application.demander_application(
         import_, compte_id=administrateur.pk, ip="10.0.0.1", conserver_reclamations=conserver
     )
 
-    rapport = service.appliquer(import_.pk)
+    rapport = application.appliquer(import_.pk)
 
     assert rapport is not None
     sans_durand = AVANT - {("Durand", "csa-men")}
@@ -247,7 +253,7 @@ def test_l_application_conserve_ou_retire_selon_le_choix(
     if conserver:
         # Kept, they stay protected: the same file again warns about them again.
         suivant = verifier_le_fichier_rh(campagne)
-        assert len(service.RapportImport.depuis_json(suivant.rapport).retraits_reclames) == 2
+        assert len(RapportImport.depuis_json(suivant.rapport).retraits_reclames) == 2
 
 
 class Panne(Exception):
@@ -261,12 +267,12 @@ def test_le_choix_survit_a_la_reprise(
     campagne, reclamations_acceptees, administrateur, monkeypatch, conserver, etape
 ) -> None:
     import_ = verifier_le_fichier_rh(campagne)
-    service.demander_application(import_, conserver_reclamations=conserver)
+    application.demander_application(import_, conserver_reclamations=conserver)
     # One row, one removal per batch, and a death at the second batch of the step.
-    monkeypatch.setattr(service, "TAILLE_LOT", 1)
-    monkeypatch.setattr(service, "LOT_DE_RETRAITS", 1)
+    monkeypatch.setattr(application, "TAILLE_LOT", 1)
+    monkeypatch.setattr(application, "LOT_DE_RETRAITS", 1)
     nom = "_appliquer" if etape == "lignes" else "_retirer_un_lot"
-    vraie, appels = getattr(service, nom), []
+    vraie, appels = getattr(application, nom), []
 
     def mourir_au_deuxieme(*args, **kwargs):
         appels.append(1)
@@ -274,10 +280,10 @@ def test_le_choix_survit_a_la_reprise(
             raise Panne
         return vraie(*args, **kwargs)
 
-    monkeypatch.setattr(service, nom, mourir_au_deuxieme)
+    monkeypatch.setattr(application, nom, mourir_au_deuxieme)
     with pytest.raises(Panne):
-        service.appliquer(import_.pk)
-    monkeypatch.setattr(service, nom, vraie)
+        application.appliquer(import_.pk)
+    monkeypatch.setattr(application, nom, vraie)
     import_.refresh_from_db()
     assert import_.etat == EtatImport.APPLICATION
     assert import_.phase == ("application" if etape == "lignes" else "retraits")

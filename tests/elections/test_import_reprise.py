@@ -14,8 +14,16 @@ from django.core.management import call_command
 from django.db import connections
 
 from isoloir.accounts.models import Electeur
+from isoloir.core import bail
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
-from isoloir.elections.roll_import import importer_liste_electorale, service
+from isoloir.elections.roll_import import (
+    RapportImport,
+    application,
+    depot,
+    etats,
+    importer_liste_electorale,
+    verification,
+)
 from tests.attente import PLAFOND
 from tests.elections.import_tue import POINTS, TAILLE_LOT
 from tests.elections.test_roll_import import CODES, campagne_des_tests, ligne, texte_csv
@@ -147,7 +155,7 @@ def test_reprise_apres_sigkill_egale_un_seul_import(point, campagne, tmp_path) -
     assert photo(campagne) != attendu
     # A second import of the campaign meanwhile is refused, in French.
     autre = importer_liste_electorale(campagne=campagne, fichier=initial)
-    assert [e.raison for e in autre.erreurs] == [service.MESSAGE_IMPORT_EN_COURS]
+    assert [e.raison for e in autre.erreurs] == [etats.MESSAGE_IMPORT_EN_COURS]
 
     sortie = io.StringIO()
     call_command(
@@ -158,10 +166,10 @@ def test_reprise_apres_sigkill_egale_un_seul_import(point, campagne, tmp_path) -
     assert photo(campagne) == attendu
     import_.refresh_from_db()
     assert (import_.etat, import_.chemin) == (EtatImport.APPLIQUE, "")
-    reprise = service.RapportImport.depuis_json(import_.compteurs)
+    reprise = RapportImport.depuis_json(import_.compteurs)
     assert chiffres(reprise) == chiffres(reference)
     assert Electeur.objects.count() == VOTANTS + 10  # removed voters keep their account
-    assert not list(service.dossier_des_imports().iterdir())
+    assert not list(depot.dossier_des_imports().iterdir())
 
 
 def test_sans_reprendre_la_commande_attend_que_l_import_soit_arrete(campagne, tmp_path) -> None:
@@ -170,10 +178,10 @@ def test_sans_reprendre_la_commande_attend_que_l_import_soit_arrete(campagne, tm
     importer_puis_mourir("pendant_un_lot", campagne, fichier)
     # Its heartbeat is fresh: the worker might still be alive.
     rapport = importer_liste_electorale(campagne=campagne, fichier=fichier)
-    assert [e.raison for e in rapport.erreurs] == [service.MESSAGE_IMPORT_EN_COURS]
+    assert [e.raison for e in rapport.erreurs] == [etats.MESSAGE_IMPORT_EN_COURS]
     # Silent for longer than the delay: it is taken for dead and resumed.
     ImportListe.objects.update(
-        battement=ImportListe.objects.get().battement - service.DELAI_DE_SILENCE
+        battement=ImportListe.objects.get().battement - etats.DELAI_DE_SILENCE
     )
     rapport = importer_liste_electorale(campagne=campagne, fichier=fichier)
     assert not rapport.refuse, rapport.erreurs
@@ -181,21 +189,34 @@ def test_sans_reprendre_la_commande_attend_que_l_import_soit_arrete(campagne, tm
     assert Inscription.objects.filter(scrutin__campagne=campagne).count() == 2 * VOTANTS
 
 
+def prendre(import_id: int, *, forcer: bool = False) -> str | None:
+    """The application's lease, as its worker takes it."""
+    return bail.prendre(
+        ImportListe,
+        import_id,
+        etats=[EtatImport.APPLICATION],
+        duree=etats.DELAI_DE_SILENCE,
+        forcer=forcer,
+    )
+
+
 def test_un_travailleur_depasse_s_arrete_sans_ecrire(campagne, tmp_path) -> None:
     """Two workers on one import: the one whose lease was taken over stops at its next
     batch, before writing anything."""
     fichier = tmp_path / "liste.csv"
     fichier.write_text(texte_csv(*rangs(False)), encoding="utf-8")
-    import_ = service.deposer(campagne=campagne, fichier=fichier)
-    service.verifier(import_.pk)
-    service.demander_application(import_)
-    ancien = service._prendre(import_.pk, [EtatImport.APPLICATION])
+    import_ = depot.deposer(campagne=campagne, fichier=fichier)
+    verification.verifier(import_.pk)
+    application.demander_application(import_)
+    ancien = prendre(import_.pk)
     assert ancien is not None
-    assert service._prendre(import_.pk, [EtatImport.APPLICATION]) is None  # alive
+    assert prendre(import_.pk) is None  # alive
     # The operator takes it over (the command's --reprendre).
-    assert service._prendre(import_.pk, [EtatImport.APPLICATION], forcer=True) is not None
-    with pytest.raises(service.MainPerdue):
-        service._appliquer_le_fichier(import_.pk, ancien, service._scrutins(campagne))
+    assert prendre(import_.pk, forcer=True) is not None
+    with pytest.raises(bail.BailPerdu):
+        application._appliquer_le_fichier(
+            import_.pk, ancien, verification.scrutins_de_la_campagne(campagne)
+        )
     assert Electeur.objects.count() == 0
-    assert service.appliquer(import_.pk, forcer=True) is not None
+    assert application.appliquer(import_.pk, forcer=True) is not None
     assert Electeur.objects.count() == VOTANTS

@@ -560,7 +560,7 @@ def test_conflit_apparu_entre_verification_et_ecriture(
 ) -> None:
     creer_electeur(email="sophie.campodifiori@ac-lyon.fr", numen=numen_de(200))
     # As if another process had taken the address after the checks.
-    monkeypatch.setattr(roll_import.service, "_verifier_conflits", lambda lot, rapport: None)
+    monkeypatch.setattr(roll_import.verification, "_verifier_conflits", lambda lot, rapport: None)
     avant = etat()
 
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b(), ligne()))
@@ -685,7 +685,8 @@ def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:
 
 @pytest.mark.django_db
 def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:
-    monkeypatch.setattr(roll_import.service, "TAILLE_LOT", 2)
+    monkeypatch.setattr(roll_import.verification, "TAILLE_LOT", 2)
+    monkeypatch.setattr(roll_import.application, "TAILLE_LOT", 2)
     lignes = [
         ligne(numen=numen_de(400 + i), email_professionnel=f"agent{i}@ac-lyon.fr") for i in range(5)
     ]

@@ -371,7 +371,7 @@ class ImportListe(models.Model):
         "accounts.Compte", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Chosen when the application is asked for, kept with the import so that a resumed
-    # application makes the same choice (roll_import/service.py, _gardees).
+    # application makes the same choice (roll_import/application.py, _gardees).
     conserver_reclamations = models.BooleanField(
         "conserver les inscriptions ajoutées par une réclamation acceptée",
         default=True,

@@ -1,17 +1,18 @@
-"""Background steps of a roll import (roll_import/service.py): a national file takes
-minutes to check and to apply, longer than a web request may last."""
+"""Background steps of a roll import (roll_import/verification.py, application.py): a
+national file takes minutes to check and to apply, longer than a web request may last."""
 
 from django.db import IntegrityError, transaction
 from django.tasks import task
 
-from isoloir.elections.roll_import import service
+from isoloir.elections.roll_import import application, verification
+from isoloir.elections.roll_import.etats import ImportRefuse, ListeScellee
 
 
 @task()
 def verifier_import_liste(import_id: int) -> str:
     try:
-        rapport = service.verifier(import_id)
-    except service.ImportRefuse:
+        rapport = verification.verifier(import_id)
+    except ImportRefuse:
         return "refusé"
     if rapport is None:
         return "ignoré"
@@ -21,8 +22,8 @@ def verifier_import_liste(import_id: int) -> str:
 @task()
 def appliquer_import_liste(import_id: int) -> str:
     try:
-        rapport = service.appliquer(import_id)
-    except (service.ListeScellee, IntegrityError):
+        rapport = application.appliquer(import_id)
+    except (ListeScellee, IntegrityError):
         return "interrompu"  # the import's row holds the message for the page
     return "ignoré" if rapport is None else "appliqué"
 

@@ -4,19 +4,22 @@ An import is a row (:class:`~isoloir.elections.models.ImportListe`) that goes th
 these steps, each run by a background worker (``elections/tasks.py``) or, for the command
 line, in the caller's process:
 
-1. **Deposit**: the file is copied aside with its SHA-256. It holds NUMENs in clear, so
-   the copy is deleted as soon as the import is applied, refused or given up.
-2. **Check** (the dry run): the file is read as a stream, every row checked (format,
-   duplicates within the file, conflicts with the database, looked up by batches), and
-   compared with the campaign's roll: voters added, changed (which fields), removed,
-   unchanged, inscriptions added and removed per scrutin. Nothing is written to the roll.
-   A fingerprint of the roll is taken first.
-3. **Application**, only of a checked file and onto the roll the check saw (same SHA-256,
-   same fingerprint): by batches of rows, each committed with the checkpoint of the import,
-   so that a killed worker loses one batch and its successor goes on from there; every
-   inscription a row lists is marked with the import. Then the campaign's inscriptions
-   the import did not mark, those of the voters the file no longer lists, are removed, by
-   batches too. The end state is that of one uninterrupted run.
+1. **Deposit** (``depot.py``): the file is copied aside with its SHA-256. It holds NUMENs
+   in clear, so the copy is deleted as soon as the import is applied, refused or given up.
+2. **Check** (``verification.py``, the dry run): the file is read as a stream, every row
+   checked (format, duplicates within the file, conflicts with the database, looked up by
+   batches), and compared with the campaign's roll: voters added, changed (which fields),
+   removed, unchanged, inscriptions added and removed per scrutin. Nothing is written to
+   the roll. A fingerprint of the roll is taken first.
+3. **Application** (``application.py``), only of a checked file and onto the roll the
+   check saw (same SHA-256, same fingerprint): by batches of rows, each committed with the
+   checkpoint of the import, so that a killed worker loses one batch and its successor
+   goes on from there; every inscription a row lists is marked with the import. Then the
+   campaign's inscriptions the import did not mark, those of the voters the file no longer
+   lists, are removed, by batches too. The end state is that of one uninterrupted run.
+
+``en_une_fois.py`` runs them all in the caller's process (the command line, the tests);
+``etats.py`` holds what the steps share: refusals, the lease's delay, the end states.
 
 Memory stays bounded whatever the size of the file: rows are never kept; duplicates are
 found through a small on-disk index, removals through one bit per voter.
@@ -29,18 +32,13 @@ journal. A cell is quoted in an error only when it cannot be a NUMEN (see
 ``lecture._citer``).
 """
 
+from isoloir.elections.roll_import.application import appliquer, demander_application
+from isoloir.elections.roll_import.depot import abandonner, deposer
+from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
+from isoloir.elections.roll_import.etats import ImportRefuse, ListeScellee
 from isoloir.elections.roll_import.lecture import COLONNES
 from isoloir.elections.roll_import.rapport import ErreurImport, RapportImport
-from isoloir.elections.roll_import.service import (
-    ImportRefuse,
-    ListeScellee,
-    abandonner,
-    appliquer,
-    demander_application,
-    deposer,
-    importer_liste_electorale,
-    verifier,
-)
+from isoloir.elections.roll_import.verification import verifier
 
 __all__ = [
     "COLONNES",

@@ -1,14 +1,17 @@
 """What the espace de gestion asks of a roll import: check a dropped file, apply a checked
 one, resume a stopped one. Each hands the work to a background worker once committed
-(elections/tasks.py). Kept apart from service.py, which the tasks run, so that the module
-a task runs never imports the tasks (docs/architecture.md, « Tâches »)."""
+(elections/tasks.py). Kept apart from the steps the tasks run (verification.py,
+application.py), so that the module a task runs never imports the tasks
+(docs/architecture.md, « Tâches »)."""
 
 import os
 from typing import IO
 
 from isoloir.elections import tasks
 from isoloir.elections.models import Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import.service import arrete, demander_application, deposer
+from isoloir.elections.roll_import.application import demander_application
+from isoloir.elections.roll_import.depot import deposer
+from isoloir.elections.roll_import.etats import arrete
 
 
 def deposer_et_verifier(
@@ -19,7 +22,7 @@ def deposer_et_verifier(
     compte_id: int | None = None,
     ip: str = "",
 ) -> ImportListe:
-    """Record the file (``service.deposer``) and queue its check."""
+    """Record the file (``depot.deposer``) and queue its check."""
     import_ = deposer(
         campagne=campagne,
         fichier=fichier,
@@ -38,7 +41,7 @@ def appliquer_import(
     ip: str = "",
     conserver_reclamations: bool = True,
 ) -> None:
-    """Move a checked import to its application (``service.demander_application``) and
+    """Move a checked import to its application (``application.demander_application``) and
     queue it."""
     demander_application(
         import_, compte_id=compte_id, ip=ip, conserver_reclamations=conserver_reclamations
