@@ -1,0 +1,50 @@
+"""Filing claims about the electoral roll and deciding them, one module per step:
+
+- ``depot.py``: filing a claim, with or without an account, and its attachments;
+- ``decision.py``: taking a claim, rejecting it, accepting it with its change of the roll;
+- ``commun.py``: what both share (refusals, claim period, mails to the claimant).
+
+The names below are the app's service API (``from isoloir.reclamations import services``).
+"""
+
+from isoloir.reclamations.services.commun import (
+    CHAMPS_D_IDENTITE,
+    ReclamationRefusee,
+    TropDeReclamations,
+    campagnes_ouvertes,
+    message_periode,
+)
+from isoloir.reclamations.services.decision import (
+    Decision,
+    accepter,
+    prendre_en_charge,
+    rejeter,
+)
+from isoloir.reclamations.services.depot import (
+    PAR_ADRESSE,
+    PAR_ELECTEUR,
+    PAR_IP,
+    Depot,
+    deposer,
+    deposer_sans_compte,
+    nouveau_jeton,
+)
+
+__all__ = [
+    "CHAMPS_D_IDENTITE",
+    "PAR_ADRESSE",
+    "PAR_ELECTEUR",
+    "PAR_IP",
+    "Decision",
+    "Depot",
+    "ReclamationRefusee",
+    "TropDeReclamations",
+    "accepter",
+    "campagnes_ouvertes",
+    "deposer",
+    "deposer_sans_compte",
+    "message_periode",
+    "nouveau_jeton",
+    "prendre_en_charge",
+    "rejeter",
+]
