@@ -13,7 +13,13 @@ from django.urls import reverse
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
-from isoloir.elections.roll_import import service
+from isoloir.elections.roll_import import (
+    RapportImport,
+    application,
+    depot,
+    etats,
+    importer_liste_electorale,
+)
 from tests.concurrence import en_meme_temps
 from tests.elections.test_roll_import import (
     NUMEN_A,
@@ -122,7 +128,7 @@ def test_depot_verification_difference_puis_application(
     assert '<th scope="row">Inscriptions ajoutées</th><td>4</td>' in html
     assert Electeur.objects.count() == 2 and Inscription.objects.count() == 4
     # The stored copy, with its NUMENs in clear, is gone.
-    assert import_.chemin == "" and not list(service.dossier_des_imports().iterdir())
+    assert import_.chemin == "" and not list(depot.dossier_des_imports().iterdir())
     evenement = Evenement.objects.get(type="liste_electorale.importee")
     assert evenement.compte_id == administrateur.pk
     assert evenement.details["import_liste"] == import_.pk
@@ -134,7 +140,7 @@ def test_reimport_ne_montre_et_n_applique_que_les_differences(
     lignes = [
         ligne(numen=numen_de(500 + i), email_professionnel=f"agent{i}@ac-lyon.fr") for i in range(6)
     ]
-    service.importer_liste_electorale(campagne=campagne, fichier=csv(*lignes))
+    importer_liste_electorale(campagne=campagne, fichier=csv(*lignes))
     inchange = Electeur.objects.get(compte__email="agent0@ac-lyon.fr")
     avant = list(Inscription.objects.filter(electeur=inchange).values_list("pk", flat=True))
     # One changes school, one leaves, one arrives.
@@ -146,7 +152,7 @@ def test_reimport_ne_montre_et_n_applique_que_les_differences(
     deposer(admin_client, campagne, csv(*lignes).getvalue())
     import_, html = verifier_puis_afficher(admin_client, campagne, executer_taches)
 
-    rapport = service.RapportImport.depuis_json(import_.rapport)
+    rapport = RapportImport.depuis_json(import_.rapport)
     assert (
         rapport.electeurs_ajoutes,
         rapport.electeurs_modifies,
@@ -170,7 +176,7 @@ def test_reimport_ne_montre_et_n_applique_que_les_differences(
     admin_client.post(url("appliquer", campagne, import_.pk))
     executer_taches()
     import_.refresh_from_db()
-    applique = service.RapportImport.depuis_json(import_.compteurs)
+    applique = RapportImport.depuis_json(import_.compteurs)
     for champ in (
         "electeurs_ajoutes",
         "electeurs_modifies",
@@ -235,7 +241,7 @@ def test_fichier_refuse_erreurs_ligne_par_ligne_et_csv_sans_numen(
     assert import_.etat == EtatImport.REFUSE
     assert "Fichier refusé : 4 erreurs" in html
     assert "Scrutin « csa-zzz » inconnu dans cette campagne." in html
-    assert import_.chemin == "" and not list(service.dossier_des_imports().iterdir())
+    assert import_.chemin == "" and not list(depot.dossier_des_imports().iterdir())
     reponse = admin_client.get(url("erreurs", campagne, import_.pk))
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     assert reponse["Content-Disposition"] == (
@@ -291,7 +297,7 @@ def test_appliquer_refuse_si_la_liste_a_change_depuis_la_verification(
     admin_client.post(url("reprendre", campagne, import_.pk))
     import_, html = verifier_puis_afficher(admin_client, campagne, executer_taches)
     assert import_.etat == EtatImport.VERIFIE
-    rapport = service.RapportImport.depuis_json(import_.rapport)
+    rapport = RapportImport.depuis_json(import_.rapport)
     assert rapport.electeurs_retires == 1
     assert rapport.echantillons["retires"][0]["nom"] == intrus.nom
 
@@ -306,7 +312,7 @@ def test_appliquer_refuse_un_fichier_modifie_depuis_la_verification(
     admin_client.post(url("appliquer", campagne, import_.pk))
     executer_taches()
     import_.refresh_from_db()
-    assert (import_.etat, import_.message) == (EtatImport.PERIME, service.MESSAGE_FICHIER_CHANGE)
+    assert (import_.etat, import_.message) == (EtatImport.PERIME, etats.MESSAGE_FICHIER_CHANGE)
     assert Electeur.objects.count() == 0
 
 
@@ -320,7 +326,7 @@ def test_un_second_import_pendant_le_premier_est_refuse(
         page.content.decode()
     )
     assert ImportListe.objects.count() == 1
-    assert len(list(service.dossier_des_imports().iterdir())) == 1
+    assert len(list(depot.dossier_des_imports().iterdir())) == 1
     # Once checked, a new file replaces the one waiting to be applied.
     executer_taches()
     premier = dernier_import()
@@ -332,21 +338,21 @@ def test_un_second_import_pendant_le_premier_est_refuse(
 @pytest.mark.django_db(transaction=True)
 def test_deux_depots_simultanes_un_seul_accepte(campagne) -> None:
     def deposer_en_meme_temps(n: int) -> object:
-        return service.deposer(campagne=campagne, fichier=csv(ligne(prenoms=f"P{n}")))
+        return depot.deposer(campagne=campagne, fichier=csv(ligne(prenoms=f"P{n}")))
 
     resultats = en_meme_temps(deposer_en_meme_temps, [1, 2, 3])
-    refus = [r for r in resultats if isinstance(r, service.ImportRefuse)]
+    refus = [r for r in resultats if isinstance(r, etats.ImportRefuse)]
     assert len(refus) == 2, resultats
-    assert all(str(r) == service.MESSAGE_IMPORT_EN_COURS for r in refus)
+    assert all(str(r) == etats.MESSAGE_IMPORT_EN_COURS for r in refus)
     assert ImportListe.objects.filter(etat=EtatImport.DEPOSE).count() == 1
 
 
 def test_une_application_en_cours_bloque_la_commande(admin_client, campagne, executer_taches):
     deposer(admin_client, campagne, csv(ligne()).getvalue())
     executer_taches()
-    service.demander_application(dernier_import())
-    rapport = service.importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b()))
-    assert [e.raison for e in rapport.erreurs] == [service.MESSAGE_IMPORT_EN_COURS]
+    application.demander_application(dernier_import())
+    rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b()))
+    assert [e.raison for e in rapport.erreurs] == [etats.MESSAGE_IMPORT_EN_COURS]
 
 
 def test_abandonner_supprime_le_fichier(admin_client, campagne, executer_taches) -> None:
@@ -368,7 +374,7 @@ def test_import_arrete_se_reprend_depuis_la_page(admin_client, campagne, execute
     ImportListe.objects.filter(pk=import_.pk).update(
         etat=EtatImport.VERIFICATION,
         jeton="mort",
-        battement=import_.depose_le - service.DELAI_DE_SILENCE,
+        battement=import_.depose_le - etats.DELAI_DE_SILENCE,
     )
     html = admin_client.get(url("suivi", campagne, import_.pk)).content.decode()
     assert "L'import semble arrêté" in html
@@ -396,7 +402,7 @@ def test_un_import_vivant_n_est_pas_repris(admin_client, campagne, executer_tach
 
 
 def test_assistance_et_anonymes_refuses(client, campagne, executer_taches) -> None:
-    service.importer_liste_electorale(campagne=campagne, fichier=csv(ligne()), simulation=True)
+    importer_liste_electorale(campagne=campagne, fichier=csv(ligne()), simulation=True)
     import_ = dernier_import()
     lectures = [url("importer", campagne)] + [
         url(nom, campagne, import_.pk) for nom in ("suivi", "progression", "erreurs")
@@ -421,7 +427,7 @@ def test_assistance_et_anonymes_refuses(client, campagne, executer_taches) -> No
 def test_import_d_une_autre_campagne_introuvable(
     admin_client, campagne, creer_campagne, executer_taches
 ) -> None:
-    service.importer_liste_electorale(campagne=campagne, fichier=csv(ligne()), simulation=True)
+    importer_liste_electorale(campagne=campagne, fichier=csv(ligne()), simulation=True)
     autre = creer_campagne(slug="autre")
     assert admin_client.get(url("suivi", autre, dernier_import().pk)).status_code == 404
 
@@ -440,7 +446,7 @@ def test_un_scrutin_scelle_entre_verification_et_application_arrete_tout(
     executer_taches()
     import_ = dernier_import()
     csa = campagne.scrutins.get(code="csa-men").pk
-    monkeypatch.setattr(service, "scrutins_scelles", lambda ids: {csa} & set(ids))
+    monkeypatch.setattr(application, "scrutins_scelles", lambda ids: {csa} & set(ids))
     admin_client.post(url("appliquer", campagne, import_.pk))
     import_, html = verifier_puis_afficher(admin_client, campagne, executer_taches)
 

@@ -19,12 +19,12 @@ from isoloir.core.progression import Barre, Progression
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import import ImportRefuse, RapportImport, abandonner
+from isoloir.elections.roll_import.etats import arrete
 from isoloir.elections.roll_import.lancement import (
     appliquer_import,
     deposer_et_verifier,
     reprendre_import,
 )
-from isoloir.elections.roll_import.service import arrete
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
 
