@@ -10,7 +10,7 @@ the page (its script polls the JSON state). Every page: screenshot and zero axe 
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from isoloir.accounts.models import Compte
 from isoloir.envois.models import EnvoiDeMasse
@@ -71,7 +71,12 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     expect(page.get_by_role("status")).to_contain_text("lancé pour 4 électeur(s)")
     ligne = page.locator("tr[data-envoi]")
     expect(ligne).to_have_count(1)
-    expect(ligne.locator('[data-champ="statut"]')).to_have_text("Préparation des lots")
+    cle = f"envoi-{ligne.get_attribute('data-envoi')}"
+
+    def cellule(colonne: str) -> Locator:
+        return ligne.locator(f'[data-progression-valeur="{cle}-{colonne}"]')
+
+    expect(cellule("statut")).to_have_text("Préparation des lots")
     visite.controler("courriels-envoi-lance")
     page.evaluate("() => { window.marqueur = 'même page'; }")
 
@@ -81,10 +86,11 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     assert envoi.termine_le is not None
     assert Courriel.objects.filter(envoi=envoi, etat=EtatCourriel.ENVOYE).count() == 4
 
-    expect(ligne.locator('[data-compteur="envoyes"]')).to_have_text("4")
-    expect(ligne.locator('[data-champ="statut"]')).to_have_text("Terminé")
-    expect(ligne.locator('[data-compteur="en_attente"]')).to_have_text("0")
+    expect(cellule("envoyes")).to_have_text("4")
+    expect(cellule("statut")).to_have_text("Terminé")
+    expect(cellule("en_attente")).to_have_text("0")
     expect(ligne.locator("progress")).to_have_attribute("value", "100")
+    expect(ligne.locator(f'[data-progression-texte="{cle}"]')).to_have_text("100 %")
     expect(page.locator("#resume-envois")).to_have_text("Tous les envois sont terminés.")
     assert page.evaluate("window.marqueur") == "même page"  # updated in place
     # The live region does not speak at every poll: not before 30 s since the page loaded,

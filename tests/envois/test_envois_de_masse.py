@@ -467,26 +467,33 @@ def test_etat_json_du_tableau(client, campagne_a_activer, administrateur) -> Non
     verifier_second_facteur(client, administrateur)
     url = reverse("gestion_courriels:etat", kwargs={"slug": campagne_a_activer.slug})
     etat = client.get(url).json()
-    assert etat["en_cours"] is True
-    (suivi,) = etat["envois"]
-    assert suivi["compteurs"] == {
-        "programmes": 7,
-        "envoyes": 3,
-        "en_attente": 1,
-        "a_reessayer": 1,
-        "rejetes": 1,
-        "en_echec": 1,
-        "sans_objet": 0,
-        "ecartes": 0,
+    assert (etat["etat"], etat["libelle"], etat["en_cours"]) == (
+        "en_cours",
+        "Envois en cours",
+        True,
+    )
+    cle = f"envoi-{envoi.pk}"
+    # 5 of 7 handled.
+    assert etat["barres"] == [{"cle": cle, "faits": 71, "total": 100, "texte": "71 %"}]
+    assert "3 envoyés sur 7" in etat["annonce"]
+    assert etat["valeurs"] == {
+        "resume": etat["annonce"],
+        f"{cle}-statut": "Envoi en cours",
+        f"{cle}-programmes": 7,
+        f"{cle}-envoyes": 3,
+        f"{cle}-en_attente": 1,
+        f"{cle}-a_reessayer": 1,
+        f"{cle}-rejetes": 1,
+        f"{cle}-en_echec": 1,
+        f"{cle}-sans_objet": 0,
+        f"{cle}-ecartes": 0,
     }
-    assert suivi["progression"] == 71  # 5 of 7 handled
-    assert suivi["statut"] == "Envoi en cours"
-    assert "3 envoyés sur 7" in etat["resume"]
     page = client.get(
         reverse("gestion_courriels:tableau", kwargs={"slug": campagne_a_activer.slug})
     )
     contenu = page.content.decode()
-    assert 'data-compteur="envoyes">3<' in contenu
+    assert f'data-progression-valeur="{cle}-envoyes">3<' in contenu
+    assert "isoloir/js/progression.js" in contenu
     assert 'aria-live="polite"' in contenu
     assert 'value="71"' in contenu
 

@@ -355,8 +355,7 @@ def test_un_envoi_suivant_ecarte_l_adresse_rejetee(
         tasks.programmer_lot(lot.pk)
     etats = dict(Courriel.objects.filter(envoi=envoi).values_list("destinataire", "etat"))
     assert etats == {EMAIL: EtatCourriel.ADRESSE_ECARTEE, autre.compte.email: "en_attente"}
-    suivi = selectors.suivi_de_la_campagne(campagne)[0].en_json()
-    assert suivi["compteurs"]["ecartes"] == 1  # type: ignore[index]
+    assert selectors.suivi_de_la_campagne(campagne)[0].colonnes["ecartes"] == 1
 
 
 _valeur = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=80).map(

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from isoloir.accounts.models import Electeur
 from isoloir.core import clock
+from isoloir.core.progression import Barre, Progression, Valeur
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.envois.models import EnvoiDeMasse, NatureEnvoi
 from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel
@@ -209,24 +210,24 @@ class Suivi:
             return "Préparation des lots"
         return "Envoi en cours"
 
-    def en_json(self) -> dict[str, object]:
+    @property
+    def cle(self) -> str:
+        """The mailing's key in the dashboard's progress (its bar, its values)."""
+        return f"envoi-{self.envoi.pk}"
+
+    @property
+    def colonnes(self) -> dict[str, int]:
+        """The dashboard's counts, column by column."""
         c = self.compteurs.par_etat
         return {
-            "id": self.envoi.pk,
-            "statut": self.statut,
-            "termine": self.envoi.termine_le is not None,
-            "progression": self.progression,
-            "attendus": self.attendus,
-            "compteurs": {
-                "programmes": self.compteurs.programmes,
-                "envoyes": c[EtatCourriel.ENVOYE],
-                "en_attente": c[EtatCourriel.EN_ATTENTE],
-                "a_reessayer": c[EtatCourriel.A_REESSAYER],
-                "rejetes": c[EtatCourriel.REJETE],
-                "en_echec": c[EtatCourriel.EN_ECHEC],
-                "sans_objet": c[EtatCourriel.SANS_OBJET],
-                "ecartes": c[EtatCourriel.ADRESSE_ECARTEE],
-            },
+            "programmes": self.compteurs.programmes,
+            "envoyes": c[EtatCourriel.ENVOYE],
+            "en_attente": c[EtatCourriel.EN_ATTENTE],
+            "a_reessayer": c[EtatCourriel.A_REESSAYER],
+            "rejetes": c[EtatCourriel.REJETE],
+            "en_echec": c[EtatCourriel.EN_ECHEC],
+            "sans_objet": c[EtatCourriel.SANS_OBJET],
+            "ecartes": c[EtatCourriel.ADRESSE_ECARTEE],
         }
 
 
@@ -237,7 +238,7 @@ def suivi_de_la_campagne(campagne: Campagne) -> list[Suivi]:
 
 
 def resume(suivis: list[Suivi]) -> str:
-    """One sentence for screen readers (the page's live region)."""
+    """One sentence for the whole dashboard: shown above it, and said by its live region."""
     en_cours = [s for s in suivis if s.envoi.termine_le is None]
     if not suivis:
         return "Aucun envoi pour cette campagne."
@@ -249,6 +250,32 @@ def resume(suivis: list[Suivi]) -> str:
         for s in en_cours
     ]
     return "Envois en cours. " + " ; ".join(parties) + "."
+
+
+def progression(suivis: list[Suivi]) -> Progression:
+    """The dashboard's progress (core/progression.py): a bar per mailing (the per cent of
+    its mails handled), its status and counts as the page's values named
+    ``envoi-<id>-<column>``, and the summary, both shown and announced."""
+    en_cours = any(s.envoi.termine_le is None for s in suivis)
+    if en_cours:
+        etat, libelle = "en_cours", "Envois en cours"
+    elif suivis:
+        etat, libelle = "termines", "Envois terminés"
+    else:
+        etat, libelle = "aucun", "Aucun envoi"
+    phrase = resume(suivis)
+    valeurs: dict[str, Valeur] = {"resume": phrase}
+    for suivi in suivis:
+        valeurs[f"{suivi.cle}-statut"] = suivi.statut
+        valeurs.update({f"{suivi.cle}-{nom}": n for nom, n in suivi.colonnes.items()})
+    return Progression(
+        etat=etat,
+        libelle=libelle,
+        en_cours=en_cours,
+        barres=tuple(Barre(s.cle, s.progression, 100, f"{s.progression} %") for s in suivis),
+        annonce=phrase,
+        valeurs=valeurs,
+    )
 
 
 def adresses_rejetees(campagne: Campagne, limite: int = 100) -> QuerySet[AdresseRejetee]:
