@@ -642,7 +642,7 @@ def test_nombre_de_champs_incorrect(campagne) -> None:
     contenu = texte_csv(ligne()) + ";".join(ligne_b()[c] for c in COLONNES[:-2]) + "\n"
     rapport = importer_liste_electorale(campagne=campagne, fichier=io.BytesIO(contenu.encode()))
     assert [(e.ligne, e.colonne) for e in rapport.erreurs] == [(3, "")]
-    assert "9 champ(s) au lieu de 11" in rapport.erreurs[0].raison
+    assert "9 champs au lieu de 11" in rapport.erreurs[0].raison
     assert Electeur.objects.count() == 0
 
 

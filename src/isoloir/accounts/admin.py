@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 
 from isoloir.accounts import services
 from isoloir.accounts.forms import ConnexionBackOfficeForm
-from isoloir.accounts.models import Compte, Electeur
+from isoloir.accounts.models import CHAMPS_D_IDENTITE, Compte, Electeur
 
 admin.site.login_form = ConnexionBackOfficeForm
 
@@ -98,19 +98,7 @@ class ElecteurAdmin(admin.ModelAdmin):
     readonly_fields = ["compte", "active_le", "question_defi"]
     # The roll comes from the CSV import, which checks the NUMEN and keeps only its hash;
     # here an administrator corrects an identity, never a secret.
-    fields = [
-        "compte",
-        "civilite",
-        "nom_naissance",
-        "nom_usage",
-        "prenoms",
-        "date_naissance",
-        "commune_naissance",
-        "pays_naissance",
-        "etablissement",
-        "question_defi",
-        "active_le",
-    ]
+    fields = ["compte", *CHAMPS_D_IDENTITE, "question_defi", "active_le"]
     actions = ["envoyer_activation"]
 
     @admin.display(description="adresse professionnelle", ordering="compte__email")

@@ -60,6 +60,20 @@ class Civilite(models.TextChoices):
     MONSIEUR = "M.", "Monsieur"
 
 
+# The fields of a voter's identity that the roll sets and an administrator may correct
+# (the roll import, the admin's form).
+CHAMPS_D_IDENTITE = (
+    "civilite",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "date_naissance",
+    "commune_naissance",
+    "pays_naissance",
+    "etablissement",
+)
+
+
 class Electeur(models.Model):
     """A member of staff as the roll knows them. Identity and the secrets of the
     réassort (NUMEN, question défi), each kept only as a hash."""

@@ -1,22 +1,19 @@
-"""Reading a roll file: encoding, separator, header, and the checks of each row.
+"""Reading a roll file: its header and the checks of each row.
 
+The decoding, the separator and the generic checks of a row (quoting, length, number of
+fields, control characters) are those of every CSV import (:mod:`isoloir.core.lecture_csv`).
 The NUMEN is hashed as soon as it is read: it never reaches an error, the report or the
 journal. A cell is quoted in an error only when it cannot be a NUMEN (see :func:`_citer`).
 """
 
-import codecs
-import csv
 import hashlib
 import io
-import itertools
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
@@ -24,10 +21,28 @@ from typing import IO
 from django.core.exceptions import ValidationError
 
 from isoloir.accounts import numen
-from isoloir.accounts.models import Civilite, Electeur
+from isoloir.accounts.models import CHAMPS_D_IDENTITE, Civilite, Electeur
 from isoloir.core import adresses
-from isoloir.core.texte import sans_accents
+from isoloir.core.lecture_csv import (
+    FichierRefuse,
+    LectureCsv,
+    encodage_du_flux,
+    texte_du_flux,
+)
 from isoloir.elections.roll_import.rapport import RapportImport
+
+# The steps of the import read the file through this module: what they take from
+# accounts and core is handed on from here.
+__all__ = [
+    "CHAMPS_D_IDENTITE",
+    "COLONNES",
+    "TAILLE_LOT",
+    "IndexDoublons",
+    "Lecteur",
+    "Ligne",
+    "detecter_encodage",
+    "texte_du_flux",
+]
 
 COLONNES = (
     "numen",
@@ -42,25 +57,10 @@ COLONNES = (
     "etablissement",
     "scrutins",
 )
-CHAMPS_D_IDENTITE = (
-    "civilite",
-    "nom_naissance",
-    "nom_usage",
-    "prenoms",
-    "date_naissance",
-    "commune_naissance",
-    "pays_naissance",
-    "etablissement",
-)
-SEPARATEURS = (";", ",", "\t")  # by preference when a header has none
 TAILLE_LOT = 1000
-# A real row holds well under a thousand characters; reading by bounded pieces keeps a
-# file without line breaks from being loaded whole.
-LONGUEUR_MAX_LIGNE = 10_000
 AGE_MINIMUM, AGE_MAXIMUM = 16, 80
 PAYS_FRANCE = "99100"
 
-_OCTETS_INDEFINIS_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _CIVILITES = {
     "mme": Civilite.MADAME,
     "madame": Civilite.MADAME,
@@ -74,7 +74,6 @@ _COMMUNE_INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
 _PAYS_INSEE = re.compile(r"99\d{3}")
 # Five digits in a row may be the random part of a NUMEN put in the wrong column.
 _PEUT_CONTENIR_UN_NUMEN = re.compile(r"\d{5}")
-_CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 
 @dataclass(frozen=True)
@@ -88,93 +87,14 @@ class Ligne:
     identite: dict[str, object]
 
 
-@contextmanager
-def flux_binaire(fichier: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
-    if isinstance(fichier, str | os.PathLike):
-        with open(fichier, "rb") as flux:
-            yield flux
-    elif fichier.seekable():
-        yield fichier
-    else:
-        # Read twice, so a stream that cannot go back is copied first.
-        with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as copie:
-            shutil.copyfileobj(fichier, copie)
-            copie.seek(0)
-            yield copie
-
-
 def detecter_encodage(flux: IO[bytes], rapport: RapportImport) -> str | None:
-    """UTF-8 (with or without BOM) when the whole file decodes so, else Windows-1252."""
-    debut = flux.tell()
-    bom = flux.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
-    if not bom:
-        flux.seek(debut)
-    decodeur = codecs.getincrementaldecoder("utf-8")()
-    utf8 = cp1252 = True
-    vide = True
-    while bloc := flux.read(1024 * 1024):
-        vide = vide and not bloc.strip()
-        if b"\x00" in bloc:
-            rapport.signaler(
-                0,
-                "",
-                "Le fichier contient des octets nuls : ce n'est pas un fichier CSV texte "
-                "(un export « Unicode » UTF-16, peut-être). Enregistrez-le en CSV UTF-8.",
-            )
-            return None
-        if utf8:
-            try:
-                decodeur.decode(bloc)
-            except UnicodeDecodeError:
-                utf8 = False
-        cp1252 = cp1252 and not _OCTETS_INDEFINIS_CP1252.search(bloc)
-    if utf8:
-        try:
-            decodeur.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    if vide:
-        rapport.signaler(1, "", "Le fichier est vide.")
-        return None
-    if utf8:
-        return "utf-8-sig" if bom else "utf-8"
-    if cp1252:
-        return "cp1252"
-    rapport.signaler(
-        0, "", "Le fichier n'est ni en UTF-8 ni en Windows-1252. Enregistrez-le en CSV UTF-8."
-    )
-    return None
-
-
-@contextmanager
-def texte_du_flux(flux: IO[bytes], debut: int, encodage: str) -> Iterator[io.TextIOWrapper]:
-    flux.seek(debut)
-    texte = io.TextIOWrapper(flux, encoding=encodage, newline="")
+    """The file's encoding (:func:`~isoloir.core.lecture_csv.encodage_du_flux`), or None
+    with the reason in the report."""
     try:
-        yield texte
-    finally:
-        # Leaves the caller's file open: closing it is the caller's business.
-        texte.detach()
-
-
-def _lignes_physiques(texte: io.TextIOWrapper, demesurees: set[int]) -> Iterator[str]:
-    """The lines of the file, an overlong one replaced by an empty line and noted."""
-    numero = 0
-    while ligne := texte.readline(LONGUEUR_MAX_LIGNE):
-        numero += 1
-        if len(ligne) == LONGUEUR_MAX_LIGNE and not ligne.endswith(("\n", "\r")):
-            demesurees.add(numero)
-            while (reste := texte.readline(LONGUEUR_MAX_LIGNE)) and not reste.endswith(
-                ("\n", "\r")
-            ):
-                pass
-            ligne = "\n"
-        yield ligne
-
-
-def _nom_de_colonne(entete: str) -> str:
-    nom = sans_accents(entete.strip().strip("\ufeff").strip())
-    return re.sub(r"[\s\-]+", "_", nom.casefold())
+        return encodage_du_flux(flux)
+    except FichierRefuse as refus:
+        rapport.signaler(refus.ligne, "", refus.message)
+        return None
 
 
 def _citer(valeur: str) -> str:
@@ -270,74 +190,35 @@ class Lecteur:
             self.index = None
 
     def lignes(self, texte: io.TextIOWrapper) -> Iterator[Ligne]:
-        demesurees: set[int] = set()
-        physiques = _lignes_physiques(texte, demesurees)
-        premiere = next(physiques, "")
-        # The header line names the columns: its most frequent separator is the file's.
-        separateur = max(SEPARATEURS, key=premiere.count)
-        self.rapport.separateur = separateur
-        lecteur = csv.reader(itertools.chain([premiere], physiques), delimiter=separateur)
-        colonnes = self._colonnes(next(lecteur, []))
-        if colonnes is None:
+        lecture = LectureCsv(texte, signaler=self.rapport.signaler)
+        self.rapport.separateur = lecture.separateur
+        if not self._colonnes_valides(lecture):
             return
-        fin = lecteur.line_num
-        while True:
-            debut = fin + 1
-            try:
-                cellules = next(lecteur)
-            except StopIteration:
-                break
-            except csv.Error:
-                fin = lecteur.line_num
-                self.rapport.lignes_lues += 1
-                self.rapport.signaler(
-                    debut, "", "Ligne illisible : champ démesuré ou guillemet non refermé."
+        try:
+            for ligne in lecture.lignes():
+                analysee = self._analyser(
+                    ligne.numero, dict(zip(lecture.colonnes, ligne.cellules, strict=True))
                 )
-                continue
-            fin = lecteur.line_num
-            if any(n in demesurees for n in range(debut, fin + 1)):
-                demesurees.clear()
-                self.rapport.lignes_lues += 1
-                self.rapport.signaler(
-                    debut, "", f"Ligne démesurée (plus de {LONGUEUR_MAX_LIGNE} caractères)."
-                )
-                continue
-            if not any(c.strip() for c in cellules):
-                continue  # blank lines, and the ";;;;" rows that spreadsheets leave
-            self.rapport.lignes_lues += 1
-            if len(cellules) > len(colonnes) and not any(
-                c.strip() for c in cellules[len(colonnes) :]
-            ):
-                cellules = cellules[: len(colonnes)]
-            if len(cellules) != len(colonnes):
-                self.rapport.signaler(
-                    debut,
-                    "",
-                    f"{len(cellules)} champ(s) au lieu de {len(colonnes)} : vérifiez les "
-                    f"séparateurs « {separateur} » et les guillemets.",
-                )
-                continue
-            ligne = self._analyser(debut, dict(zip(colonnes, cellules, strict=True)))
-            if ligne is not None:
-                yield ligne
+                if analysee is not None:
+                    yield analysee
+        finally:
+            self.rapport.lignes_lues = lecture.lignes_lues
         if self.rapport.lignes_lues == 0 and not self.rapport.refuse:
             self.rapport.signaler(
                 1, "", "Le fichier ne contient aucun électeur, seulement l'en-tête."
             )
 
-    def _colonnes(self, entete: list[str]) -> list[str] | None:
-        while entete and not entete[-1].strip():
-            entete.pop()
-        noms = [_nom_de_colonne(e) for e in entete]
+    def _colonnes_valides(self, lecture: LectureCsv) -> bool:
+        noms = lecture.colonnes
         if not set(noms) & set(COLONNES):
             self.rapport.signaler(
                 1,
                 "",
                 "La première ligne doit nommer les colonnes : " + ";".join(COLONNES) + ".",
             )
-            return None
+            return False
         erreurs = self.rapport.nombre_erreurs
-        for brut, nom in zip(entete, noms, strict=True):
+        for brut, nom in zip(lecture.entete, noms, strict=True):
             if nom not in COLONNES:
                 self.rapport.signaler(1, "", f"Colonne inconnue {_citer(brut.strip())}.")
         for nom in COLONNES:
@@ -345,7 +226,7 @@ class Lecteur:
                 self.rapport.signaler(1, nom, "Colonne absente de l'en-tête.")
             elif noms.count(nom) > 1:
                 self.rapport.signaler(1, nom, "Colonne présente plusieurs fois.")
-        return None if self.rapport.nombre_erreurs > erreurs else noms
+        return self.rapport.nombre_erreurs == erreurs
 
     def _analyser(self, numero: int, cellules: dict[str, str]) -> Ligne | None:
         avant = self.rapport.nombre_erreurs
@@ -356,8 +237,6 @@ class Lecteur:
         v: dict[str, str] = {}
         for nom, brut in cellules.items():
             v[nom] = unicodedata.normalize("NFC", " ".join(brut.split()))
-            if _CONTROLE.search(v[nom]):
-                erreur(nom, "Caractère de contrôle interdit.")
         codes = [c.strip() for c in v["scrutins"].split("|") if c.strip()]
         for nom in ("numen", "civilite", "nom_naissance", "prenoms", "date_naissance"):
             if not v[nom]:

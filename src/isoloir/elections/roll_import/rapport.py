@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from isoloir.core.dates import date_fr
+from isoloir.core.lecture_csv import ENCODAGES, libelle_separateur
 
-ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}
 # Beyond this many errors the rest are counted, not listed: a file in the wrong format can
 # give one error per row, and a roll has up to a million rows.
 ERREURS_LISTEES_MAX = 1000
@@ -94,7 +94,7 @@ class RapportImport:
 
     @property
     def libelle_separateur(self) -> str:
-        return "tabulation" if self.separateur == "\t" else self.separateur
+        return libelle_separateur(self.separateur)
 
     @property
     def erreurs_non_listees(self) -> int:
