@@ -105,7 +105,7 @@ def test_utf8_avec_bom(campagne) -> None:
     contenu = codecs.BOM_UTF8 + _csv(f"agent0@ac-lyon.fr;détruite;{HIER:%d/%m/%Y}")
     rapport = _importer(campagne, contenu)
     assert not rapport.refuse, rapport.erreurs
-    assert rapport.encodage == "UTF-8"
+    assert rapport.encodage == "UTF-8 avec BOM"
     assert _etats() == {"agent0@ac-lyon.fr": (EtatRemise.DETRUITE, HIER)}
 
 
@@ -207,6 +207,17 @@ def test_adresse_et_numen_contradictoires(campagne) -> None:
         (b"email;etat;date\n\x81\x8d;remise;01/01/2026\n", "ni en UTF-8 ni en Windows-1252"),
         (b'email;etat;date\n"agent0@ac-lyon.fr;remise;01/01/2026\n', "guillemet"),
         (b"email;etat;date\nagent0@ac-lyon.fr;remise;01/01/2026;x;y\n", "5 champs au lieu de 3"),
+        # The rules of every CSV import (core/lecture_csv.py): a row short of a cell, a
+        # control character, even in a column the import does not use.
+        (b"email;etat;date\nagent0@ac-lyon.fr;en attente\n", "2 champs au lieu de 3"),
+        (
+            b"email;etat;date\nagent0@ac-lyon.fr;remise\x0b;01/01/2026\n",
+            "Ligne 2, colonne « état » : Caractère de contrôle interdit.",
+        ),
+        (
+            b"email;etat;date;Commentaire\nagent0@ac-lyon.fr;remise;01/01/2026;\x01\n",
+            "Ligne 2, colonne « Commentaire » : Caractère de contrôle interdit.",
+        ),
     ],
 )
 def test_fichiers_mal_formes(campagne, contenu: bytes, message: str) -> None:
