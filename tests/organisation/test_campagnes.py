@@ -138,9 +138,13 @@ def test_importer_puis_reimporter_les_scrutins(administration: Client, creer_cam
             "suppléants : un nombre entre 0 et 32 767 est attendu. ; intitulé : ",
         ),
         ((ENTETE + "csa;CSA;CSA;Min;0;0;1\n").encode(), "sièges de titulaires"),
-        ((ENTETE + "csa;CSA;CSA\n").encode(), "Ligne 2 : 3 colonnes au lieu de 7"),
-        (b"\x00\x01\x02", "caractères nuls"),
-        (b"\x81\x8d\x8f" * 3, "n'est pas un CSV lisible"),
+        ((ENTETE + "csa;CSA;CSA\n").encode(), "Ligne 2 : 3 champs au lieu de 7"),
+        (
+            (ENTETE + "csa;CSA\x1b;CSA;Min;15;15;1\n").encode(),
+            "Ligne 2, colonne « intitule » : Caractère de contrôle interdit.",
+        ),
+        (b"\x00\x01\x02", "octets nuls"),
+        (b"\x81\x8d\x8f" * 3, "ni en UTF-8 ni en Windows-1252"),
     ],
 )
 def test_un_fichier_de_scrutins_fautif_n_enregistre_rien(

@@ -6,8 +6,6 @@ written, and each error names its line. A scrutin is found again by its code, so
 a corrected file updates the scrutins rather than duplicating them.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -15,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from isoloir.audit.services import journaliser
+from isoloir.core.lecture_csv import FichierRefuse, LectureCsv, texte_du_fichier
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.verrous import refus_de_modification
 
@@ -43,17 +42,9 @@ class RapportScrutins:
     def refuse(self) -> bool:
         return bool(self.erreurs)
 
-
-def _texte(fichier: IO[bytes]) -> str | None:
-    contenu = fichier.read(TAILLE_MAXIMALE + 1)
-    if len(contenu) > TAILLE_MAXIMALE:
-        return None
-    for encodage in ("utf-8-sig", "cp1252"):  # spreadsheets still save in Windows-1252
-        try:
-            return contenu.decode(encodage)
-        except UnicodeDecodeError:
-            continue
-    return None
+    def signaler(self, ligne: int, colonne: str, message: str) -> None:
+        lieu = f"Ligne {ligne}" + (f", colonne « {colonne} »" if colonne else "")
+        self.erreurs.append(f"{lieu} : {message}" if ligne else message)
 
 
 def _entier(valeur: str) -> int:
@@ -64,57 +55,14 @@ def importer_scrutins(
     *, campagne: Campagne, fichier: IO[bytes], compte_id: int | None = None, ip: str = ""
 ) -> RapportScrutins:
     rapport = RapportScrutins()
-    texte = _texte(fichier)
-    if texte is None:
-        rapport.erreurs.append(
-            "Le fichier n'est pas un CSV lisible (UTF-8 ou Windows-1252, 2 Mo au plus)."
-        )
-        return rapport
-    if "\x00" in texte:
-        rapport.erreurs.append("Le fichier contient des caractères nuls : ce n'est pas un CSV.")
-        return rapport
-    premiere = texte.split("\n", 1)[0]
-    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
     try:
-        entete = [colonne.strip().lower() for colonne in next(lecteur, [])]
-    except csv.Error:
-        entete = []
-    manquantes = [c for c in COLONNES if c not in entete]
-    if manquantes:
-        rapport.erreurs.append(
-            "L'en-tête doit nommer les colonnes "
-            + ", ".join(COLONNES)
-            + " ; il manque : "
-            + ", ".join(manquantes)
-            + "."
-        )
+        with texte_du_fichier(fichier, taille_max=TAILLE_MAXIMALE) as (_, texte):
+            a_enregistrer, existants = _lire(
+                campagne, LectureCsv(texte, signaler=rapport.signaler), rapport
+            )
+    except FichierRefuse as refus:
+        rapport.signaler(refus.ligne, "", refus.message)
         return rapport
-    existants = {s.code: s for s in Scrutin.objects.filter(campagne=campagne)}
-    a_enregistrer: list[tuple[Scrutin, bool]] = []
-    vus: set[str] = set()
-    try:
-        for numero, ligne in enumerate(lecteur, start=2):
-            if not any(cellule.strip() for cellule in ligne):
-                continue
-            if numero > LIGNES_MAXIMALES:
-                rapport.erreurs.append(f"Plus de {LIGNES_MAXIMALES} lignes : découpez le fichier.")
-                break
-            if len(ligne) != len(entete):
-                rapport.erreurs.append(
-                    f"Ligne {numero} : {len(ligne)} colonnes au lieu de {len(entete)}."
-                )
-                continue
-            valeurs = dict(zip(entete, (cellule.strip() for cellule in ligne), strict=True))
-            erreurs = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
-            if erreurs:
-                rapport.erreurs.append(f"Ligne {numero} : {' ; '.join(erreurs)}")
-    except csv.Error:
-        # csv's own message is English ("field larger than field limit"): say it in French.
-        rapport.erreurs.append(
-            f"Ligne {lecteur.line_num} : le CSV est mal formé (guillemet non refermé ou champ "
-            "de plus de 131 072 caractères)."
-        )
     if rapport.erreurs:
         return rapport
     with transaction.atomic():
@@ -134,6 +82,36 @@ def importer_scrutins(
             modifies=rapport.modifies,
         )
     return rapport
+
+
+def _lire(
+    campagne: Campagne, lecture: LectureCsv, rapport: RapportScrutins
+) -> tuple[list[tuple[Scrutin, bool]], dict[str, Scrutin]]:
+    """The scrutins to save, and those the campaign has; the errors in the report."""
+    manquantes = [c for c in COLONNES if c not in lecture.colonnes]
+    if manquantes:
+        rapport.erreurs.append(
+            "L'en-tête doit nommer les colonnes "
+            + ", ".join(COLONNES)
+            + " ; il manque : "
+            + ", ".join(manquantes)
+            + "."
+        )
+        return [], {}
+    existants = {s.code: s for s in Scrutin.objects.filter(campagne=campagne)}
+    a_enregistrer: list[tuple[Scrutin, bool]] = []
+    vus: set[str] = set()
+    for ligne in lecture.lignes():
+        if ligne.numero > LIGNES_MAXIMALES:
+            rapport.erreurs.append(f"Plus de {LIGNES_MAXIMALES} lignes : découpez le fichier.")
+            break
+        valeurs = dict(
+            zip(lecture.colonnes, (cellule.strip() for cellule in ligne.cellules), strict=True)
+        )
+        erreurs = _preparer(campagne, valeurs, existants, vus, a_enregistrer)
+        if erreurs:
+            rapport.signaler(ligne.numero, "", " ; ".join(erreurs))
+    return a_enregistrer, existants
 
 
 def _preparer(
