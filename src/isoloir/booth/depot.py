@@ -213,9 +213,7 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
     except DatabaseError as erreur:
         # The vote counts from step 3 on: the voter gets the receipt whatever happens
         # now, and the recovery removes what steps 4 and 5 left.
-        log.error(
-            "vote émargé, étapes 4-5 laissées à la récupération : %s", type(erreur).__name__
-        )
+        log.error("vote émargé, étapes 4-5 laissées à la récupération : %s", type(erreur).__name__)
     return Accuse(
         scrutin=scrutin,
         traceur=bulletin.traceur,
