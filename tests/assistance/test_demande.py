@@ -11,6 +11,7 @@ from django.urls import reverse
 from isoloir.assistance import services
 from isoloir.assistance.models import Categorie, DemandeAssistance
 from isoloir.audit.models import Evenement
+from isoloir.core import soumission
 from isoloir.votecode import code
 from tests.assistance.conftest import EMAIL_ELECTEUR
 from tests.concurrence import en_meme_temps
@@ -150,7 +151,7 @@ def test_electeur_connecte_ne_peut_pas_saisir_l_adresse_d_un_autre(
 @pytest.mark.django_db
 def test_le_service_impose_l_adresse_du_compte(electeur):
     depot = services.deposer(
-        cle=services.nouvelle_cle_d_envoi(),
+        cle=soumission.nouvelle_cle(),
         nom="Marc Campodifiori",
         email="quelqu.un@ac-lyon.fr",
         telephone="",
@@ -230,7 +231,7 @@ def test_double_envoi_une_seule_demande(client, electeur, boite, executer_taches
 
 @pytest.mark.django_db(transaction=True)
 def test_envois_simultanes_du_meme_formulaire(electeur):
-    cle = services.nouvelle_cle_d_envoi()
+    cle = soumission.nouvelle_cle()
 
     def deposer(_: int) -> services.Depot:
         return services.deposer(

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from isoloir.assistance import detection, services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
+from isoloir.core import soumission
 from isoloir.votecode import code
 
 codes = st.text(alphabet=code.ALPHABET, min_size=code.LONGUEUR, max_size=code.LONGUEUR).filter(
@@ -80,7 +81,7 @@ def test_formulaire_quelconque(nom, email, telephone, categorie, message, secret
         message = f"{message} {secret}"
     form = DemandeForm(
         {
-            "cle": services.nouvelle_cle_d_envoi(),
+            "cle": soumission.nouvelle_cle(),
             "nom": nom,
             "email": email,
             "telephone": telephone,

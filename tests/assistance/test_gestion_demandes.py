@@ -12,6 +12,7 @@ from django.urls import reverse
 from isoloir.assistance import services
 from isoloir.assistance.models import Categorie, DemandeAssistance, ReponseAssistance, Statut
 from isoloir.audit.models import Evenement
+from isoloir.core import soumission
 from isoloir.votecode import code
 from tests.assistance.conftest import EMAIL_ELECTEUR
 from tests.concurrence import en_meme_temps
@@ -32,7 +33,7 @@ def _demande(email: str = EMAIL_ELECTEUR, **champs) -> DemandeAssistance:
         "ip": "192.0.2.1",
     }
     valeurs.update(champs)
-    return services.deposer(cle=services.nouvelle_cle_d_envoi(), **valeurs).demande
+    return services.deposer(cle=soumission.nouvelle_cle(), **valeurs).demande
 
 
 def _url(nom: str, demande: DemandeAssistance) -> str:

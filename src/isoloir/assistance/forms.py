@@ -6,8 +6,8 @@ from django import forms
 from isoloir.assistance import detection
 from isoloir.assistance.electeurs import FORMAT_LIEU, normaliser_lieu
 from isoloir.assistance.models import Categorie, Statut
-from isoloir.assistance.services import nouvelle_cle_d_envoi
 from isoloir.captcha.forms import ChampCaptcha
+from isoloir.core.soumission import FormulaireACle
 
 _TELEPHONE = re.compile(r"^\+?[0-9 .()\-]{6,25}$")
 
@@ -27,8 +27,15 @@ def _sans_secret(texte: str) -> str:
     return texte
 
 
-class DemandeForm(forms.Form):
-    """The request form. ``anonyme``: the person is not logged in, so a CAPTCHA is asked."""
+class DemandeForm(FormulaireACle):
+    """The request form. ``anonyme``: the person is not logged in, so a CAPTCHA is asked.
+
+    Its key (``cle``) keeps a second post from filing a second request. Missing or mangled
+    (a hidden field nobody can correct), a new one is drawn and the request still goes,
+    without that protection: refusing it would spend the CAPTCHA and lose the message.
+    """
+
+    cle_illisible = None
 
     nom = forms.CharField(
         label="Nom et prénom",
@@ -61,13 +68,6 @@ class DemandeForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    cle = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean_cle(self) -> str:
-        # Missing or mangled (a hidden field nobody can correct): a new key, so the form
-        # still goes through, without the protection against its own double post.
-        cle = self.cleaned_data["cle"]
-        return cle if 16 <= len(cle) <= 64 else nouvelle_cle_d_envoi()
 
     def __init__(self, *args: Any, anonyme: bool, email_du_compte: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +139,12 @@ class FiltreDemandesForm(forms.Form):
     )
 
 
-class ReponseForm(forms.Form):
+class ReponseForm(FormulaireACle):
+    """A helpdesk member's reply. As for the request, an unreadable key does not lose the
+    reply typed: it is recorded, without the protection against its own double post."""
+
+    cle_illisible = None
+
     texte = forms.CharField(
         label="Réponse",
         max_length=5000,
@@ -150,13 +155,6 @@ class ReponseForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    cle = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean_cle(self) -> str:
-        # Missing or mangled (a hidden field nobody can correct): a new key, so the form
-        # still goes through, without the protection against its own double post.
-        cle = self.cleaned_data["cle"]
-        return cle if 16 <= len(cle) <= 64 else nouvelle_cle_d_envoi()
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -4,14 +4,16 @@ A request may come from anyone, logged in or not, with any address typed in. So:
 - the person's address gets mail (acknowledgment, reply) only when it is an existing
   account's address, and the portal says the same thing either way: nobody learns from
   the form which addresses have an account;
-- the form's single-use key makes a second post of the same form (double click, reload,
-  two tabs) return the first request instead of filing another;
+- the form's key (core.soumission) makes a second post of the same form (double click,
+  reload, two tabs) return the first request instead of filing another; only its
+  fingerprint is stored;
 - a message shaped like a code de vote or a NUMEN is refused by the form, so that no
   secret lands in a table the helpdesk reads.
 """
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -25,7 +27,7 @@ from isoloir.assistance.models import (
     Statut,
 )
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, throttle
+from isoloir.core import clock, soumission, throttle
 from isoloir.notify import services as courriels
 
 # Requests filed per address and hour: a person needs one or two; a script many.
@@ -53,6 +55,12 @@ class TropDeDemandes(DemandeRefusee):
     )
 
 
+class FormulaireExpire(DemandeRefusee):
+    """The form's key has filed someone else's request."""
+
+    message = soumission.FORMULAIRE_EXPIRE
+
+
 class ActionImpossible(Exception):
     """A helpdesk action refused; ``message`` is shown to the helpdesk member."""
 
@@ -61,20 +69,25 @@ class ActionImpossible(Exception):
         self.message = message
 
 
-def nouvelle_cle_d_envoi() -> str:
-    """The single-use key a form carries, drawn when the form is shown."""
-    return secrets.token_urlsafe(24)
-
-
-def _empreinte(cle: str) -> str:
+def _empreinte(cle: uuid.UUID) -> str:
     return hashlib.sha256(f"assistance:{cle}".encode()).hexdigest()
 
 
-def demande_deja_envoyee(cle: str) -> DemandeAssistance | None:
-    """The request already filed with this form's key, if any."""
-    if not cle:
+def demande_deja_envoyee(
+    *, cle: uuid.UUID | None, compte: Compte | None
+) -> DemandeAssistance | None:
+    """The request this person has already filed with this form's key, if any: the view
+    looks before checking the form, whose CAPTCHA the first post has spent."""
+    if cle is None:
         return None
-    return DemandeAssistance.objects.filter(empreinte_envoi=_empreinte(cle)).first()
+    return DemandeAssistance.objects.filter(empreinte_envoi=_empreinte(cle), compte=compte).first()
+
+
+def _demande_de_la_cle(cle: uuid.UUID, compte: Compte | None) -> DemandeAssistance | None:
+    deja = DemandeAssistance.objects.filter(empreinte_envoi=_empreinte(cle)).first()
+    if deja is not None and deja.compte_id != (compte.pk if compte is not None else None):
+        raise FormulaireExpire
+    return deja
 
 
 def _numero() -> str:
@@ -105,7 +118,7 @@ class Depot:
 
 def deposer(
     *,
-    cle: str,
+    cle: uuid.UUID,
     nom: str,
     email: str,
     telephone: str,
@@ -114,26 +127,28 @@ def deposer(
     compte: Compte | None,
     ip: str,
 ) -> Depot:
-    """File a request (its content already checked by the form)."""
-    deja = demande_deja_envoyee(cle)
-    if deja is not None:
-        return Depot(deja, deja_envoyee=True)
-    limite, sujet = (
-        (DEMANDES_PAR_COMPTE, str(compte.pk)) if compte is not None else (DEMANDES_PAR_IP, ip)
-    )
-    if throttle.depasse(limite, throttle.compter(limite, sujet)):
-        journaliser("assistance.demande_refusee", compte_id=compte.pk if compte else None, ip=ip)
-        raise TropDeDemandes
-    # A logged-in voter's request is theirs: its address is the account's, whatever was
-    # typed, so that nobody files a request (and gets replies) under a colleague's address.
-    email = compte.email if compte is not None else email.strip().lower()
-    try:
+    """File a request (its content already checked by the form). The same form's key
+    files one request however many times it is posted: the later posts get it back."""
+
+    def agir() -> DemandeAssistance:
+        limite, sujet = (
+            (DEMANDES_PAR_COMPTE, str(compte.pk)) if compte is not None else (DEMANDES_PAR_IP, ip)
+        )
+        if throttle.depasse(limite, throttle.compter(limite, sujet)):
+            journaliser(
+                "assistance.demande_refusee", compte_id=compte.pk if compte else None, ip=ip
+            )
+            raise TropDeDemandes
+        # A logged-in voter's request is theirs: its address is the account's, whatever was
+        # typed, so that nobody files a request (and gets replies) under a colleague's
+        # address.
+        adresse = compte.email if compte is not None else email.strip().lower()
         with transaction.atomic():
             demande = DemandeAssistance.objects.create(
                 numero=_numero(),
                 categorie=categorie,
                 nom=nom.strip(),
-                email=email,
+                email=adresse,
                 telephone=telephone.strip(),
                 message=message.strip(),
                 compte=compte,
@@ -148,14 +163,17 @@ def deposer(
                 demande=demande.numero,
                 categorie=demande.categorie,
             )
+        return demande
+
+    try:
+        depot = soumission.une_seule_fois(
+            retrouver=lambda: _demande_de_la_cle(cle, compte), agir=agir
+        )
     except IntegrityError:
-        # The same form posted twice at once: the other post filed it. (A clash of two
-        # random numbers, one chance in 10^11 per pair, ends here too and is refused.)
-        deja = demande_deja_envoyee(cle)
-        if deja is None:
-            raise DemandeRefusee from None
-        return Depot(deja, deja_envoyee=True)
-    return Depot(demande, deja_envoyee=False)
+        # Not the same form posted twice (une_seule_fois returns that one's request): a
+        # clash of two random numbers, one chance in 10^11 per pair, refused.
+        raise DemandeRefusee from None
+    return Depot(depot.resultat, deja_envoyee=not depot.premiere)
 
 
 def _accuser_reception(demande: DemandeAssistance) -> None:
@@ -214,16 +232,23 @@ def _verrouiller_pour(demande_id: int, agent: Compte) -> DemandeAssistance:
     return demande
 
 
-def repondre(*, demande_id: int, agent: Compte, texte: str, cle: str, ip: str) -> ReponseAssistance:
+def repondre(
+    *, demande_id: int, agent: Compte, texte: str, cle: uuid.UUID, ip: str
+) -> ReponseAssistance:
     """Record a reply. Mailed when the request's address is an account's; otherwise the
-    member has answered by phone, and the reply is marked so."""
+    member has answered by phone, and the reply is marked so. The same form's key records
+    one reply however many times it is posted."""
     empreinte = _empreinte(cle)
-    try:
+
+    def retrouver() -> ReponseAssistance | None:
+        deja = ReponseAssistance.objects.filter(empreinte_envoi=empreinte).first()
+        if deja is not None and deja.demande_id != demande_id:
+            raise ActionImpossible(soumission.FORMULAIRE_EXPIRE)
+        return deja
+
+    def agir() -> ReponseAssistance:
         with transaction.atomic():
             demande = _verrouiller_pour(demande_id, agent)
-            deja = ReponseAssistance.objects.filter(empreinte_envoi=empreinte).first()
-            if deja is not None:  # the same form posted again
-                return deja
             destinataire = compte_de_la_demande(demande)
             reponse = ReponseAssistance.objects.create(
                 demande=demande,
@@ -247,9 +272,9 @@ def repondre(*, demande_id: int, agent: Compte, texte: str, cle: str, ip: str) -
                 demande=demande.numero,
                 canal=reponse.canal,
             )
-    except IntegrityError:
-        return ReponseAssistance.objects.get(empreinte_envoi=empreinte)
-    return reponse
+        return reponse
+
+    return soumission.une_seule_fois(retrouver=retrouver, agir=agir).resultat
 
 
 def clore(*, demande_id: int, agent: Compte, ip: str) -> DemandeAssistance:

@@ -12,6 +12,7 @@ from isoloir.assistance import services
 from isoloir.assistance.forms import DemandeForm
 from isoloir.assistance.models import Categorie, DemandeAssistance
 from isoloir.captcha.forms import preparer_captcha
+from isoloir.core import soumission
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
@@ -43,7 +44,7 @@ def _confirmer(request: HttpRequest, demande: DemandeAssistance) -> HttpResponse
 
 
 def _initial(request: HttpRequest, compte: Compte | None) -> dict[str, str]:
-    initial = {"cle": services.nouvelle_cle_d_envoi()}
+    initial: dict[str, str] = {}
     if compte is not None:
         electeur, _ = electeur_et_campagne(request)
         initial["email"] = compte.email
@@ -65,7 +66,9 @@ def demande(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # A second post of a form already filed (double click, reload): its request, at
         # once, before the CAPTCHA that the first post has used up.
-        deja = services.demande_deja_envoyee(request.POST.get("cle", ""))
+        deja = services.demande_deja_envoyee(
+            cle=soumission.lire_cle(request.POST.get("cle")), compte=compte
+        )
         if deja is not None:
             return _confirmer(request, deja)
         form = DemandeForm(

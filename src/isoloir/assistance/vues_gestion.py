@@ -102,8 +102,7 @@ def _page_demande(
         par_courriel=compte_lie is not None,
         electeur=electeur,
         a_moi=a_moi,
-        form_reponse=form_reponse
-        or (ReponseForm(initial={"cle": services.nouvelle_cle_d_envoi()}) if a_moi else None),
+        form_reponse=form_reponse or (ReponseForm() if a_moi else None),
         erreur=erreur,
     )
 

@@ -11,8 +11,8 @@ mails and enqueues one delivery task per mail, all in one transaction that also 
 lot done.
 
 Nobody is mailed twice:
-- the confirmation form carries a one-time value (``jeton``), unique in the database: the
-  same form sent twice launches one mailing;
+- the confirmation form carries its key (``jeton``, core.soumission), unique in the
+  database: the same form sent twice launches one mailing;
 - a new confirmation page draws a new value, so a mailing is refused while another of the
   same kind for the campaign is not finished (checked under a lock on the campaign's row);
 - every mail of a mailing has a unique key (``Courriel.cle``): ``activation:<campaign>:
@@ -28,36 +28,46 @@ An address that bounced for good (:class:`AdresseRejetee`) gets a mail row in th
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import clock, soumission
 from isoloir.elections.models import Campagne
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi
 from isoloir.envois.selectors import EnvoiImpossible, apercu, deja_en_cours, en_cours_de
 from isoloir.envois.tasks import mettre_en_file_lot, mettre_en_file_planification
+
+CONFIRMATION_EXPIREE = "La confirmation a expiré : affichez à nouveau la page d'envoi."
 
 
 def lancer(
     *, campagne: Campagne, nature: str, jeton: str, compte: Compte, ip: str = ""
 ) -> tuple[EnvoiDeMasse, bool]:
     """Record a mailing and start its planning. Returns it and whether it is new: the
-    same confirmation (``jeton``) sent again returns the mailing it launched."""
+    same confirmation (``jeton``, its form's key: core.soumission) sent again returns the
+    mailing it launched."""
     if not jeton or len(jeton) > 64:
-        raise EnvoiImpossible("La confirmation a expiré : affichez à nouveau la page d'envoi.")
-    existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
-    if existant is not None:
-        return existant, False
-    vue = apercu(campagne, nature)
-    if not vue.disponible:
-        # The same confirmation may have launched it between the look-up above and this
-        # preview (two posts at once): that mailing is this confirmation's, not a refusal.
+        raise EnvoiImpossible(CONFIRMATION_EXPIREE)
+
+    def retrouver() -> EnvoiDeMasse | None:
         existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
-        if existant is not None:
-            return existant, False
-        raise EnvoiImpossible(vue.motif)
-    try:
+        if existant is not None and (existant.campagne_id, existant.nature) != (
+            campagne.pk,
+            nature,
+        ):
+            raise EnvoiImpossible(CONFIRMATION_EXPIREE)
+        return existant
+
+    def agir() -> EnvoiDeMasse:
+        vue = apercu(campagne, nature)
+        if not vue.disponible:
+            # The same confirmation may have launched it between the first look-up and
+            # this preview (two posts at once): that mailing is this confirmation's, not a
+            # refusal.
+            if retrouver() is not None:
+                raise soumission.DejaSoumis("jeton")
+            raise EnvoiImpossible(vue.motif)
         with transaction.atomic():
             # Each display of the confirmation page draws a new ``jeton``, and a reminder's
             # mail keys name the mailing: a second confirmation (back button, a second
@@ -65,9 +75,8 @@ def lancer(
             # per campaign, checked under a lock on the campaign's row so that two launches
             # at once queue up here (SQLite's IMMEDIATE transactions queue them anyway).
             Campagne.objects.select_for_update().only("pk").get(pk=campagne.pk)
-            existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
-            if existant is not None:  # the same confirmation, sent while we waited
-                return existant, False
+            if retrouver() is not None:  # the same confirmation, sent while we waited
+                raise soumission.DejaSoumis("jeton")
             if en_cours_de(campagne).filter(nature=nature).exists():
                 raise EnvoiImpossible(deja_en_cours(nature))
             envoi = EnvoiDeMasse.objects.create(
@@ -89,9 +98,10 @@ def lancer(
                 ecartes=vue.ecartes,
             )
             transaction.on_commit(lambda: mettre_en_file_planification(envoi.pk))
-    except IntegrityError:  # the same confirmation, sent at the same instant
-        return EnvoiDeMasse.objects.get(jeton=jeton), False
-    return envoi, True
+        return envoi
+
+    lancement = soumission.une_seule_fois(retrouver=retrouver, agir=agir)
+    return lancement.resultat, lancement.premiere
 
 
 def relancer_envois(*, depuis: timedelta) -> int:

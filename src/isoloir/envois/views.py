@@ -6,8 +6,6 @@ Administration only (``roles.administration``: second factor proved); the helpde
 polls :func:`etat`, in the shape of core/progression.py, to keep them current.
 """
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from isoloir.core import soumission
 from isoloir.core.requests import client_ip
 from isoloir.elections.models import Campagne
 from isoloir.envois import selectors, services
@@ -115,8 +114,8 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
         campagne=campagne,
         apercu=apercu,
         erreur=erreur,
-        # A new value each time the page is shown: the form sent twice launches once. A
-        # form of an older display, confirmed while its mailing runs, is refused by
-        # services.lancer (one mailing of a kind at a time per campaign).
-        jeton=secrets.token_urlsafe(24),
+        # A new key each time the page is shown (core.soumission): the form sent twice
+        # launches once. A form of an older display, confirmed while its mailing runs, is
+        # refused by services.lancer (one mailing of a kind at a time per campaign).
+        jeton=soumission.nouvelle_cle(),
     )

@@ -11,11 +11,18 @@ from isoloir.accounts import numen as numens
 from isoloir.accounts.models import Civilite, Electeur
 from isoloir.captcha.forms import ChampCaptcha
 from isoloir.core.dates import aujourd_hui, il_y_a_ans
+from isoloir.core.soumission import FormulaireACle
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.reclamations import pieces as verification
 from isoloir.reclamations.models import Reclamation, TypeReclamation
 
 LONGUEUR_EXPLICATION = 2000
+# The form's key (its hidden "jeton") could not be read: nothing is filed, the form comes
+# back with a new one.
+EXPIRE = (
+    "Le formulaire a expiré : vérifiez vos réponses, sélectionnez à nouveau vos fichiers et "
+    "envoyez-le."
+)
 
 
 class EnvoiMultiple(forms.ClearableFileInput):
@@ -127,10 +134,11 @@ LIBELLES_CORRIGES = {
 }
 
 
-class ReclamationForm(forms.Form):
+class ReclamationForm(FormulaireACle):
     """A voter's claim: on one of their scrutins, or on a scrutin they are missing from."""
 
-    jeton = forms.UUIDField(widget=forms.HiddenInput)
+    champ_cle = "jeton"
+    cle_illisible = EXPIRE
     type = forms.ChoiceField(
         label="Objet de la réclamation", choices=TypeReclamation.choices, widget=forms.RadioSelect
     )
@@ -195,10 +203,11 @@ class ReclamationForm(forms.Form):
         return donnees
 
 
-class ReclamationSansCompteForm(forms.Form):
+class ReclamationSansCompteForm(FormulaireACle):
     """The claim of a person on no roll: who they are, and the scrutin they should be on."""
 
-    jeton = forms.UUIDField(widget=forms.HiddenInput)
+    champ_cle = "jeton"
+    cle_illisible = EXPIRE
     scrutin = ChampScrutin(
         label="Scrutin sur lequel vous devriez être inscrit",
         queryset=Scrutin.objects.none(),

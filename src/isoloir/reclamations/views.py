@@ -1,7 +1,6 @@
 """Portal pages of the claims: filing one (with or without an account), the receipt, and
 the voter's list of claims."""
 
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -9,14 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from isoloir.captcha.forms import preparer_captcha
-from isoloir.core import clock
+from isoloir.core import clock, soumission
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
 from isoloir.core.requests import client_ip
@@ -36,10 +35,6 @@ from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
 SESSION_SANS_COMPTE = "reclamations_sans_compte"
 DEJA_ENVOYE = (
     "Ce formulaire avait déjà été envoyé : votre réclamation n'a été enregistrée qu'une fois."
-)
-EXPIRE = (
-    "Le formulaire a expiré : vérifiez vos réponses, sélectionnez à nouveau vos fichiers et "
-    "envoyez-le."
 )
 
 
@@ -93,23 +88,6 @@ def _taille_d_envoi_limitee(
     return csrf_exempt(envelopper)
 
 
-def _jeton(donnees: QueryDict) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(donnees.get("jeton", "")))
-    except ValueError:
-        return None
-
-
-def _donnees(request: HttpRequest) -> tuple[QueryDict, bool]:
-    """The posted fields, with a new form identifier if the posted one is unreadable
-    (the form is then shown again, not filed)."""
-    if _jeton(request.POST) is not None:
-        return request.POST, True
-    donnees = request.POST.copy()
-    donnees["jeton"] = str(services.nouveau_jeton())
-    return donnees, False
-
-
 @never_cache
 @reprise_apres_expiration(
     "type",
@@ -132,12 +110,8 @@ def deposer(request: HttpRequest) -> HttpResponse:
         )
     form: ReclamationForm
     if request.method == "POST":
-        donnees, jeton_lisible = _donnees(request)
-        form = ReclamationForm(donnees, request.FILES, electeur=electeur, campagne=campagne)
-        if not jeton_lisible:
-            form.is_valid()
-            form.add_error(None, EXPIRE)
-        elif form.is_valid():
+        form = ReclamationForm(request.POST, request.FILES, electeur=electeur, campagne=campagne)
+        if form.is_valid():
             d = form.cleaned_data
             try:
                 depot = services.deposer(
@@ -159,11 +133,7 @@ def deposer(request: HttpRequest) -> HttpResponse:
                     messages.info(request, DEJA_ENVOYE)
                 return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
     else:
-        form = ReclamationForm(
-            initial={"jeton": services.nouveau_jeton(), **champs_repris(request)},
-            electeur=electeur,
-            campagne=campagne,
-        )
+        form = ReclamationForm(initial=champs_repris(request), electeur=electeur, campagne=campagne)
     periode = calendrier(campagne).reclamations
     return _rendre(
         request,
@@ -190,19 +160,14 @@ def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
         )
     form: ReclamationSansCompteForm
     if request.method == "POST":
-        jeton = _jeton(request.POST)
-        deja = Reclamation.objects.filter(jeton=jeton, sans_compte=True).first() if jeton else None
+        deja = services.deja_deposee_sans_compte(soumission.lire_cle(request.POST.get("jeton")))
         if deja is not None:
             # The same form posted twice: its CAPTCHA was spent by the first post.
             _retenir(request, deja)
             messages.info(request, DEJA_ENVOYE)
             return redirect("reclamations:confirmation", pk=deja.pk)
-        donnees, jeton_lisible = _donnees(request)
-        form = ReclamationSansCompteForm(donnees, request.FILES, campagnes=campagnes)
-        if not jeton_lisible:
-            form.is_valid()
-            form.add_error(None, EXPIRE)
-        elif form.is_valid():
+        form = ReclamationSansCompteForm(request.POST, request.FILES, campagnes=campagnes)
+        if form.is_valid():
             d = form.cleaned_data
             try:
                 depot = services.deposer_sans_compte(
@@ -220,10 +185,7 @@ def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
                 _retenir(request, depot.reclamation)
                 return redirect("reclamations:confirmation", pk=depot.reclamation.pk)
     else:
-        form = ReclamationSansCompteForm(
-            initial={"jeton": services.nouveau_jeton(), **champs_repris(request)},
-            campagnes=campagnes,
-        )
+        form = ReclamationSansCompteForm(initial=champs_repris(request), campagnes=campagnes)
     statut = preparer_captcha(request, form)
     reponse = _rendre(request, "reclamations/deposer_sans_compte.html", titre, form=form)
     reponse.status_code = statut

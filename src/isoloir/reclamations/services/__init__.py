@@ -25,9 +25,9 @@ from isoloir.reclamations.services.depot import (
     PAR_ELECTEUR,
     PAR_IP,
     Depot,
+    deja_deposee_sans_compte,
     deposer,
     deposer_sans_compte,
-    nouveau_jeton,
 )
 
 __all__ = [
@@ -41,10 +41,10 @@ __all__ = [
     "TropDeReclamations",
     "accepter",
     "campagnes_ouvertes",
+    "deja_deposee_sans_compte",
     "deposer",
     "deposer_sans_compte",
     "message_periode",
-    "nouveau_jeton",
     "prendre_en_charge",
     "rejeter",
 ]

@@ -1,11 +1,13 @@
 """Filing a claim, with or without an account: checks, receipt number, attachments.
 
 A claim is filed in one transaction with its attachments and its receipt number, or not at
-all; the files written for a claim whose transaction is rolled back are deleted.
+all; the files written for a claim whose transaction is rolled back are deleted. The form's
+key (``jeton``, core.soumission) is stored with the claim: the same form files one claim
+however many times it is posted, and the later posts get the first one back.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +16,7 @@ from django.db.models import F
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, throttle
+from isoloir.core import clock, soumission, throttle
 from isoloir.elections.calendrier import reclamations_ouvertes
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.reclamations.models import (
@@ -60,35 +62,38 @@ def deposer(
 ) -> Depot:
     """File a voter's claim. The same ``jeton`` (the form's) files one claim however
     many times it is posted: the later posts get the first one back."""
-    deja = _deja_deposee(jeton, electeur=electeur)
-    if deja is not None:
-        return Depot(deja, cree=False)
-    if scrutin.campagne_id != campagne.pk or (
-        scrutin_souhaite is not None and scrutin_souhaite.campagne_id != campagne.pk
-    ):
-        raise ReclamationRefusee("Choisissez un scrutin de votre campagne.")
-    _verifier_coherence(electeur, type, scrutin, scrutin_souhaite)
-    if not reclamations_ouvertes(campagne):
-        raise ReclamationRefusee(message_periode(campagne))
-    if throttle.depasse(PAR_ELECTEUR, throttle.compter(PAR_ELECTEUR, str(electeur.compte_id))):
-        raise TropDeReclamations
-    champs: dict[str, Any] = {}
-    if type == TypeReclamation.IDENTITE:
-        champs = {k: v for k, v in (identite or {}).items() if k in CHAMPS_D_IDENTITE and v}
-    return _enregistrer(
-        campagne=campagne,
-        jeton=jeton,
-        electeur=electeur,
-        champs=dict(
-            type=type,
-            scrutin=scrutin,
-            scrutin_souhaite=scrutin_souhaite if type == TypeReclamation.MAUVAIS_SCRUTIN else None,
-            explication=explication,
-            **champs,
-        ),
-        pieces=list(pieces),
-        ip=ip,
-    )
+
+    def agir() -> Reclamation:
+        if scrutin.campagne_id != campagne.pk or (
+            scrutin_souhaite is not None and scrutin_souhaite.campagne_id != campagne.pk
+        ):
+            raise ReclamationRefusee("Choisissez un scrutin de votre campagne.")
+        _verifier_coherence(electeur, type, scrutin, scrutin_souhaite)
+        if not reclamations_ouvertes(campagne):
+            raise ReclamationRefusee(message_periode(campagne))
+        if throttle.depasse(PAR_ELECTEUR, throttle.compter(PAR_ELECTEUR, str(electeur.compte_id))):
+            raise TropDeReclamations
+        champs: dict[str, Any] = {}
+        if type == TypeReclamation.IDENTITE:
+            champs = {k: v for k, v in (identite or {}).items() if k in CHAMPS_D_IDENTITE and v}
+        return _enregistrer(
+            campagne=campagne,
+            jeton=jeton,
+            electeur=electeur,
+            champs=dict(
+                type=type,
+                scrutin=scrutin,
+                scrutin_souhaite=(
+                    scrutin_souhaite if type == TypeReclamation.MAUVAIS_SCRUTIN else None
+                ),
+                explication=explication,
+                **champs,
+            ),
+            pieces=list(pieces),
+            ip=ip,
+        )
+
+    return _une_seule_fois(jeton, electeur=electeur, agir=agir)
 
 
 def deposer_sans_compte(
@@ -103,44 +108,63 @@ def deposer_sans_compte(
 ) -> Depot:
     """File the claim of a person on no roll, who says who they are: the administration
     checks it, then creates the voter when accepting it."""
-    deja = _deja_deposee(jeton, electeur=None)
-    if deja is not None:
-        return Depot(deja, cree=False)
-    campagne = scrutin.campagne
-    if not reclamations_ouvertes(campagne):
-        raise ReclamationRefusee(message_periode(campagne))
-    email = email.strip().lower()
-    if throttle.depasse(PAR_IP, throttle.compter(PAR_IP, ip or "inconnue")) or throttle.depasse(
-        PAR_ADRESSE, throttle.compter(PAR_ADRESSE, email)
-    ):
-        raise TropDeReclamations
-    champs = {k: identite.get(k) or "" for k in CHAMPS_D_IDENTITE if k != "date_naissance"}
-    return _enregistrer(
-        campagne=campagne,
-        jeton=jeton,
-        electeur=None,
-        champs=dict(
-            type=TypeReclamation.OMISSION,
-            scrutin=scrutin,
-            explication=explication,
-            sans_compte=True,
-            email=email,
-            date_naissance=identite.get("date_naissance"),
-            **champs,
-        ),
-        pieces=list(pieces),
-        ip=ip,
+
+    def agir() -> Reclamation:
+        campagne = scrutin.campagne
+        if not reclamations_ouvertes(campagne):
+            raise ReclamationRefusee(message_periode(campagne))
+        adresse = email.strip().lower()
+        if throttle.depasse(PAR_IP, throttle.compter(PAR_IP, ip or "inconnue")) or throttle.depasse(
+            PAR_ADRESSE, throttle.compter(PAR_ADRESSE, adresse)
+        ):
+            raise TropDeReclamations
+        champs = {k: identite.get(k) or "" for k in CHAMPS_D_IDENTITE if k != "date_naissance"}
+        return _enregistrer(
+            campagne=campagne,
+            jeton=jeton,
+            electeur=None,
+            champs=dict(
+                type=TypeReclamation.OMISSION,
+                scrutin=scrutin,
+                explication=explication,
+                sans_compte=True,
+                email=adresse,
+                date_naissance=identite.get("date_naissance"),
+                **champs,
+            ),
+            pieces=list(pieces),
+            ip=ip,
+        )
+
+    return _une_seule_fois(jeton, electeur=None, agir=agir)
+
+
+def deja_deposee_sans_compte(jeton: uuid.UUID | None) -> Reclamation | None:
+    """The claim without an account this form's key has already filed, if any: the view
+    looks before checking the form, whose CAPTCHA the first post has spent."""
+    if jeton is None:
+        return None
+    return Reclamation.objects.filter(jeton=jeton, sans_compte=True).first()
+
+
+def _une_seule_fois(
+    jeton: uuid.UUID, *, electeur: Electeur | None, agir: Callable[[], Reclamation]
+) -> Depot:
+    depot = soumission.une_seule_fois(
+        retrouver=lambda: _deja_deposee(jeton, electeur=electeur), agir=agir
     )
+    return Depot(depot.resultat, cree=depot.premiere)
 
 
 def _deja_deposee(jeton: uuid.UUID, *, electeur: Electeur | None) -> Reclamation | None:
+    """The claim this key has filed; refused if it is not this person's."""
     deja = Reclamation.objects.select_related("campagne").filter(jeton=jeton).first()
     if deja is None:
         return None
     if deja.sans_compte != (electeur is None) or (
         electeur is not None and deja.electeur_id != electeur.pk
     ):
-        raise ReclamationRefusee("Ce formulaire a expiré : rechargez la page et recommencez.")
+        raise ReclamationRefusee(soumission.FORMULAIRE_EXPIRE)
     return deja
 
 
@@ -197,12 +221,14 @@ def _enregistrer(
     champs: dict[str, Any],
     pieces: list[PieceVerifiee],
     ip: str,
-) -> Depot:
+) -> Reclamation:
     stockes: list[PieceJointe] = []
     try:
         with transaction.atomic():
             if Reclamation.objects.filter(jeton=jeton).exists():
-                raise IntegrityError("jeton")
+                # Filed by the same form while this post was being checked: nothing is
+                # written, not even a receipt number (soumission.une_seule_fois).
+                raise soumission.DejaSoumis("jeton")
             reclamation = Reclamation(
                 campagne=campagne,
                 jeton=jeton,
@@ -234,17 +260,12 @@ def _enregistrer(
                 pieces=len(stockes),
             )
             prevenir(reclamation, "reclamation_deposee")
-    except IntegrityError:
-        # The same form, posted twice at once: the other post filed it.
-        _effacer(stockes)
-        deja = _deja_deposee(jeton, electeur=electeur)
-        if deja is None:
-            raise
-        return Depot(deja, cree=False)
     except BaseException:
+        # Rolled back, a post of the same form at the same instant included: the files
+        # written for it go too.
         _effacer(stockes)
         raise
-    return Depot(reclamation, cree=True)
+    return reclamation
 
 
 def _effacer(pieces: list[PieceJointe]) -> None:
@@ -252,7 +273,3 @@ def _effacer(pieces: list[PieceJointe]) -> None:
     for piece in pieces:
         if piece.fichier.name:
             piece.fichier.storage.delete(piece.fichier.name)
-
-
-def nouveau_jeton() -> uuid.UUID:
-    return uuid.uuid4()
