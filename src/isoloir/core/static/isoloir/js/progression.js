@@ -22,7 +22,9 @@
 //   progress[data-progression-barre="key"] and [data-progression-texte="key"]: one bar;
 //   [data-progression-valeur="name"]    gets one of the page's own values;
 //   [data-progression-annonce]          the polite live region (isoloir/progression.html);
-//   [data-progression-erreur]           the notice shown when following stops.
+//   [data-progression-erreur]           the hidden notice shown, and said, when following
+//                                       stops (« Suivi automatique interrompu : actualisez
+//                                       la page. », written in isoloir/progression.html).
 //
 // The rules, the same on every page:
 // - errors: a network or server error is tried again later and later (the wait doubles
@@ -34,7 +36,6 @@
 //   would drown everything else. Within the silence, only the latest text is kept.
 (function () {
   "use strict";
-  const INTERRUPTION = "Suivi automatique interrompu : actualisez la page.";
   const INTERVALLE_MIN = 2;
   const ECHECS_MAX = 4;
   const ATTENTE_MAX = 60000;
@@ -123,11 +124,11 @@
         clearTimeout(differee);
         differee = null;
       }
-      bloc.querySelectorAll("[data-progression-erreur]").forEach(function (element) {
-        element.textContent = INTERRUPTION;
-        element.hidden = false;
-      });
-      dire(INTERRUPTION); // at once: the last thing the page says by itself
+      const erreur = bloc.querySelector("[data-progression-erreur]");
+      if (erreur) {
+        erreur.hidden = false;
+        dire(erreur.textContent.trim()); // at once: the last thing the page says by itself
+      }
     }
 
     function echouer(erreur, essai) {
