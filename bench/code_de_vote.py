@@ -63,7 +63,7 @@ def _notices(nombre: int) -> None:
 
     from isoloir.accounts.models import Compte, Electeur
     from isoloir.elections.models import Campagne
-    from isoloir.votecode import code, notices
+    from isoloir.votecode import code, impression
 
     campagne = Campagne(nom="Banc", slug="banc", ouverture=timezone.now(), cloture=timezone.now())
     electeurs = []
@@ -82,7 +82,7 @@ def _notices(nombre: int) -> None:
     codes = {e.pk: code.tirer() for e in electeurs}
     fichier = Path(tempfile.mkdtemp()) / "notices.pdf"
     debut = time.perf_counter()
-    notices.imprimer_pdf(
+    impression.imprimer_pdf(
         fichier, campagne=campagne, etablissement="Lycée", electeurs=electeurs, codes=codes
     )
     duree = time.perf_counter() - debut

@@ -171,7 +171,7 @@ class Resultat:
 def lancer(lignes: int, dossier: Path, *, sous_processus: bool = True) -> Resultat:
     """Write the files, create the campaign, then time the baseline and the four steps."""
     from isoloir.elections.models import ImportListe
-    from isoloir.elections.roll_import import service
+    from isoloir.elections.roll_import import application, depot, verification
 
     codes = codes_des_scrutins()
     premier, second, attendu = ecrire_fichiers(dossier, lignes, codes)
@@ -192,8 +192,8 @@ def lancer(lignes: int, dossier: Path, *, sous_processus: bool = True) -> Result
 
     def verifier(fichier: Path) -> Callable[[], dict[str, Any]]:
         def action() -> dict[str, Any]:
-            import_ = service.deposer(campagne=campagne, fichier=fichier)
-            rapport = service.verifier(import_.pk)
+            import_ = depot.deposer(campagne=campagne, fichier=fichier)
+            rapport = verification.verifier(import_.pk)
             assert rapport is not None and not rapport.refuse, rapport and rapport.erreurs[:3]
             return {"import": import_.pk, **rapport.vers_json()}
 
@@ -201,8 +201,8 @@ def lancer(lignes: int, dossier: Path, *, sous_processus: bool = True) -> Result
 
     def appliquer() -> dict[str, Any]:
         import_ = ImportListe.objects.get(etat="verifie")
-        service.demander_application(import_)
-        rapport = service.appliquer(import_.pk)
+        application.demander_application(import_)
+        rapport = application.appliquer(import_.pk)
         assert rapport is not None
         return rapport.vers_json()
 

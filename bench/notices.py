@@ -130,7 +130,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     from isoloir.accounts.models import Electeur
     from isoloir.core import clock
     from isoloir.elections.models import Campagne, Scrutin
-    from isoloir.votecode import code, lancement, notices, remises
+    from isoloir.votecode import code, generation, impression, lancement, notices, remises
     from isoloir.votecode.models import EtatGeneration
 
     campagne = Campagne.objects.create(
@@ -151,12 +151,12 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     creer_electeurs(campagne, nombre_notices, 0, avec_code=False)
 
     with Chrono() as chrono_generation:
-        generation = lancement.lancer_generation(
+        lancee = lancement.lancer_generation(
             campagne=campagne, compte_id=None, mettre_en_file=False
         )
-        generation = notices.executer_generation(generation.pk)
-    if generation.etat != EtatGeneration.TERMINEE or generation.notices_faites != nombre_notices:
-        raise RuntimeError(f"génération incomplète : {generation.etat}")
+        lancee = generation.executer_generation(lancee.pk)
+    if lancee.etat != EtatGeneration.TERMINEE or lancee.notices_faites != nombre_notices:
+        raise RuntimeError(f"génération incomplète : {lancee.etat}")
 
     # Baselines, same process: the hashes alone, then the same pages without the database.
     codes = [code.tirer() for _ in range(nombre_notices)]
@@ -175,7 +175,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     with Chrono() as chrono_impression:
         for n in range(0, len(electeurs), PAR_ETABLISSEMENT):
             lot = electeurs[n : n + PAR_ETABLISSEMENT]
-            notices.imprimer_pdf(
+            impression.imprimer_pdf(
                 dossier / f"{n}.pdf",
                 campagne=campagne,
                 etablissement=lot[0].etablissement,
@@ -220,7 +220,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
 
 
 def rapport(r: Resultats) -> str:
-    from isoloir.votecode import notices
+    from isoloir.votecode import codes_initiaux
 
     parties = r.hachage + r.impression
     return "\n".join(
@@ -228,7 +228,7 @@ def rapport(r: Resultats) -> str:
             f"Génération de {r.notices} notices ({r.fichiers} fichier(s) PDF, "
             f"{PAR_ETABLISSEMENT} électeurs par établissement) : {r.generation:.1f} s, "
             f"{r.notices_par_seconde:,.0f} notices/s (CPU : {r.generation_cpu:.1f} s, "
-            f"{notices.FILS_DE_HACHAGE} fil(s) de hachage)",
+            f"{codes_initiaux.FILS_DE_HACHAGE} fil(s) de hachage)",
             f"  empreintes seules, un fil : {r.hachage:.1f} s ({r.notices / r.hachage:,.0f}/s, "
             f"CPU {r.hachage_cpu:.1f} s) ; "
             f"pages seules : {r.impression:.1f} s ({r.notices / r.impression:,.0f}/s, "
@@ -237,8 +237,8 @@ def rapport(r: Resultats) -> str:
             f"en CPU {r.generation_cpu / (r.hachage_cpu + r.impression_cpu):.2f} "
             f"(le reste : base de données, bail, journal, fichiers)",
             f"  → {ELECTEURS_NATIONAUX:,} électeurs ≈ {r.heures_nationales:.2f} h de CPU, "
-            f"soit ≈ {r.heures_nationales / notices.FILS_DE_HACHAGE:.2f} h sur "
-            f"{notices.FILS_DE_HACHAGE} cœur(s) (le hachage, l'essentiel, se répartit)",
+            f"soit ≈ {r.heures_nationales / codes_initiaux.FILS_DE_HACHAGE:.2f} h sur "
+            f"{codes_initiaux.FILS_DE_HACHAGE} cœur(s) (le hachage, l'essentiel, se répartit)",
             f"Import d'une liste de remises, {r.remises} lignes : {r.import_remises:.2f} s, "
             f"{r.lignes_par_seconde:,.0f} lignes/s (csv.reader seul : "
             f"{r.remises / r.lecture_csv:,.0f} lignes/s, ratio "

@@ -33,7 +33,7 @@ def pv_reportlab(r: Any) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.pdfgen.canvas import Canvas
 
-    from isoloir.votecode.notices import polices
+    from isoloir.core.polices import polices
 
     texte, gras, mono = polices()
     tampon = io.BytesIO()

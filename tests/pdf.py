@@ -1,4 +1,4 @@
-"""Reading back the text of a PDF the product made, as a person would see it."""
+"""Reading back a PDF the product made: its text, as a person would see it, and its fonts."""
 
 import subprocess
 from pathlib import Path
@@ -11,3 +11,14 @@ def texte_du_pdf(contenu: bytes, dossier: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(fichier), "-"], capture_output=True, check=True, text=True
     ).stdout
+
+
+def polices_du_pdf(contenu: bytes, dossier: Path) -> list[tuple[str, bool]]:
+    """(name, embedded) of each font of the PDF (poppler's pdffonts)."""
+    fichier = dossier / "polices.pdf"
+    fichier.write_bytes(contenu)
+    lignes = subprocess.run(
+        ["pdffonts", str(fichier)], capture_output=True, check=True, text=True
+    ).stdout.splitlines()[2:]
+    # name type… encoding emb sub uni object ID: emb is the 5th column from the end.
+    return [(ligne.split()[0], ligne.split()[-5] == "yes") for ligne in lignes]

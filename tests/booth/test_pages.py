@@ -16,7 +16,7 @@ from isoloir.booth import depot
 from isoloir.booth.models import Emargement
 from isoloir.core import clock
 from isoloir.core.dates import date_heure_fr
-from tests.pdf import texte_du_pdf
+from tests.pdf import polices_du_pdf, texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 from tests.second_facteur import verifier_second_facteur
 
@@ -104,6 +104,9 @@ def test_le_pdf_de_l_accuse(dans_l_isoloir, electeur, scrutin, tmp_path) -> None
     assert "CSA ministériel" in texte
     assert accuse.traceur in texte
     assert "(heure de Paris)" in texte
+    # The product's fonts (core/polices.py), embedded: the receipt reads the same anywhere.
+    polices = polices_du_pdf(reponse.content, tmp_path)
+    assert polices and all("DejaVu" in nom and incorporee for nom, incorporee in polices)
     # Only for a tracker that is in this scrutin's urne, and a voter who voted there.
     faux = dans_l_isoloir.post(
         reverse("booth:accuse_pdf", args=[scrutin.pk]), {"traceur": "A" * 43}

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from isoloir.audit.services import journaliser
+from isoloir.core.polices import TEXTE
 from isoloir.counting import pv, releve_du_depouillement
 from isoloir.counting.models import Depouillement, Scellement
 from isoloir.counting.services import consigner_intervention
@@ -394,7 +395,7 @@ def test_le_rendu_ne_lit_que_la_feuille_de_style_et_les_polices(tmp_path) -> Non
     recuperateur = pv._recuperateur()
     feuille = recuperateur.fetch(pv.FEUILLE_DE_STYLE.as_uri())
     assert b"@page" in feuille.read()
-    police = next(pv.POLICES.glob("DejaVuSans.ttf")).as_uri()
+    police = TEXTE.chemin.as_uri()
     assert recuperateur.fetch(police).read()[:4] == b"\x00\x01\x00\x00"  # TrueType
     ailleurs = tmp_path / "secret.css"
     ailleurs.write_text("body { color: red }")

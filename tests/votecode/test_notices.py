@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import clock
-from isoloir.votecode import code, lancement, notices, selectors
+from isoloir.votecode import code, codes_initiaux, impression, lancement, notices, selectors
+from isoloir.votecode.generation import executer_generation
 from isoloir.votecode.models import CodeDeVote, EtatGeneration, GenerationDeNotices, LotDeNotices
 from tests.concurrence import en_meme_temps
+from tests.pdf import polices_du_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ class Imprimeur:
         self.appels += 1
         if self.panne_apres is not None and self.appels > self.panne_apres:
             raise RuntimeError("imprimante arrêtée")
-        notices.imprimer_pdf(
+        impression.imprimer_pdf(
             fichier,
             campagne=campagne,
             etablissement=etablissement,
@@ -59,10 +61,10 @@ def _dossier(campagne) -> Path:
     return notices.dossier_des_notices(campagne)
 
 
-def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll) -> None:
+def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll, donnees) -> None:
     campagne, electeurs = roll
     imprimeur = Imprimeur()
-    rapport = notices.generer_codes_initiaux(campagne=campagne, imprimer=imprimeur)
+    rapport = codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=imprimeur)
     assert (rapport.etablissements, rapport.codes) == (2, 5)
     dossier = _dossier(campagne)
     fichiers = sorted(p.name for p in dossier.iterdir())
@@ -72,6 +74,14 @@ def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll) -> None:
     for fichier in dossier.iterdir():
         assert fichier.read_bytes().startswith(b"%PDF-")
         assert fichier.stat().st_mode & 0o777 == 0o600  # codes in clear: the printer only
+        # Printed in the product's fonts (core/polices.py), embedded for the printer.
+        polices = polices_du_pdf(fichier.read_bytes(), donnees)
+        assert {nom.split("+")[-1] for nom, _ in polices} == {
+            "DejaVuSans",
+            "DejaVuSans-Bold",
+            "DejaVuSansMono-Bold",
+        }
+        assert all(incorporee for _, incorporee in polices)
     # Each file is listed as a batch, outside MEDIA_ROOT.
     lots = LotDeNotices.objects.filter(campagne=campagne).order_by("etablissement")
     assert [(lot.etablissement, lot.notices) for lot in lots] == [
@@ -84,13 +94,13 @@ def test_un_pdf_par_etablissement_et_des_codes_qui_fonctionnent(roll) -> None:
         assert code.verifier(imprimeur.codes[electeur.pk], empreinte)
         assert imprimeur.codes[electeur.pk] not in empreinte
     # A second run finds nothing to do.
-    assert notices.generer_codes_initiaux(campagne=campagne).codes == 0
+    assert codes_initiaux.generer_codes_initiaux(campagne=campagne).codes == 0
 
 
 def test_un_gros_etablissement_est_coupe_en_plusieurs_fichiers(roll, monkeypatch) -> None:
     campagne, _ = roll
-    monkeypatch.setattr(notices, "NOTICES_PAR_FICHIER", 2)
-    rapport = notices.generer_codes_initiaux(campagne=campagne)
+    monkeypatch.setattr(codes_initiaux, "NOTICES_PAR_FICHIER", 2)
+    rapport = codes_initiaux.generer_codes_initiaux(campagne=campagne)
     assert (rapport.etablissements, rapport.codes, len(rapport.fichiers)) == (2, 5, 3)
     assert sorted(LotDeNotices.objects.values_list("notices", flat=True)) == [1, 2, 2]
 
@@ -98,10 +108,10 @@ def test_un_gros_etablissement_est_coupe_en_plusieurs_fichiers(roll, monkeypatch
 def test_reprise_apres_une_panne_d_impression(roll) -> None:
     campagne, _ = roll
     with pytest.raises(RuntimeError):
-        notices.generer_codes_initiaux(campagne=campagne, imprimer=Imprimeur(panne_apres=1))
+        codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=Imprimeur(panne_apres=1))
     assert CodeDeVote.objects.count() == 2  # the first establishment is done
     reprise = Imprimeur()
-    assert notices.generer_codes_initiaux(campagne=campagne, imprimer=reprise).codes == 3
+    assert codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=reprise).codes == 3
     assert CodeDeVote.objects.count() == 5
     assert len(list(_dossier(campagne).iterdir())) == 2
     assert not list(_dossier(campagne).glob("*.partiel"))
@@ -113,9 +123,9 @@ def test_l_enregistrement_qui_echoue_ne_laisse_aucun_fichier(roll, monkeypatch) 
     def panne(*args, **kwargs):
         raise RuntimeError("base indisponible")
 
-    monkeypatch.setattr(notices, "_enregistrer", panne)
+    monkeypatch.setattr(codes_initiaux, "_enregistrer", panne)
     with pytest.raises(RuntimeError):
-        notices.generer_codes_initiaux(campagne=campagne, imprimer=Imprimeur())
+        codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=Imprimeur())
     assert not list(_dossier(campagne).iterdir())  # the temporary file is gone
     assert not CodeDeVote.objects.exists() and not LotDeNotices.objects.exists()
 
@@ -124,21 +134,21 @@ def test_un_commit_perdu_apres_le_fichier_le_fait_reecrire(roll, monkeypatch) ->
     """The file took its name, then the transaction failed: its codes were never
     recorded. The next run draws new codes for the same voters into the same file."""
     campagne, _ = roll
-    vrai = notices.os.replace
+    vrai = codes_initiaux.os.replace
 
     def deplacer_puis_echouer(source, destination):
         vrai(source, destination)
         raise OSError("disque plein au moment du commit")
 
-    monkeypatch.setattr(notices.os, "replace", deplacer_puis_echouer)
+    monkeypatch.setattr(codes_initiaux.os, "replace", deplacer_puis_echouer)
     premier = Imprimeur()
     with pytest.raises(OSError):
-        notices.generer_codes_initiaux(campagne=campagne, imprimer=premier)
+        codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=premier)
     (imprime,) = _dossier(campagne).iterdir()
     assert not CodeDeVote.objects.exists() and not LotDeNotices.objects.exists()
-    monkeypatch.setattr(notices.os, "replace", vrai)
+    monkeypatch.setattr(codes_initiaux.os, "replace", vrai)
     second = Imprimeur()
-    notices.generer_codes_initiaux(campagne=campagne, imprimer=second)
+    codes_initiaux.generer_codes_initiaux(campagne=campagne, imprimer=second)
     assert imprime.exists() and len(list(_dossier(campagne).iterdir())) == 2
     for electeur_id, ancien in premier.codes.items():
         empreinte = CodeDeVote.objects.get(electeur_id=electeur_id).empreinte
@@ -177,9 +187,9 @@ def test_generation_par_la_tache_avec_sa_progression(roll, executer_taches) -> N
 def test_une_tache_livree_deux_fois_ne_fait_rien_la_seconde(roll) -> None:
     campagne, _ = roll
     generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
-    notices.executer_generation(generation.pk)
+    executer_generation(generation.pk)
     evenements = Evenement.objects.count()
-    assert notices.executer_generation(generation.pk).etat == EtatGeneration.TERMINEE
+    assert executer_generation(generation.pk).etat == EtatGeneration.TERMINEE
     assert Evenement.objects.count() == evenements
     assert CodeDeVote.objects.count() == 5
 
@@ -209,7 +219,7 @@ def test_un_traitement_en_vie_n_est_pas_double(roll) -> None:
     GenerationDeNotices.objects.filter(pk=generation.pk).update(
         etat=EtatGeneration.EN_COURS, jeton="autre", battement=clock.now()
     )
-    assert notices.executer_generation(generation.pk).etat == EtatGeneration.EN_COURS
+    assert executer_generation(generation.pk).etat == EtatGeneration.EN_COURS
     assert not CodeDeVote.objects.exists()
 
 
@@ -219,7 +229,7 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
     campagne, _ = roll
     generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(RuntimeError):
-        notices.executer_generation(generation.pk, imprimer=Imprimeur(panne_apres=1))
+        executer_generation(generation.pk, imprimer=Imprimeur(panne_apres=1))
     generation.refresh_from_db()
     # An exception is recorded as such; a killed process would leave it « en cours ».
     assert generation.etat == EtatGeneration.ECHOUEE
@@ -233,7 +243,7 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: plus_tard)
     reprise = lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert reprise.pk == generation.pk and reprise.reprises == 1
-    fin = notices.executer_generation(reprise.pk)
+    fin = executer_generation(reprise.pk)
     assert fin.etat == EtatGeneration.TERMINEE
     assert (fin.notices_faites, fin.notices_total, fin.etablissements_faits) == (5, 5, 2)
     assert CodeDeVote.objects.count() == 5
@@ -244,11 +254,11 @@ def test_apres_un_echec_un_nouveau_lancement_continue(roll) -> None:
     campagne, _ = roll
     premiere = lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(RuntimeError):
-        notices.executer_generation(premiere.pk, imprimer=Imprimeur(panne_apres=1))
+        executer_generation(premiere.pk, imprimer=Imprimeur(panne_apres=1))
     assert Evenement.objects.filter(type="notices.generation_echouee").count() == 1
     seconde = lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert seconde.pk != premiere.pk
-    fin = notices.executer_generation(seconde.pk)
+    fin = executer_generation(seconde.pk)
     # The second run counts what the first did.
     assert (fin.notices_faites, fin.notices_total) == (5, 5)
     assert (fin.etablissements_faits, fin.etablissements_total) == (2, 2)
@@ -266,7 +276,7 @@ def test_un_traitement_depossede_n_enregistre_rien(roll) -> None:
             super().__call__(fichier, **kwargs)
             GenerationDeNotices.objects.filter(pk=generation.pk).update(jeton="repreneur")
 
-    fin = notices.executer_generation(generation.pk, imprimer=Depossede())
+    fin = executer_generation(generation.pk, imprimer=Depossede())
     assert fin.jeton == "repreneur"
     assert not CodeDeVote.objects.exists()
     assert not list(_dossier(campagne).iterdir())
@@ -329,7 +339,7 @@ def test_deux_traitements_simultanes_d_une_generation(roll) -> None:
     generation = lancement.lancer_generation(
         campagne=campagne, compte_id=None, mettre_en_file=False
     )
-    resultats = en_meme_temps(lambda n: notices.executer_generation(generation.pk), range(2))
+    resultats = en_meme_temps(lambda n: executer_generation(generation.pk), range(2))
     assert all(isinstance(r, GenerationDeNotices) for r in resultats), resultats
     generation.refresh_from_db()
     assert generation.etat == EtatGeneration.TERMINEE

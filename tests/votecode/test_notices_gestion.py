@@ -16,6 +16,7 @@ from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
 from isoloir.core import clock
 from isoloir.votecode import code, lancement, notices
+from isoloir.votecode.generation import executer_generation
 from isoloir.votecode.models import (
     CodeDeVote,
     EtatGeneration,
@@ -68,7 +69,7 @@ def url(nom: str, campagne, **kwargs) -> str:
 
 def _generer(campagne) -> GenerationDeNotices:
     generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
-    return notices.executer_generation(generation.pk)
+    return executer_generation(generation.pk)
 
 
 # --- Access --------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from isoloir.booth.depot import Accuse
 from isoloir.core.dates import date_heure_fr
+from isoloir.core.polices import polices
 from isoloir.notify.composition import lien_absolu
-from isoloir.votecode.notices import polices
 
 
 def adresse_du_tableau(accuse: Accuse) -> str:
@@ -21,7 +21,8 @@ def adresse_du_tableau(accuse: Accuse) -> str:
 def accuse_pdf(accuse: Accuse) -> bytes:
     texte, gras, mono = polices()
     tampon = io.BytesIO()
-    feuille = Canvas(tampon, pagesize=A4, pageCompression=1)
+    # Started in our font: reportlab's default (Helvetica) would be listed unembedded.
+    feuille = Canvas(tampon, pagesize=A4, pageCompression=1, initialFontName=texte)
     feuille.setTitle(f"Accusé de réception de vote — {accuse.scrutin.intitule}")
     feuille.setAuthor("Isoloir")
     feuille.setSubject("Accusé de réception de vote")

@@ -6,10 +6,10 @@ concern: WeasyPrint, fonts and a locked-down URL fetcher, none of which the resu
 needs.
 
 ``proces_verbal`` renders it as PDF/A-3b with WeasyPrint (archival, art. 16 / A19): every
-font embedded (DejaVu from the system), an sRGB output intent, XMP metadata. The rendering
-reads only the template, the stylesheet next to this file and the font files: the URL
-fetcher refuses anything else, so a PV never depends on the network or on what a page
-could point at.
+font embedded (the product's fonts, core/polices.py), an sRGB output intent, XMP metadata.
+The rendering reads only the template, the stylesheet next to this file and the font
+files: the URL fetcher refuses anything else, so a PV never depends on the network or on
+what a page could point at.
 """
 
 from pathlib import Path
@@ -21,9 +21,9 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from isoloir.core import clock
+from isoloir.core.polices import DOSSIER, MONO, TEXTE, TEXTE_GRAS, TEXTE_ITALIQUE, regles_font_face
 from isoloir.counting.models import Depouillement
 from isoloir.counting.releve_du_depouillement import releve
-from isoloir.votecode.notices import POLICES
 
 # ``pv.releve`` stays available to the callers that reach the figures through the PV
 # (bench/pv.py measures both from here).
@@ -37,12 +37,12 @@ __all__ = [
 ]
 
 FEUILLE_DE_STYLE = Path(__file__).resolve().parent / "static" / "counting" / "pv.css"
-# The faces the stylesheet uses, embedded from the system's DejaVu (fonts-dejavu-core).
+# The families the stylesheet names, and the faces of the product's fonts each declares.
 FACES = (
-    ("PV", "normal", "normal", "DejaVuSans.ttf"),
-    ("PV", "bold", "normal", "DejaVuSans-Bold.ttf"),
-    ("PV", "normal", "italic", "DejaVuSans-Oblique.ttf"),
-    ("PV Mono", "normal", "normal", "DejaVuSansMono.ttf"),
+    ("PV", TEXTE),
+    ("PV", TEXTE_GRAS),
+    ("PV", TEXTE_ITALIQUE),
+    ("PV Mono", MONO),
 )
 
 
@@ -51,19 +51,7 @@ FACES = (
 
 
 def _racines_permises() -> tuple[Path, ...]:
-    return (FEUILLE_DE_STYLE.parent, POLICES.resolve())
-
-
-def _polices_css() -> str:
-    regles = []
-    for famille, graisse, style, fichier in FACES:
-        chemin = POLICES / fichier
-        if chemin.exists():
-            regles.append(
-                f'@font-face {{ font-family: "{famille}"; font-weight: {graisse}; '
-                f'font-style: {style}; src: url("{chemin.as_uri()}"); }}'
-            )
-    return "\n".join(regles)
+    return (FEUILLE_DE_STYLE.parent, DOSSIER.resolve())
 
 
 def _recuperateur() -> Any:
@@ -101,7 +89,7 @@ def proces_verbal(depouillement: Depouillement) -> bytes:
     recuperateur = _recuperateur()
     polices = FontConfiguration()
     feuilles = [
-        CSS(string=_polices_css(), font_config=polices, url_fetcher=recuperateur),
+        CSS(string=regles_font_face(FACES), font_config=polices, url_fetcher=recuperateur),
         CSS(
             filename=str(FEUILLE_DE_STYLE),
             font_config=polices,

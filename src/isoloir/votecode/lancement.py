@@ -2,8 +2,8 @@
 
 A launch records the run, or takes over one whose worker died, and hands it to the task
 queue once committed (``tasks.mettre_en_file_generation``); the worker then runs
-``notices.executer_generation``. The launch lives apart from notices.py so that the
-module the task runs never imports the tasks (docs/architecture.md, « Tâches »).
+``generation.executer_generation``. The launch lives apart from generation.py so that
+the module the task runs never imports the tasks (docs/architecture.md, « Tâches »).
 """
 
 from django.db import IntegrityError, transaction

@@ -1,19 +1,19 @@
 """What the workers run for votecode, and the helpers that enqueue it: a back-office run
-of the notices (launched by lancement.py, its body in notices.py)."""
+of the notices (launched by lancement.py, its body in generation.py)."""
 
 import logging
 
 from django.tasks import task
 
-from isoloir.votecode import notices
+from isoloir.votecode import generation
 
-journal = logging.getLogger(__name__)
+log = logging.getLogger(__name__)
 
 
 @task()
 def generer_notices(generation_id: int) -> str:
-    """Generate a campaign's missing initial codes and notices (see notices.py)."""
-    return notices.executer_generation(generation_id).etat
+    """Generate a campaign's missing initial codes and notices (see generation.py)."""
+    return generation.executer_generation(generation_id).etat
 
 
 def mettre_en_file_generation(generation_id: int) -> None:
@@ -22,4 +22,4 @@ def mettre_en_file_generation(generation_id: int) -> None:
     except Exception:
         # The queue is down: the run waits, and the next launch takes it over once its
         # lease is stale.
-        journal.exception("génération de notices %s non mise en file", generation_id)
+        log.exception("génération de notices %s non mise en file", generation_id)

@@ -3,9 +3,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from isoloir.elections.models import Campagne
+from isoloir.votecode.generation import executer_generation
 from isoloir.votecode.lancement import lancer_generation
 from isoloir.votecode.models import EtatGeneration
-from isoloir.votecode.notices import GenerationRefusee, dossier_des_notices, executer_generation
+from isoloir.votecode.notices import GenerationRefusee, dossier_des_notices
 
 
 class Command(BaseCommand):
