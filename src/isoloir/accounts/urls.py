@@ -10,7 +10,7 @@ urlpatterns = [
     path("activation", views.activation, name="activation"),
     path("mot-de-passe-oublie/", views.mot_de_passe_oublie, name="mot_de_passe_oublie"),
     path("mot-de-passe/reinitialisation", views.reinitialisation, name="reinitialisation"),
-    # Second factor of the bureau de vote's members (see accounts/second_facteur.py).
+    # Second factor of the bureau de vote's members (see accounts/second_facteur/).
     path(
         "second-facteur/",
         vues_second_facteur.verification,

@@ -1,7 +1,7 @@
 """Who may do what in the back-office.
 
 Three roles work behind the portal, each only on its own screens and each after its
-second factor (TOTP, accounts/second_facteur.py):
+second factor (TOTP, accounts/second_facteur/):
 - **administration**: sets up campaigns, imports rolls, issues notices, sends mailings,
   decides on claims; the only role that reaches Django's admin (« back-office »);
 - **assistance** (helpdesk): answers assistance requests and sees a voter's state, never a
