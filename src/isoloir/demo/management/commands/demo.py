@@ -38,13 +38,9 @@ from isoloir.core import clock
 from isoloir.core.dates import date_fr, date_heure_fr
 from isoloir.counting.signals import rechargement_de_la_demonstration
 from isoloir.demo.bureau import MembreDemo, charger_bureau_demo
-from isoloir.demo.chargement import (
-    DUREE_LIEN_ACTIVATION,
-    ElecteurDemo,
-    IdentifiantsDemo,
-    charger_campagne_demo,
-)
-from isoloir.demo.chargement import SLUG as SLUG_DEMO
+from isoloir.demo.campagne import SLUG as SLUG_DEMO
+from isoloir.demo.chargement import IdentifiantsDemo, charger_campagne_demo
+from isoloir.demo.electeurs import DUREE_LIEN_ACTIVATION, ElecteurDemo
 from isoloir.demo.management.commands.serve import adresse_url, verifier_port_libre
 from isoloir.elections.models import Campagne
 
