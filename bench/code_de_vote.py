@@ -100,10 +100,12 @@ def _reassorts(nombre: int) -> None:
     from django.urls import reverse
 
     from isoloir.accounts.models import Electeur
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.demo.chargement import charger_campagne_demo
 
-    identifiants = charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(0))
+    identifiants = charger_campagne_demo(
+        maintenant=horloge.maintenant(), ouverture_dans=timedelta(0)
+    )
     vitrine = next(v for v in identifiants.electeurs if v.mot_de_passe)
     electeur = Electeur.objects.get(compte__email=vitrine.email)
     client = Client()

@@ -100,15 +100,15 @@ def creer_campagne(courriels: int) -> tuple[object, object]:
     from datetime import date, timedelta
 
     from isoloir.accounts.models import Compte, Electeur
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.elections.models import Campagne, Inscription, Scrutin
 
     suffixe = f"{time.time_ns()}"
     campagne = Campagne.objects.create(
         nom="Élections professionnelles (banc)",
         slug=f"banc-{suffixe}",
-        ouverture=clock.now() + timedelta(days=20),
-        cloture=clock.now() + timedelta(days=28),
+        ouverture=horloge.maintenant() + timedelta(days=20),
+        cloture=horloge.maintenant() + timedelta(days=28),
     )
     scrutin = Scrutin.objects.create(
         campagne=campagne,

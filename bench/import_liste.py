@@ -92,10 +92,10 @@ def ecrire_fichiers(dossier: Path, lignes: int, codes: list[str]) -> tuple[Path,
 
 
 def preparer_campagne(codes: list[str]) -> Any:
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.elections.models import Campagne, Scrutin
 
-    ouverture = clock.now() + timedelta(days=30)
+    ouverture = horloge.maintenant() + timedelta(days=30)
     campagne = Campagne.objects.create(
         nom="Banc national",
         slug="banc-national",

@@ -78,7 +78,7 @@ def creer_electeurs(campagne, nombre: int, debut: int, *, avec_code: bool) -> li
     is measured by bench/import_liste.py)."""
     from isoloir.accounts import numen
     from isoloir.accounts.models import Compte, Electeur
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.elections.models import Inscription
     from isoloir.votecode.models import CodeDeVote, Origine
 
@@ -116,7 +116,7 @@ def creer_electeurs(campagne, nombre: int, debut: int, *, avec_code: bool) -> li
                     electeur=e,
                     empreinte="$argon2id$banc",
                     origine=Origine.INITIAL,
-                    emis_le=clock.now(),
+                    emis_le=horloge.maintenant(),
                 )
                 for e in electeurs
             ],
@@ -128,7 +128,7 @@ def creer_electeurs(campagne, nombre: int, debut: int, *, avec_code: bool) -> li
 def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     """Django is set up and the database migrated; ``settings.DATA_DIR`` takes the PDFs."""
     from isoloir.accounts.models import Electeur
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.elections.models import Campagne, Scrutin
     from isoloir.votecode import code, generation, impression, lancement, notices, remises
     from isoloir.votecode.models import EtatGeneration
@@ -136,8 +136,8 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
     campagne = Campagne.objects.create(
         nom="Banc des notices",
         slug=f"banc-notices-{time.monotonic_ns()}",
-        ouverture=clock.now() + timedelta(days=30),
-        cloture=clock.now() + timedelta(days=38),
+        ouverture=horloge.maintenant() + timedelta(days=30),
+        cloture=horloge.maintenant() + timedelta(days=38),
     )
     Scrutin.objects.create(
         campagne=campagne,
@@ -185,7 +185,7 @@ def mesurer(nombre_notices: int, nombre_remises: int) -> Resultats:
 
     # Delivery lists: voters with a notice already, states in turn.
     creer_electeurs(campagne, nombre_remises, nombre_notices, avec_code=True)
-    hier = (clock.now() - timedelta(days=1)).date()
+    hier = (horloge.maintenant() - timedelta(days=1)).date()
     etats = ["remise contre signature", "envoyée par la poste", "détruite", "en attente"]
     sortie = io.StringIO()
     ecrivain = csv.writer(sortie, delimiter=";")

@@ -27,10 +27,12 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from datetime import timedelta
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.demo.chargement import charger_campagne_demo
 
-    identifiants = charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(0))
+    identifiants = charger_campagne_demo(
+        maintenant=horloge.maintenant(), ouverture_dans=timedelta(0)
+    )
     active = next(v for v in identifiants.electeurs if v.mot_de_passe)
 
     argon, pbkdf2 = Argon2PasswordHasher(), PBKDF2PasswordHasher()

@@ -97,7 +97,7 @@ def main() -> None:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     from isoloir import sieges
     from isoloir.accounts.models import Compte
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.counting import pv
     from isoloir.counting.models import (
         BureauDeVote,
@@ -111,7 +111,7 @@ def main() -> None:
     )
     from isoloir.elections.models import Campagne, Candidat, ListeCandidats, Scrutin
 
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     campagne = Campagne.objects.create(
         nom="Élections professionnelles 2026",
         slug="banc-pv",

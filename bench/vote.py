@@ -38,7 +38,7 @@ def main() -> None:
         call_command("migrate", database=base, verbosity=0)
     from isoloir.accounts.models import Compte, Electeur
     from isoloir.booth import cles, depot
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.crypto.bulletin import creer_bulletin
     from isoloir.crypto.groupe import AleaSysteme
     from isoloir.elections.models import Campagne, Inscription, ListeCandidats, Scrutin
@@ -48,8 +48,8 @@ def main() -> None:
     campagne = Campagne.objects.create(
         nom="Banc d'essai",
         slug="banc",
-        ouverture=clock.now() - timedelta(hours=1),
-        cloture=clock.now() + timedelta(days=7),
+        ouverture=horloge.maintenant() - timedelta(hours=1),
+        cloture=horloge.maintenant() + timedelta(days=7),
     )
     scrutin = Scrutin.objects.create(
         campagne=campagne,
@@ -82,7 +82,10 @@ def main() -> None:
             )
             Inscription.objects.create(electeur=electeur, scrutin=scrutin)
             CodeDeVote.objects.create(
-                electeur=electeur, empreinte="-", origine=Origine.INITIAL, emis_le=clock.now()
+                electeur=electeur,
+                empreinte="-",
+                origine=Origine.INITIAL,
+                emis_le=horloge.maintenant(),
             )
             electeurs.append(electeur)
 
@@ -99,7 +102,7 @@ def main() -> None:
         session[services.CLE_SESSION] = {
             "electeur": electeur.pk,
             "generation": 1,
-            "expire_le": (clock.now() + timedelta(hours=1)).isoformat(),
+            "expire_le": (horloge.maintenant() + timedelta(hours=1)).isoformat(),
         }
         session.save()
         clients.append(client)

@@ -62,7 +62,7 @@ def sms(settings):
 
 @pytest.fixture
 def compteurs_en_base(settings) -> None:
-    """The database cache, the default outside tests: core/throttle.py then counts in SQL."""
+    """The database cache, the default outside tests: core/limites.py then counts in SQL."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -74,7 +74,7 @@ def compteurs_en_base(settings) -> None:
 
 @pytest.fixture(params=["cache", "base"])
 def compteurs(request) -> str:
-    """Attempt counters (core/throttle.py) on the run's cache (process memory, or Redis in
+    """Attempt counters (core/limites.py) on the run's cache (process memory, or Redis in
     the PostgreSQL pass), then on the database cache: a limit must hold exactly on each."""
     if request.param == "base":
         request.getfixturevalue("compteurs_en_base")

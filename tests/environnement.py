@@ -111,11 +111,11 @@ def _date_du_jour(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     from django.utils import timezone
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
     # Whole seconds, the same here and in the processes the test starts (the variable
     # counts in seconds): the test starts in the second that follows the instant.
     secondes = math.ceil((instant - timezone.now()).total_seconds())
-    with clock.shifted_by(timedelta(seconds=secondes)), pytest.MonkeyPatch.context() as patch:
+    with horloge.decalee_de(timedelta(seconds=secondes)), pytest.MonkeyPatch.context() as patch:
         patch.setenv("ISOLOIR_HORLOGE_AVANCE", f"{'-' if secondes < 0 else ''}{abs(secondes)}s")
         yield

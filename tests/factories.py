@@ -7,7 +7,7 @@ import pytest
 
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Campagne, Inscription, ListeCandidats, Scrutin
 
 _sequence = itertools.count(1)
@@ -26,7 +26,7 @@ def creer_campagne():
         *, ouverture: datetime | None = None, duree: timedelta = timedelta(days=8), **champs: object
     ) -> Campagne:
         n = next(_sequence)
-        debut = ouverture or clock.now() + timedelta(days=3)
+        debut = ouverture or horloge.maintenant() + timedelta(days=3)
         return Campagne.objects.create(
             nom=champs.pop("nom", f"Élections professionnelles {n}"),
             slug=champs.pop("slug", f"campagne-{n}"),
@@ -91,7 +91,7 @@ def creer_electeur():
         if active:
             electeur.question_defi = "animal"
             electeur.reponse_defi_empreinte = question_defi.hacher(REPONSE)
-            electeur.active_le = clock.now()
+            electeur.active_le = horloge.maintenant()
             electeur.save()
         for scrutin in scrutins:
             Inscription.objects.create(electeur=electeur, scrutin=scrutin)

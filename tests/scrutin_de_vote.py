@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from isoloir.booth import cles
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.crypto.bulletin import creer_bulletin
 from isoloir.crypto.groupe import AleaSysteme
 from isoloir.votecode import services
@@ -18,7 +18,7 @@ URNE_ET_DEFAUT = ["default", "urne"]
 
 @pytest.fixture
 def campagne(creer_campagne):
-    return creer_campagne(ouverture=clock.now() - timedelta(hours=1))
+    return creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=1))
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ from isoloir.accounts import numen, question_defi
 from isoloir.accounts import services as comptes
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.second_facteur import a_un_appareil_confirme
-from isoloir.core import clock
-from isoloir.core.clock import en_jours_calendaires
+from isoloir.core import horloge
+from isoloir.core.horloge import en_jours_calendaires
 from isoloir.demo.chargement import (
     ADMIN_EMAIL,
     ASSISTANCE_EMAIL,
@@ -53,7 +53,7 @@ from tests.franceconnect.pair import installer
 
 
 def _charger(ouverture_dans: timedelta = timedelta(0)) -> IdentifiantsDemo:
-    return charger_campagne_demo(maintenant=clock.now(), ouverture_dans=ouverture_dans)
+    return charger_campagne_demo(maintenant=horloge.maintenant(), ouverture_dans=ouverture_dans)
 
 
 def _jeton(lien: str) -> str:
@@ -83,13 +83,13 @@ def test_les_commandes_du_readme_menent_apres_la_cloture() -> None:
     avance = re.search(r"ISOLOIR_HORLOGE_AVANCE=(\S+) \.venv/bin/isoloir serve", readme)
     assert demo and avance, "le README ne donne plus ces commandes"
     charger_campagne_demo(
-        maintenant=clock.now(),
+        maintenant=horloge.maintenant(),
         ouverture_dans=lire_duree(demo[1]),
         duree_du_vote=lire_duree(demo[2]),
     )
     scrutins = list(Scrutin.objects.select_related("campagne"))
     assert all(fenetre_du_scrutin(s).phase() is Phase.A_VENIR for s in scrutins)
-    with clock.shifted_by(lire_duree(avance[1])):
+    with horloge.decalee_de(lire_duree(avance[1])):
         assert all(fenetre_du_scrutin(s).phase() is Phase.CLOS for s in scrutins)
 
 
@@ -121,7 +121,7 @@ def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_pat
     assert demo and avance and page and archive and verify, "le README ne donne plus ces étapes"
     ouverture = lire_duree(demo[1])
     charger_campagne_demo(
-        maintenant=clock.now(), ouverture_dans=ouverture, duree_du_vote=lire_duree(demo[2])
+        maintenant=horloge.maintenant(), ouverture_dans=ouverture, duree_du_vote=lire_duree(demo[2])
     )
     # What ``isoloir demo`` does next: the CSA's bureau, development keys for the rest.
     campagne = Campagne.objects.get(slug=SLUG)
@@ -134,7 +134,7 @@ def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_pat
     c, appareils = ceremonie_complete(bureau)
     delegue = next(nom for nom in sorted(appareils) if nom.startswith("delegue-"))
     assert sceller(bureau, c, appareils, signataires=("president", delegue)).scelle_le
-    with clock.shifted_by(ouverture + timedelta(minutes=1)):
+    with horloge.decalee_de(ouverture + timedelta(minutes=1)):
         for k, inscription in enumerate(scrutin.inscriptions.select_related("electeur")[:3]):
             depot.voter(
                 electeur=inscription.electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k)
@@ -145,7 +145,7 @@ def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_pat
     arguments = shlex.split(archive[1])
     sortie = arguments.index("-o") + 1
     arguments[sortie] = str(tmp_path / arguments[sortie])
-    with clock.shifted_by(lire_duree(avance[1])):
+    with horloge.decalee_de(lire_duree(avance[1])):
         index = client.get(page[1])
         assert index.status_code == 200
         lien = re.search(
@@ -172,7 +172,7 @@ def test_le_chemin_du_readme_mene_a_l_archive_du_bureau_verifiee(client, tmp_pat
 @pytest.mark.usefixtures("hachage_rapide")
 @pytest.mark.calendrier  # its 8 days once crossed a change of time badly
 def test_la_campagne_de_demonstration_est_complete() -> None:
-    avant = clock.now()
+    avant = horloge.maintenant()
     _charger(ouverture_dans=timedelta(hours=2))
 
     campagne = Campagne.objects.get(slug=SLUG)
@@ -249,7 +249,7 @@ def test_recharger_ne_cree_aucun_doublon_et_remet_la_vitrine_en_etat() -> None:
     compte = Compte.objects.get(email=active.email)
     compte.set_password("Autre-mot-de-passe-2026")
     compte.save()
-    Electeur.objects.filter(compte__email=a_activer.email).update(active_le=clock.now())
+    Electeur.objects.filter(compte__email=a_activer.email).update(active_le=horloge.maintenant())
 
     seconde = _charger(ouverture_dans=timedelta(days=3))
 
@@ -405,7 +405,11 @@ def test_la_commande_demo_ecrit_les_identifiants(
     from isoloir.counting.signals import ScrutinScelle
 
     Scellement.objects.create(
-        bureau=bureau, contenu={}, empreinte="0" * 64, propose_le=clock.now(), scelle_le=clock.now()
+        bureau=bureau,
+        contenu={},
+        empreinte="0" * 64,
+        propose_le=horloge.maintenant(),
+        scelle_le=horloge.maintenant(),
     )
     with pytest.raises(ScrutinScelle), transaction.atomic():
         bureau.membres.first().delete()

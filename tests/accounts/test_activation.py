@@ -288,12 +288,12 @@ def test_un_courriel_d_activation_en_file_devient_sans_objet(
     electeur, boite, executer_taches
 ) -> None:
     from isoloir.accounts.models import Electeur
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.notify.models import Courriel, EtatCourriel
 
     with transaction.atomic():
         services.envoyer_activation(electeur=electeur)
-    Electeur.objects.filter(pk=electeur.pk).update(active_le=clock.now())
+    Electeur.objects.filter(pk=electeur.pk).update(active_le=horloge.maintenant())
     executer_taches()
     assert Courriel.objects.get().etat == EtatCourriel.SANS_OBJET
     assert not boite.messages
@@ -305,9 +305,9 @@ def test_l_expiration_du_lien_est_en_heure_de_paris(electeur, boite, executer_ta
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
-    with clock.frozen_at(datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("UTC"))):
+    with horloge.figee_a(datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("UTC"))):
         _recevoir_lien_activation(electeur, boite, executer_taches)
     # 7 days later, 09:30 UTC = 10h30 in Paris (winter time).
     assert "valable jusqu'au vendredi 27 novembre 2026 à 10h30 (heure de Paris)" in texte(

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from isoloir.accounts.models import Compte
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import services
 from tests.second_facteur import verifier_second_facteur
 
@@ -18,7 +18,7 @@ def electeur(creer_campagne, creer_scrutin, creer_electeur, settings):
     """A voter of a campaign whose vote opened an hour ago (the réassort is open), born in
     Marseille on 4 May 1977."""
     settings.ISOLOIR_BASE_URL = "http://testserver"
-    campagne = creer_campagne(ouverture=clock.now() - timedelta(hours=1))
+    campagne = creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=1))
     return creer_electeur(
         creer_scrutin(campagne, intitule="CSA ministériel"),
         active=True,

@@ -117,4 +117,4 @@ def test_formulaire_quelconque(nom, email, telephone, categorie, message, secret
     if secret is not None:
         assert secret not in stocke.message
     stocke.delete()
-    services.throttle.effacer(services.DEMANDES_PAR_IP, "192.0.2.77")
+    services.limites.effacer(services.DEMANDES_PAR_IP, "192.0.2.77")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from isoloir.assistance import electeurs as selection
 from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import reassort
 from tests.assistance.conftest import EMAIL_ELECTEUR, NUMEN
 from tests.factories import REPONSE
@@ -51,7 +51,7 @@ def _verrouiller(electeur, settings) -> None:
 def _verrouiller_vite(electeur, settings) -> None:
     """The same lock, without hashing five wrong answers."""
     for _ in range(settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR):
-        reassort.throttle.compter(reassort._limite_par_electeur(), str(electeur.pk))
+        reassort.limites.compter(reassort._limite_par_electeur(), str(electeur.pk))
     assert reassort.est_verrouille(electeur)
 
 
@@ -159,7 +159,7 @@ def test_fiche_de_l_electeur(assistance, electeur, code_actuel, agent, creer_scr
     )
     Inscription.objects.create(electeur=electeur, scrutin=autre_scrutin)
     Emargement.objects.create(
-        inscription=electeur.inscriptions.get(scrutin=autre_scrutin), emarge_le=clock.now()
+        inscription=electeur.inscriptions.get(scrutin=autre_scrutin), emarge_le=horloge.maintenant()
     )
     page = assistance.get(_fiche(electeur)).content.decode()
     for attendu in (
@@ -284,9 +284,9 @@ def test_verifications_limitees_par_membre(
     assistance, agent, creer_electeur, creer_campagne, creer_scrutin, settings, monkeypatch
 ):
     monkeypatch.setattr(
-        selection, "VERIFICATIONS_PAR_AGENT", selection.throttle.Limit("t-agent", 2, 3600)
+        selection, "VERIFICATIONS_PAR_AGENT", selection.limites.Limite("t-agent", 2, 3600)
     )
-    scrutin = creer_scrutin(creer_campagne(ouverture=clock.now() - timedelta(hours=1)))
+    scrutin = creer_scrutin(creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=1)))
     electeurs = [creer_electeur(scrutin) for _ in range(3)]
     for e in electeurs:
         _verrouiller_vite(e, settings)
@@ -326,7 +326,7 @@ def test_saisie_de_l_identite_invalide(assistance, electeur, settings, saisie, e
 def test_ne_a_l_etranger_par_le_code_du_pays(
     assistance, creer_electeur, creer_campagne, creer_scrutin, settings
 ):
-    scrutin = creer_scrutin(creer_campagne(ouverture=clock.now() - timedelta(hours=1)))
+    scrutin = creer_scrutin(creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=1)))
     electeur = creer_electeur(scrutin, active=True, commune_naissance="", pays_naissance="99352")
     _verrouiller_vite(electeur, settings)
     assistance.post(_lever(electeur), {"date_naissance": "04/05/1977", "lieu_naissance": "99 352"})

@@ -42,9 +42,9 @@ def main() -> None:
         depot._finir_le_reglement = _tuer  # type: ignore[assignment]
         from datetime import timedelta
 
-        from isoloir.core import clock
+        from isoloir.core import horloge
 
-        with clock.shifted_by(timedelta(minutes=2)):
+        with horloge.decalee_de(timedelta(minutes=2)):
             depot.recuperer()
         raise SystemExit("la récupération aurait dû être interrompue")
     if point == "apres_reservation":

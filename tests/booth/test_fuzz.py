@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
-from isoloir.core import throttle
+from isoloir.core import limites
 from tests.scrutin_de_vote import URNE_ET_DEFAUT
 
 pytestmark = pytest.mark.django_db(databases=URNE_ET_DEFAUT)
@@ -39,7 +39,7 @@ def test_un_bulletin_quelconque_est_refuse_proprement(
 ) -> None:
     # The flood limit is not what this test is about. (Not cache.clear(): sessions may
     # live in the cache, and the voter would be logged out.)
-    throttle.effacer(depot.ENVOIS_PAR_ELECTEUR, str(electeur.pk))
+    limites.effacer(depot.ENVOIS_PAR_ELECTEUR, str(electeur.pk))
     reponse = dans_l_isoloir.post(reverse("booth:isoloir", args=[scrutin.pk]), {"bulletin": texte})
     assert reponse.status_code == 200
     assert "Vote non enregistré" in reponse.content.decode()

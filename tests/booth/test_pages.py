@@ -14,7 +14,7 @@ from isoloir.accounts.models import Compte
 from isoloir.ballotbox.models import Bulletin
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.dates import date_heure_fr
 from tests.pdf import polices_du_pdf, texte_du_pdf
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
@@ -156,7 +156,7 @@ def test_apres_la_cloture_le_tableau_liste_les_traceurs_tries(
             depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1)).traceur
         )
     url = reverse("booth:tableau", args=[scrutin.campagne.slug, scrutin.code])
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         page = client.get(url).content.decode()
     assert "l'urne contient <strong>3</strong> bulletins" in page
     positions = [page.index(t) for t in sorted(traceurs)]
@@ -199,14 +199,14 @@ def test_les_releves_ne_datent_pas_les_bulletins(client, electeur, scrutin) -> N
     client.get(url)
     client.get(url)
     assert Releve.objects.count() == 1  # at most one per ten minutes
-    with clock.shifted_by(timedelta(minutes=11)):
+    with horloge.decalee_de(timedelta(minutes=11)):
         client.get(url)
     # A new snapshot although no ballot arrived: numbers say nothing of the traffic.
     deux = list(Releve.objects.order_by("numero"))
     assert [r.numero for r in deux] == [1, 2]
     assert deux[1].precedent == deux[0].valeur
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         client.get(url)
         client.get(url)
     final = Releve.objects.order_by("numero").last()
@@ -221,7 +221,7 @@ def test_l_urne_est_publiee_a_la_cloture_et_pas_avant(client, electeur, scrutin)
     accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
     url = reverse("booth:bulletins_publies", args=[scrutin.campagne.slug, scrutin.code])
     assert client.get(url).status_code == 404
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         reponse = client.get(url)
     lignes = b"".join(reponse.streaming_content).decode().splitlines()
     manifeste = manifeste_du_scrutin(scrutin)
@@ -262,7 +262,7 @@ def test_un_bulletin_envoye_apres_la_fermeture_de_l_espace_est_explique(
     dans_l_isoloir, scrutin, settings
 ) -> None:
     texte = bulletin_pour(scrutin, 1)
-    with clock.shifted_by(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
+    with horloge.decalee_de(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
         reponse = dans_l_isoloir.post(_isoloir(scrutin), {"bulletin": texte}, follow=True)
     page = html.unescape(reponse.content.decode())
     assert "Votre espace de vote s'est refermé avant l'envoi de votre bulletin" in page

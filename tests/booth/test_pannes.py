@@ -17,7 +17,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente
 from isoloir.booth import depot
 from isoloir.booth.models import Emargement, IntentionDeVote
-from isoloir.core import clock
+from isoloir.core import horloge
 from tests.attente import PLAFOND
 from tests.booth.panne import POINTS, RECUPERATION
 from tests.concurrence import en_meme_temps
@@ -87,7 +87,7 @@ def test_un_vote_tue_entre_deux_etapes_est_repare(
 
     # A sweep right away leaves a vote that may still be in flight alone.
     assert depot.recuperer() == depot.Bilan()
-    with clock.shifted_by(timedelta(minutes=2)):
+    with horloge.decalee_de(timedelta(minutes=2)):
         depot.recuperer()
 
     assert IntentionDeVote.objects.count() == 0
@@ -113,7 +113,7 @@ def test_une_recuperation_tuee_en_cours_de_route_est_reprise(electeur, scrutin, 
     assert Bulletin.objects.count() == Emargement.objects.count() == 1
     assert IntentionDeVote.objects.get().faite
     assert DepotEnAttente.objects.count() == 1
-    with clock.shifted_by(timedelta(minutes=2)):
+    with horloge.decalee_de(timedelta(minutes=2)):
         bilan = depot.recuperer()
     assert bilan.terminees == 1
     assert Bulletin.objects.count() == Emargement.objects.count() == 1
@@ -133,7 +133,7 @@ def test_une_urne_injoignable_apres_l_emargement_n_empeche_pas_l_accuse(
     accuse = depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     assert accuse.traceur == Bulletin.objects.get().traceur
     monkeypatch.undo()
-    with clock.shifted_by(timedelta(minutes=2)):
+    with horloge.decalee_de(timedelta(minutes=2)):
         assert depot.recuperer().terminees == 1
     assert IntentionDeVote.objects.count() == DepotEnAttente.objects.count() == 0
 
@@ -159,7 +159,7 @@ def test_le_voteur_revenu_apres_une_panne_n_attend_pas_le_balayage(
     electeur, scrutin, tmp_path
 ) -> None:
     _voter_puis_mourir("apres_depot", electeur, scrutin, tmp_path)
-    with clock.shifted_by(timedelta(minutes=2)), pytest.raises(depot.DejaVote):
+    with horloge.decalee_de(timedelta(minutes=2)), pytest.raises(depot.DejaVote):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 2))
     assert Bulletin.objects.count() == Emargement.objects.count() == 1
     assert IntentionDeVote.objects.count() == DepotEnAttente.objects.count() == 0
@@ -183,9 +183,9 @@ def test_cinquante_envois_simultanes_d_un_electeur_donnent_un_seul_vote(
     electeur, scrutin, monkeypatch
 ) -> None:
     # All fifty must race for the inscription, not stop at the flood limit.
-    from isoloir.core import throttle
+    from isoloir.core import limites
 
-    monkeypatch.setattr(depot, "ENVOIS_PAR_ELECTEUR", throttle.Limit("essai", 1000, 3600))
+    monkeypatch.setattr(depot, "ENVOIS_PAR_ELECTEUR", limites.Limite("essai", 1000, 3600))
     bulletins = [bulletin_pour(scrutin, rang % 4) for rang in range(50)]
 
     def voter(texte: str) -> object:

@@ -12,7 +12,7 @@ from isoloir.audit.models import Evenement
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente
 from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin, Emargement, IntentionDeVote
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.notify.models import Courriel
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
 from tests.second_facteur import verifier_second_facteur
@@ -122,7 +122,7 @@ def test_le_bulletin_recopie_d_un_autre_electeur_est_refuse(
 def test_hors_de_la_fenetre_du_scrutin_le_vote_est_refuse(electeur, scrutin) -> None:
     texte = bulletin_pour(scrutin, 1)
     _, cloture = scrutin.fenetre
-    with clock.frozen_at(cloture), pytest.raises(depot.HorsFenetre) as refus:
+    with horloge.figee_a(cloture), pytest.raises(depot.HorsFenetre) as refus:
         depot.voter(electeur=electeur, scrutin=scrutin, texte=texte)
     assert "le vote est clos : il était ouvert du" in refus.value.message
     assert "(heure de Paris)" in refus.value.message
@@ -131,8 +131,8 @@ def test_hors_de_la_fenetre_du_scrutin_le_vote_est_refuse(electeur, scrutin) -> 
 
 @pytest.mark.calendrier
 def test_la_fenetre_propre_du_scrutin_prime(electeur, scrutin) -> None:
-    scrutin.ouverture = clock.now() + timedelta(hours=2)
-    scrutin.cloture = clock.now() + timedelta(days=2)
+    scrutin.ouverture = horloge.maintenant() + timedelta(hours=2)
+    scrutin.cloture = horloge.maintenant() + timedelta(days=2)
     scrutin.save()
     # The manifest (and so the ballot) binds the window: a ballot made now is for it.
     with pytest.raises(depot.HorsFenetre):
@@ -168,7 +168,9 @@ def test_un_electeur_non_inscrit_ne_vote_pas(scrutin, creer_electeur, creer_scru
 
 def test_un_vote_recent_en_cours_bloque_un_second_envoi(electeur, scrutin) -> None:
     inscription = electeur.inscriptions.get()
-    IntentionDeVote.objects.create(inscription=inscription, nonce="0" * 64, creee_le=clock.now())
+    IntentionDeVote.objects.create(
+        inscription=inscription, nonce="0" * 64, creee_le=horloge.maintenant()
+    )
     with pytest.raises(depot.VoteEnCours):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     assert Bulletin.objects.count() == 0
@@ -177,8 +179,10 @@ def test_un_vote_recent_en_cours_bloque_un_second_envoi(electeur, scrutin) -> No
 @pytest.mark.calendrier
 def test_un_vote_interrompu_depuis_plus_d_une_minute_est_repris(electeur, scrutin) -> None:
     inscription = electeur.inscriptions.get()
-    IntentionDeVote.objects.create(inscription=inscription, nonce="0" * 64, creee_le=clock.now())
-    with clock.shifted_by(timedelta(minutes=2)):
+    IntentionDeVote.objects.create(
+        inscription=inscription, nonce="0" * 64, creee_le=horloge.maintenant()
+    )
+    with horloge.decalee_de(timedelta(minutes=2)):
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     assert Bulletin.objects.count() == Emargement.objects.count() == 1
 

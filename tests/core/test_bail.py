@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
 from isoloir.elections.models import EtatImport, ImportListe
 from tests.concurrence import en_meme_temps
 
@@ -20,7 +20,7 @@ def travail(creer_campagne) -> ImportListe:
     """A row of long work: a roll import, whose fields ``jeton`` and ``battement`` hold
     the lease (a run of the notices has the same two)."""
     return ImportListe.objects.create(
-        campagne=creer_campagne(), depose_le=clock.now(), nom_du_fichier="liste.csv"
+        campagne=creer_campagne(), depose_le=horloge.maintenant(), nom_du_fichier="liste.csv"
     )
 
 
@@ -34,21 +34,21 @@ def test_prendre_donne_un_jeton_et_un_battement(travail) -> None:
     assert jeton is not None and len(jeton) == 32
     travail.refresh_from_db()
     assert travail.jeton == jeton
-    assert travail.battement is not None and clock.now() - travail.battement < DUREE
+    assert travail.battement is not None and horloge.maintenant() - travail.battement < DUREE
     assert bail.vivant(travail, duree=DUREE)
 
 
 @pytest.mark.django_db
 def test_refuse_tant_que_le_detenteur_vit(travail) -> None:
     assert prendre(travail.pk) is not None
-    with clock.shifted_by(DUREE - timedelta(seconds=5)):
+    with horloge.decalee_de(DUREE - timedelta(seconds=5)):
         assert prendre(travail.pk) is None
 
 
 @pytest.mark.django_db
 def test_repris_quand_le_detenteur_se_tait(travail) -> None:
     ancien = prendre(travail.pk)
-    with clock.shifted_by(DUREE + timedelta(seconds=1)):
+    with horloge.decalee_de(DUREE + timedelta(seconds=1)):
         travail.refresh_from_db()
         assert not bail.vivant(travail, duree=DUREE)
         nouveau = prendre(travail.pk)
@@ -108,15 +108,15 @@ def test_verrouiller_puis_rendre(travail) -> None:
 
 @pytest.mark.django_db
 def test_perime_compte_depuis_la_demande_sans_battement(travail) -> None:
-    depuis = clock.now()
+    depuis = horloge.maintenant()
     assert not bail.perime(travail, duree=DUREE, depuis=depuis)
-    with clock.shifted_by(DUREE):
+    with horloge.decalee_de(DUREE):
         assert bail.perime(travail, duree=DUREE, depuis=depuis)
     jeton = prendre(travail.pk)
     assert jeton is not None
     travail.refresh_from_db()
     # The heartbeat, once there, is what counts.
-    with clock.shifted_by(DUREE - timedelta(seconds=5)):
+    with horloge.decalee_de(DUREE - timedelta(seconds=5)):
         assert not bail.perime(travail, duree=DUREE, depuis=depuis - DUREE)
 
 

@@ -149,21 +149,21 @@ def test_l_horloge_avancee_de_la_demonstration() -> None:
 
     from django.utils import timezone
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
     try:
-        clock.avancer_au_demarrage("2d")
-        ecart = clock.now() - timezone.now()
+        horloge.avancer_au_demarrage("2d")
+        ecart = horloge.maintenant() - timezone.now()
         assert timedelta(days=2) - timedelta(seconds=5) < ecart <= timedelta(days=2)
         # Back in time too: the tests start the processes they run on their own date.
-        clock.avancer_au_demarrage("-3d")
-        ecart = clock.now() - timezone.now()
+        horloge.avancer_au_demarrage("-3d")
+        ecart = horloge.maintenant() - timezone.now()
         assert -timedelta(days=3) - timedelta(seconds=5) < ecart <= -timedelta(days=3)
-        with pytest.raises(clock.DureeIllisible, match="illisible"):
-            clock.avancer_au_demarrage("deux jours")
+        with pytest.raises(horloge.DureeIllisible, match="illisible"):
+            horloge.avancer_au_demarrage("deux jours")
     finally:
-        clock.avancer_au_demarrage("0")
-    assert abs(clock.now() - timezone.now()) < timedelta(seconds=5)
+        horloge.avancer_au_demarrage("0")
+    assert abs(horloge.maintenant() - timezone.now()) < timedelta(seconds=5)
 
 
 # --- TLS behind a reverse proxy (issue 12, item 21) ------------------------------------------

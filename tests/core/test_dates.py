@@ -9,8 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
-from isoloir.core import clock
-from isoloir.core.clock import PARIS
+from isoloir.core import horloge
 from isoloir.core.dates import (
     aujourd_hui,
     date_fr,
@@ -19,6 +18,7 @@ from isoloir.core.dates import (
     il_y_a_ans,
     jour_et_mois_fr,
 )
+from isoloir.core.horloge import PARIS
 
 SOURCES = Path(__file__).resolve().parents[2] / "src" / "isoloir"
 
@@ -125,7 +125,7 @@ def test_quinze_ans_avant_un_29_fevrier() -> None:
 
 def test_aujourd_hui_est_le_jour_de_paris() -> None:
     # 23h30 UTC on the 28th of February is already the 1st of March in Paris.
-    with clock.frozen_at(datetime(2027, 2, 28, 23, 30, tzinfo=UTC)):
+    with horloge.figee_a(datetime(2027, 2, 28, 23, 30, tzinfo=UTC)):
         assert aujourd_hui() == date(2027, 3, 1)
 
 
@@ -134,7 +134,7 @@ def test_la_date_de_naissance_d_une_reclamation_un_jour_difficile(jour: date) ->
     from isoloir.reclamations.forms import ChampDate
 
     champ = ChampDate()
-    with clock.frozen_at(datetime(jour.year, jour.month, jour.day, 0, 30, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(jour.year, jour.month, jour.day, 0, 30, tzinfo=PARIS)):
         assert champ.clean("1977-05-04") == date(1977, 5, 4)
         with pytest.raises(ValidationError, match="pas plausible"):
             champ.clean("2020-01-01")

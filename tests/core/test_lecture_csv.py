@@ -9,6 +9,7 @@ import pytest
 from isoloir.core.lecture_csv import (
     LONGUEUR_MAX_LIGNE,
     MESSAGE_CONTROLE,
+    ErreurDeLigne,
     FichierRefuse,
     LectureCsv,
     charger,
@@ -236,3 +237,12 @@ def test_un_grand_fichier_se_lit_en_flux() -> None:
     assert (derniere.numero, derniere.cellules) == (nombre + 1, [str(nombre - 1), "x"])
     assert lecture.lignes_lues == nombre
     assert erreurs == []
+
+
+def test_une_erreur_se_dit_de_la_meme_facon_dans_chaque_import() -> None:
+    """The roll, the notices' delivery and the scrutins imports list the same errors."""
+    assert str(ErreurDeLigne(3, "numen", "NUMEN invalide.")) == (
+        "Ligne 3, colonne « numen » : NUMEN invalide."
+    )
+    assert str(ErreurDeLigne(7, "", "4 champs au lieu de 5.")) == "Ligne 7 : 4 champs au lieu de 5."
+    assert str(ErreurDeLigne(0, "", "Le fichier est vide.")) == "Le fichier est vide."

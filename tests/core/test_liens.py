@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.links import services as liens
 from isoloir.links.models import LienUsageUnique, Usage
 from tests.concurrence import en_meme_temps
@@ -45,7 +45,7 @@ def test_un_lien_expire(compte) -> None:
     _, jeton = liens.emettre(
         usage=Usage.ACTIVATION, compte_id=compte.pk, duree=timedelta(minutes=10)
     )
-    with clock.shifted_by(timedelta(minutes=10, seconds=1)), pytest.raises(liens.LienExpire):
+    with horloge.decalee_de(timedelta(minutes=10, seconds=1)), pytest.raises(liens.LienExpire):
         liens.consulter(usage=Usage.ACTIVATION, jeton=jeton)
 
 

@@ -4,7 +4,7 @@ tests of the ceremony, the seal, the count, the PV and the archive."""
 
 from datetime import timedelta
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import ceremonie, scellement
 from isoloir.counting.models import EtatCeremonie, MembreDuBureau, Scellement
 from isoloir.crypto import seuil
@@ -67,7 +67,7 @@ def sceller(
     bureau, c, detenteurs: dict[str, Detenteur], signataires=("presidente", "delegue-fsu")
 ) -> Scellement:
     """Before the opening: the seal proposed, then signed by the président and a délégué."""
-    with clock.shifted_by(AVANT_L_OUVERTURE):
+    with horloge.decalee_de(AVANT_L_OUVERTURE):
         s = scellement.proposer(bureau)
         for nom in signataires:
             h = detenteurs[nom]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from isoloir.accounts.models import Electeur
 from isoloir.booth import depot
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import ceremonie, depouillement
 from isoloir.counting.models import BureauDeVote, Depouillement
 from isoloir.crypto import seuil
@@ -60,7 +60,7 @@ def compter(
     presents: tuple[str, ...] = ("presidente", "delegue-fsu", "delegue-unsa"),
 ) -> Depouillement:
     """After the closing: the count opened, the shares of ``presents``, the result."""
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         d = depouillement.ouvrir(scrutin)
         cle = ceremonie.cle_du_bureau(c)
         chiffres = depouillement._chiffres(d)

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import views_archive
 from isoloir.counting.archive import ArchiveImpossible, archive_publiee, construire_archive
 from isoloir.crypto import tableau
@@ -62,7 +62,7 @@ def _election(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
     )
     d = depouiller(bureau, scrutin, creer_electeur, CHOIX, abstentions=2)
     assert d.resultat is not None and d.resultat["tirage_au_sort"] is True
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         premiere = construire_archive(scrutin.campagne, tmp_path / "premiere.zip")
         seconde = construire_archive(bureau, tmp_path / "seconde.zip")
     return {
@@ -206,7 +206,7 @@ def test_la_commande_archive_et_le_telechargement_public(
     elues = _election(request, tmp_path)
     chemin = tmp_path / "par-la-commande.zip"
     sortie = io.StringIO()
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         call_command("archive", slug, "-o", str(chemin), stdout=sortie)
         reponse = views_archive.archive(rf.get("/"), campagne=slug)
         servie = b"".join(reponse.streaming_content)

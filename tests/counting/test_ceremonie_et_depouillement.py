@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from isoloir.booth import depot
 from isoloir.booth.models import CleDeScrutin
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import ceremonie, depouillement, scellement
 from isoloir.counting.models import Role
 from isoloir.crypto import seuil
@@ -55,7 +55,7 @@ def test_ceremonie_vote_et_depouillement(client, bureau, scrutin, creer_electeur
 
     with pytest.raises(depouillement.DepouillementRefuse, match="après la clôture"):
         depouillement.ouvrir(scrutin)
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         d = depouillement.ouvrir(scrutin)
         assert d.bulletins == d.emargements == 9
         cle = ceremonie.cle_du_bureau(c)
@@ -120,7 +120,7 @@ def test_une_part_fausse_est_refusee(bureau, scrutin, creer_electeur) -> None:
     electeur = creer_electeur(scrutin, active=True)
     c, detenteurs = _pret_a_voter(bureau)
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         d = depouillement.ouvrir(scrutin)
         h = detenteurs["delegue-fo"]
         autre = detenteurs["delegue-fsu"]
@@ -180,7 +180,7 @@ def test_la_cloture_fige_l_urne_et_l_emargement(bureau, scrutin, creer_electeur)
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, k))
     with pytest.raises(cloture.ClotureRefusee, match="fin de sa période de vote"):
         cloture.clore(scrutin)
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         faite = cloture.clore(scrutin)
         assert (faite.bulletins, faite.emargements) == (2, 2)
         assert cloture.clore(scrutin) == faite  # once

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from isoloir.booth import depot
 from isoloir.booth.models import IntentionDeVote
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import cloture, depouillement
 from isoloir.counting.models import Cloture
 from tests.scrutin_de_vote import URNE_ET_DEFAUT, bulletin_pour
@@ -24,7 +24,7 @@ def test_la_cloture_suit_la_fin_de_la_periode(scrutin, creer_electeur) -> None:
     depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))
     # During the vote: nothing to close.
     assert cloture.clore_les_scrutins_termines() == []
-    with clock.shifted_by(APRES_LA_FIN):
+    with horloge.decalee_de(APRES_LA_FIN):
         sortie = StringIO()
         call_command("clore_scrutins", stdout=sortie)
         faite = Cloture.objects.get(scrutin=scrutin)
@@ -40,8 +40,10 @@ def test_pas_de_cloture_sur_un_vote_en_cours(scrutin, creer_electeur) -> None:
     electeur = creer_electeur(scrutin, active=True)
     inscription = electeur.inscriptions.get(scrutin=scrutin)
     # A vote begun at the last second, whose process died before the end (step 1 done).
-    IntentionDeVote.objects.create(inscription=inscription, nonce="a" * 64, creee_le=clock.now())
-    with clock.shifted_by(APRES_LA_FIN):
+    IntentionDeVote.objects.create(
+        inscription=inscription, nonce="a" * 64, creee_le=horloge.maintenant()
+    )
+    with horloge.decalee_de(APRES_LA_FIN):
         assert cloture.clore_les_scrutins_termines() == []
         with pytest.raises(cloture.ClotureRefusee, match="encore en cours d'enregistrement"):
             cloture.clore(scrutin)

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from isoloir.booth import depot
-from isoloir.core import clock
-from isoloir.core.clock import PARIS, en_jours_calendaires
+from isoloir.core import horloge
+from isoloir.core.horloge import PARIS, en_jours_calendaires
 from isoloir.elections.models import Campagne
 from isoloir.elections.selectors import compte_a_rebours, fenetre_du_scrutin
 from tests.counting.detenteurs import ceremonie_complete, sceller
@@ -109,7 +109,7 @@ def campagne(traversee: Traversee, creer_campagne) -> Iterator[Campagne]:
     minutes before the vote (the bureau seals two hours before the opening)."""
     ouverture = traversee.instant(-timedelta(hours=1))
     cloture = en_jours_calendaires(ouverture, timedelta(days=8))
-    with clock.shifted_by(traversee.instant(-timedelta(minutes=5)) - clock.now()):
+    with horloge.decalee_de(traversee.instant(-timedelta(minutes=5)) - horloge.maintenant()):
         yield creer_campagne(ouverture=ouverture, duree=cloture - ouverture)
 
 
@@ -126,7 +126,7 @@ def test_un_vote_qui_traverse_le_calendrier(
 
     c, appareils = ceremonie_complete(bureau)
     sceller(bureau, c, appareils)
-    with clock.frozen_at(traversee.instant()):
+    with horloge.figee_a(traversee.instant()):
         reste = compte_a_rebours(fenetre_du_scrutin(scrutin))
         assert (reste.jours, reste.heures, reste.minutes) == traversee.reste
         depot.voter(electeur=electeur, scrutin=scrutin, texte=bulletin_pour(scrutin, 1))

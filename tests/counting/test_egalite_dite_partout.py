@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from isoloir import sieges
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.archive import construire_archive
 from isoloir.counting.models import Depouillement
 from isoloir.elections.models import Scrutin
@@ -109,7 +109,7 @@ def test_l_egalite_se_dit_de_meme_sur_la_page_le_pv_et_au_verificateur(
         )
 
     # ``isoloir verify`` on the bureau's archive, with every database access forbidden.
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         archive = construire_archive(bureau, tmp_path / "archive.zip")
     sortie = io.StringIO()
     with django_db_blocker.block():

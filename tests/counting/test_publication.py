@@ -22,7 +22,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from isoloir.booth import cles
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.management.commands.archive import Command as CommandeArchive
 from isoloir.counting.models import BureauDeVote
 from isoloir.elections.models import Scrutin
@@ -87,7 +87,7 @@ def test_l_archive_du_bureau_est_publiee_sans_attendre_les_scrutins_sans_bureau(
 ) -> None:
     _compter(bureau, scrutin, creer_electeur)
     slug = scrutin.campagne.slug
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         reponse = client.get(_adresse_de_l_archive(bureau))
         assert reponse.status_code == 200
         servie = b"".join(reponse.streaming_content)
@@ -123,7 +123,7 @@ def test_l_archive_du_bureau_est_publiee_sans_attendre_les_scrutins_sans_bureau(
     assert "quand les résultats de tous ses scrutins sont calculés (aujourd'hui, 1 sur 2)" in texte
 
     # Asked again, the same file: built once, its fingerprint unchanged.
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         encore = b"".join(client.get(_adresse_de_l_archive(bureau)).streaming_content)
     assert encore == servie
 
@@ -135,7 +135,7 @@ def test_la_commande_ecrit_l_archive_d_un_bureau(
     slug = scrutin.campagne.slug
     par_nom, par_numero = tmp_path / "par-nom.zip", tmp_path / "par-numero.zip"
     sortie = io.StringIO()
-    with clock.shifted_by(APRES_LA_CLOTURE):
+    with horloge.decalee_de(APRES_LA_CLOTURE):
         call_command("archive", slug, "--bureau", bureau.nom, "-o", str(par_nom), stdout=sortie)
         call_command("archive", slug, "--bureau", str(bureau.pk), "-o", str(par_numero))
         # Without --bureau, the campaign's archive is refused, and the way out is given.

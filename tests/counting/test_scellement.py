@@ -23,7 +23,7 @@ from isoloir.audit.models import Evenement
 from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot
 from isoloir.booth.models import CleDeScrutin, Emargement, IntentionDeVote, OrigineCle
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import ceremonie, contenu_scelle, depouillement, scellement
 from isoloir.counting.models import (
     BureauDeVote,
@@ -85,14 +85,14 @@ def scelle(avec_cle: Bureau) -> Bureau:
 
 
 def _proposer(bureau: BureauDeVote) -> Scellement:
-    with clock.shifted_by(AVANT_L_OUVERTURE):
+    with horloge.decalee_de(AVANT_L_OUVERTURE):
         return scellement.proposer(bureau)
 
 
 def _signer(b: Bureau, nom: str, donnees: dict | None = None) -> Scellement:
     s = Scellement.objects.get(bureau=b.bureau)
     h = b.detenteurs[nom]
-    with clock.shifted_by(AVANT_L_OUVERTURE):
+    with horloge.decalee_de(AVANT_L_OUVERTURE):
         return scellement.signer(
             b.bureau, h.membre, donnees or signature_de(b.ceremonie, h, s.empreinte)
         )
@@ -227,7 +227,7 @@ def test_signatures_refusees(avec_cle: Bureau) -> None:
 
     secretaire = MembreDuBureau.objects.get(bureau=b.bureau, role=Role.SECRETAIRE)
     with (
-        clock.shifted_by(AVANT_L_OUVERTURE),
+        horloge.decalee_de(AVANT_L_OUVERTURE),
         pytest.raises(scellement.ScellementRefuse, match="ne détenez pas de clé"),
     ):
         scellement.signer(b.bureau, secretaire, signature_de(b.ceremonie, fsu, s.empreinte))
@@ -427,7 +427,7 @@ def test_changements_forces_detectes_et_depouillement_refuse(
         f"Les listes de candidats du scrutin « {INTITULE} » ont changé depuis le scellement.",
     ]
     assert scellement.verifier(scrutin) == attendu
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         with pytest.raises(depouillement.DepouillementRefuse) as refus:
             depouillement.ouvrir(scrutin)
         assert str(refus.value).startswith("Scellement rompu ou absent : " + " ".join(attendu))
@@ -483,7 +483,7 @@ def test_un_autre_logiciel_rompt_le_scellement(scelle: Bureau, monkeypatch) -> N
 
 def test_pas_de_depouillement_sans_scellement(avec_cle: Bureau) -> None:
     with (
-        clock.shifted_by(timedelta(days=9)),
+        horloge.decalee_de(timedelta(days=9)),
         pytest.raises(
             depouillement.DepouillementRefuse,
             match=re.escape("Le bureau « BV du CSA ministériel » n'a pas été scellé."),

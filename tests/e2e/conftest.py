@@ -320,9 +320,9 @@ def scrutin_ouvert(creer_campagne, creer_scrutin):
     """The ministerial CSA of a campaign whose vote opened an hour ago."""
     from datetime import timedelta
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
     campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() - timedelta(hours=1)
+        nom="Élections professionnelles 2026", ouverture=horloge.maintenant() - timedelta(hours=1)
     )
     return creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")

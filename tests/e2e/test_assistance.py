@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.assistance.models import DemandeAssistance, ReponseAssistance, Statut
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.votecode import reassort
 from tests.e2e.conftest import tabuler_jusqua
@@ -35,7 +35,7 @@ EMAIL_AGENT = "agent.assistance@education.gouv.fr"
 @pytest.fixture
 def electeur(creer_campagne, creer_scrutin, creer_electeur, settings) -> Electeur:
     campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() - timedelta(hours=1)
+        nom="Élections professionnelles 2026", ouverture=horloge.maintenant() - timedelta(hours=1)
     )
     electeur = creer_electeur(
         creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale"),
@@ -50,7 +50,7 @@ def electeur(creer_campagne, creer_scrutin, creer_electeur, settings) -> Electeu
     )
     # Five failed réassort tries today: the lock is on.
     for _ in range(settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR):
-        reassort.throttle.compter(reassort._limite_par_electeur(), str(electeur.pk))
+        reassort.limites.compter(reassort._limite_par_electeur(), str(electeur.pk))
     assert reassort.est_verrouille(electeur)
     return electeur
 

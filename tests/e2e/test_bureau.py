@@ -20,7 +20,7 @@ from playwright.sync_api import Page, Request, expect
 
 from isoloir.booth import depot
 from isoloir.booth.cles import manifeste_du_scrutin
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -62,7 +62,7 @@ CHOIX = [0, 1, 1, 1, 1, 2, 2, 2, 3]
 def election(creer_campagne, creer_scrutin, creer_liste, creer_electeur):
     """A CSA opening in two hours, its bureau, and nine voters; no key yet."""
     campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() + timedelta(hours=2)
+        nom="Élections professionnelles 2026", ouverture=horloge.maintenant() + timedelta(hours=2)
     )
     scrutin = creer_scrutin(
         campagne, code="csa-men", intitule="CSA ministériel", sieges_titulaires=3
@@ -152,7 +152,7 @@ def _vie_du_bureau(
 ) -> Visite:
     """Ceremony, sealing, vote, closing and count with ``detenteurs`` (the président,
     then two délégués) in three browsers; returns the président's, on the computed count,
-    the clock still after the closing (the caller is inside ``clock.shifted_by``)."""
+    the clock still after the closing (the caller is inside ``horloge.decalee_de``)."""
     membres = dict(zip(DETENTEURS, detenteurs, strict=True))
     visites = {nom: _connecter(ouvrir_visite, membres[nom]) for nom in DETENTEURS}
     envois: list[str] = []
@@ -254,7 +254,7 @@ def _vie_du_bureau(
 
     # 6. The vote opens: nine ballots under the bureau's key; the dashboard shows
     # participation, never a result.
-    with clock.shifted_by(timedelta(hours=3)):
+    with horloge.decalee_de(timedelta(hours=3)):
         manifeste = manifeste_du_scrutin(scrutin)
         for electeur, k in zip(electeurs, choix, strict=True):
             depot.voter(
@@ -269,7 +269,7 @@ def _vie_du_bureau(
         controler("president", "bureau-pendant-le-vote")
 
     # 7. After the closing: the président opens the count; two shares are not enough.
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         adresse = f"/bureau/{bureau.pk}/depouillement/{scrutin.pk}/"
         presidente.goto(visites["president"].url(adresse))
         controler("president", "bureau-depouillement-a-ouvrir")
@@ -337,7 +337,7 @@ def test_vie_du_bureau(ouvrir_visite, election, tmp_path, live_server, settings)
 
     # The public archive re-verifies, without the database.
     archive = tmp_path / "election.zip"
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         reponse = presidente.request.get(
             visite.url(f"/resultats/{scrutin.campagne.slug}/archive.zip")
         )
@@ -351,7 +351,7 @@ def test_cycle_complet_de_la_demonstration(ouvrir_visite, tmp_path, live_server,
     """``isoloir demo --opens-in 20m``'s campaign: its CSA's bureau, as the demo makes it,
     runs the whole election in three browsers."""
     settings.ISOLOIR_BASE_URL = live_server.url
-    charger_campagne_demo(maintenant=clock.now(), ouverture_dans=timedelta(hours=2))
+    charger_campagne_demo(maintenant=horloge.maintenant(), ouverture_dans=timedelta(hours=2))
     campagne = Campagne.objects.get(slug=SLUG_DEMO)
     scrutin = campagne.scrutins.get(code="csa-men")
     charger_bureau_demo(campagne, scrutin)

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.votecode.models import EtatRemise, LotDeNotices, RemiseDeNotice
 from tests.e2e.conftest import Visite, tabuler_jusqua
@@ -31,14 +31,14 @@ from tests.e2e.gestion import (
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("transactional_db")]
 
 EMAIL = "administration@education.gouv.fr"
-HIER = (clock.now() - timedelta(days=1)).date()
+HIER = (horloge.maintenant() - timedelta(days=1)).date()
 
 
 @pytest.fixture
 def campagne(settings, tmp_path: Path, creer_campagne, creer_scrutin, creer_electeur):
     settings.DATA_DIR = tmp_path / "donnees"
     campagne = creer_campagne(
-        nom="Élections professionnelles 2026", ouverture=clock.now() + timedelta(days=30)
+        nom="Élections professionnelles 2026", ouverture=horloge.maintenant() + timedelta(days=30)
     )
     scrutin = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
     for n, (nom, etablissement) in enumerate(

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Candidat, Inscription
 from isoloir.votecode.services import emettre_code_initial
 from tests.e2e.conftest import Visite, focalise, tabuler_jusqua
@@ -37,8 +37,8 @@ def electeur(creer_campagne, creer_scrutin, creer_liste, creer_electeur) -> Elec
     on a 71-voter roll (two pages) and a CAP, with two candidate lists."""
     campagne = creer_campagne(
         nom="Élections professionnelles 2026",
-        ouverture=clock.now() + timedelta(days=3),
-        publication_des_listes=clock.now() - timedelta(days=1),
+        ouverture=horloge.maintenant() + timedelta(days=3),
+        publication_des_listes=horloge.maintenant() - timedelta(days=1),
     )
     csa = creer_scrutin(campagne, intitule="CSA ministériel de l'Éducation nationale")
     cap = creer_scrutin(campagne, intitule="CAP des professeurs certifiés", type="CAP")
@@ -62,7 +62,7 @@ def electeur(creer_campagne, creer_scrutin, creer_liste, creer_electeur) -> Elec
             civilite="M.",
             nom_naissance=NOMS[i % len(NOMS)],
             prenoms=f"Agent {i:02d}",
-            date_naissance=clock.now().date() - timedelta(days=15_000 + i),
+            date_naissance=horloge.maintenant().date() - timedelta(days=15_000 + i),
             etablissement=f"Collège n° {i}",
             numen_empreinte=numen.empreinte(numen_de(20_000 + i)),
         )

@@ -5,7 +5,7 @@ The link mail goes through the loopback SMTP server, the SMS through the in-memo
 the information and confirmation mails go through the task worker. Every screen is
 screenshotted and checked by axe-core (see ``conftest.py``). The 120 seconds run on
 Playwright's clock, and the link's expiry on the product's clock (the live server runs in
-this process, so :func:`isoloir.core.clock.shifted_by` applies to it).
+this process, so :func:`isoloir.core.horloge.decalee_de` applies to it).
 """
 
 import re
@@ -16,7 +16,7 @@ from django.db import transaction
 from playwright.sync_api import Page, expect
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import services
 from isoloir.votecode.models import Origine
 from tests.e2e.conftest import Visite, tabuler_jusqua
@@ -500,7 +500,7 @@ def test_reassort_liens_inutilisables(
     visite.controler("reassort-lien-remplace")
 
     # Eleven minutes later the second has expired.
-    with clock.shifted_by(timedelta(minutes=11)):
+    with horloge.decalee_de(timedelta(minutes=11)):
         page.goto(second)
         expect(page.get_by_role("alert")).to_contain_text("Ce lien a expiré")
     expect(page.get_by_role("button", name="REGENERER MON CODE DE VOTE")).to_have_count(0)

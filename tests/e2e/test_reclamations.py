@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Inscription, Scrutin
 from isoloir.gestion.roles import RoleDeGestion
 from tests.e2e.conftest import Visite, tabuler_jusqua
@@ -40,8 +40,8 @@ EMAIL_GESTION = "gestion@education.gouv.fr"
 def roles(creer_campagne, creer_scrutin, creer_electeur) -> tuple[Electeur, Scrutin]:
     campagne = creer_campagne(
         nom="Élections professionnelles 2026",
-        ouverture=clock.now() + timedelta(days=20),
-        publication_des_listes=clock.now() - timedelta(days=1),
+        ouverture=horloge.maintenant() + timedelta(days=20),
+        publication_des_listes=horloge.maintenant() - timedelta(days=1),
     )
     csa = creer_scrutin(campagne, intitule="CSA académique de Lyon", ordre=1)
     cap = creer_scrutin(campagne, intitule="CAP des professeurs certifiés", ordre=2)
@@ -81,7 +81,7 @@ def test_reclamation_deposee_puis_acceptee(
     suivre(visite, "#envoyer", re.compile(r"/portail/reclamations/\d+/$"))
     assert visite.titre_principal() == "Réclamation enregistrée"
     recepisse = page.locator("#recepisse").inner_text()
-    assert re.fullmatch(rf"R-{clock.now().year}-00001|R-\d{{4}}-00001", recepisse)
+    assert re.fullmatch(rf"R-{horloge.maintenant().year}-00001|R-\d{{4}}-00001", recepisse)
     expect(page.locator("main")).to_contain_text("arrete-d-affectation.pdf")
     visite.controler_aux_largeurs("reclamation-confirmation")
 
@@ -124,7 +124,7 @@ def test_reclamation_deposee_puis_acceptee(
     visite.controler("reclamations-acceptee")
 
     # Once the period is over, the form gives way to its dates.
-    with clock.shifted_by(timedelta(days=12)):
+    with horloge.decalee_de(timedelta(days=12)):
         page.goto(visite.url("/portail/reclamations/nouvelle/"))
         expect(page.get_by_role("heading", name="Réclamations fermées")).to_be_visible()
         expect(page.locator("main")).to_contain_text("ce délai est expiré")

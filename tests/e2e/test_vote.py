@@ -218,7 +218,7 @@ def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
     not sealed it yet (with a long name), and, after the vote, one already voted in."""
     from datetime import timedelta
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
     from isoloir.elections.models import Inscription
     from tests.e2e.conftest import ECRAN_TELEPHONE
 
@@ -250,7 +250,7 @@ def test_isoloir_sur_telephone_puis_tableau_apres_la_cloture(
     expect(page.get_by_text("Voté le")).to_be_visible()
     visite.controler_aux_largeurs("vote-espace-apres-le-vote")
 
-    with clock.shifted_by(timedelta(days=9)):
+    with horloge.decalee_de(timedelta(days=9)):
         _aller(visite, f"/tableau/{csa.campagne.slug}/{csa.code}/")
         expect(page.get_by_text("Le vote est clos")).to_be_visible()
         expect(page.get_by_role("cell", name=traceur)).to_be_visible()

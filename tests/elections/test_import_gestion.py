@@ -461,15 +461,15 @@ def test_un_scrutin_scelle_entre_verification_et_application_arrete_tout(
 
 def test_progression_d_un_grand_fichier() -> None:
     """30,000 voters and their header: the page counts voters' lines, grouped by thousands."""
-    from isoloir.core import clock
-    from isoloir.elections.vues_gestion import progression
+    from isoloir.core import horloge
+    from isoloir.elections.views_gestion import progression
 
     en_cours = ImportListe(
         etat=EtatImport.VERIFICATION,
         phase="lecture",
         lignes_du_fichier=30_001,
         lignes_traitees=3_601,
-        battement=clock.now(),
+        battement=horloge.maintenant(),
     )
     assert progression(en_cours).barre["lignes"].texte == (
         "12 % — 3\u202f600 lignes traitées sur 30\u202f000"

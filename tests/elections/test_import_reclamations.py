@@ -16,7 +16,7 @@ from django.urls import reverse
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
-from isoloir.core import clock, dates
+from isoloir.core import dates, horloge
 from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
 from isoloir.elections.roll_import import (
     RapportImport,
@@ -57,7 +57,7 @@ def campagne(creer_campagne, creer_scrutin) -> Campagne:
 
 def campagne_ouverte_aux_reclamations(creer_campagne, creer_scrutin) -> Campagne:
     """The import tests' six scrutins, in a campaign whose claim period runs now."""
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     campagne = creer_campagne(
         slug="elections-2026",
         ouverture=maintenant + timedelta(days=20),

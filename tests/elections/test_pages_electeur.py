@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from isoloir.accounts import numen
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections import selectors
 from isoloir.elections.models import Candidat, Inscription
 from tests.factories import numen_de
@@ -48,7 +48,7 @@ def campagne(creer_campagne):
 
 @pytest.fixture
 def pendant_la_consultation():
-    with clock.frozen_at(datetime(2026, 11, 10, 12, 0, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 11, 10, 12, 0, tzinfo=PARIS)):
         yield
 
 
@@ -281,7 +281,7 @@ def test_liste_accessible_seulement_connecte(client, scrutin) -> None:
     ],
 )
 def test_hors_periode_de_consultation(connecte, scrutin, liste_de_120, instant, message) -> None:
-    with clock.frozen_at(instant):
+    with horloge.figee_a(instant):
         page = connecte.get(_url(scrutin)).content.decode()
         apercu = connecte.get(reverse("elections:listes_electorales")).content.decode()
     assert message in page and message in apercu

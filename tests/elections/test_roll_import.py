@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from isoloir.accounts import numen
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections import roll_import
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.elections.roll_import import COLONNES, importer_liste_electorale
@@ -420,7 +420,7 @@ def test_flux_non_rembobinable(campagne) -> None:
 
 @pytest.mark.django_db
 def test_avertit_quand_le_vote_a_commence(campagne) -> None:
-    with clock.shifted_by(timedelta(days=4)):
+    with horloge.decalee_de(timedelta(days=4)):
         rapport = importer_liste_electorale(
             campagne=campagne, fichier=csv(ligne()), simulation=True
         )
@@ -497,7 +497,9 @@ def test_toutes_les_erreurs_sont_rapportees(campagne) -> None:
         (4, "scrutins"),
     ]
     premiere = str(rapport.erreurs[0])
-    assert premiere == "ligne 2, colonne civilite : Civilité « X » inconnue : « Mme » ou « M. »."
+    assert (
+        premiere == "Ligne 2, colonne « civilite » : Civilité « X » inconnue : « Mme » ou « M. »."
+    )
 
 
 @pytest.mark.django_db
@@ -786,8 +788,8 @@ def test_commande_refuse_avec_statut_non_nul(campagne, tmp_path) -> None:
     assert refus.value.returncode == 1
     message = str(refus.value)
     assert "Import refusé : 2 erreur(s)." in message
-    assert "ligne 3, colonne numen : NUMEN invalide" in message
-    assert "ligne 3, colonne date_naissance : Cette date n'existe pas." in message
+    assert "Ligne 3, colonne « numen » : NUMEN invalide" in message
+    assert "Ligne 3, colonne « date_naissance » : Cette date n'existe pas." in message
     assert "01E95ABC" not in message + sortie.getvalue()
     assert sans_numen(message + sortie.getvalue(), NUMEN_A, NUMEN_B)
     assert Electeur.objects.count() == 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Inscription
 from isoloir.envois import selectors, services, tasks
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi, NatureEnvoi
@@ -154,14 +154,14 @@ def test_deux_envois_d_activation_ne_doublent_aucun_courriel(
         nature=NatureEnvoi.ACTIVATION,
         jeton="b",
         lance_par=administrateur,
-        lance_le=clock.now(),
+        lance_le=horloge.maintenant(),
     )
     _executer_sans_file(premier)
     _executer_sans_file(second, taille=2)
     par_compte = Counter(Courriel.objects.values_list("compte_id", flat=True))
     assert len(par_compte) == 7 and set(par_compte.values()) == {1}
     # A third one, once they are over, has nobody left to write to.
-    EnvoiDeMasse.objects.update(termine_le=clock.now())
+    EnvoiDeMasse.objects.update(termine_le=horloge.maintenant())
     with pytest.raises(selectors.EnvoiImpossible, match="Aucun électeur"):
         _lancer(campagne_a_activer, administrateur, jeton="c")
 
@@ -179,7 +179,7 @@ def test_une_relance_en_cours_ne_peut_pas_etre_relancee(campagne_a_activer, admi
     )
     # Another kind is not held up, and once the reminder is over a new one may leave.
     assert selectors.natures_disponibles(campagne_a_activer)[NatureEnvoi.ACTIVATION] == ""
-    EnvoiDeMasse.objects.filter(pk=premiere.pk).update(termine_le=clock.now())
+    EnvoiDeMasse.objects.filter(pk=premiere.pk).update(termine_le=horloge.maintenant())
     seconde, nouveau = _lancer(campagne_a_activer, administrateur, relance, jeton="r3")
     assert nouveau and seconde.pk != premiere.pk
 
@@ -211,7 +211,7 @@ def test_une_relance_d_activation_ecrit_de_nouveau_aux_comptes_non_actives(
     envoi, _ = _lancer(campagne_a_activer, administrateur)
     _executer_sans_file(envoi)
     activee = campagne_a_activer.a_activer[0]
-    activee.active_le = clock.now()
+    activee.active_le = horloge.maintenant()
     activee.save()
     relance, _ = _lancer(
         campagne_a_activer, administrateur, NatureEnvoi.RELANCE_ACTIVATION, jeton="r"
@@ -225,7 +225,10 @@ def test_une_relance_d_activation_ecrit_de_nouveau_aux_comptes_non_actives(
 def test_une_adresse_rejetee_est_ecartee(campagne_a_activer, administrateur) -> None:
     rejetee = campagne_a_activer.a_activer[2].compte
     AdresseRejetee.objects.create(
-        adresse=rejetee.email, statut="5.1.1", diagnostic="smtp; 550 5.1.1", rejetee_le=clock.now()
+        adresse=rejetee.email,
+        statut="5.1.1",
+        diagnostic="smtp; 550 5.1.1",
+        rejetee_le=horloge.maintenant(),
     )
     vue = selectors.apercu(campagne_a_activer, NatureEnvoi.ACTIVATION)
     assert (vue.destinataires, vue.ecartes) == (6, 1)
@@ -243,7 +246,7 @@ def test_relance_de_vote_aux_electeurs_qui_n_ont_pas_vote(
     creer_campagne, creer_scrutin, creer_electeur, administrateur, settings
 ) -> None:
     settings.ISOLOIR_BASE_URL = "http://testserver"
-    campagne = creer_campagne(ouverture=clock.now() - timedelta(hours=2))
+    campagne = creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=2))
     csa, cap = (
         creer_scrutin(campagne, intitule="CSA ministériel"),
         creer_scrutin(campagne, intitule="CAPN des certifiés"),
@@ -254,7 +257,7 @@ def test_relance_de_vote_aux_electeurs_qui_n_ont_pas_vote(
     for electeur, scrutin in [(a_vote, csa), (a_moitie, csa)]:
         Emargement.objects.create(
             inscription=Inscription.objects.get(electeur=electeur, scrutin=scrutin),
-            emarge_le=clock.now(),
+            emarge_le=horloge.maintenant(),
         )
     envoi, _ = _lancer(campagne, administrateur, NatureEnvoi.RELANCE_VOTE)
     _executer_sans_file(envoi)
@@ -266,7 +269,7 @@ def test_relance_de_vote_aux_electeurs_qui_n_ont_pas_vote(
     assert lien(message.message(), "/portail/connexion/")
     # Voted since the mail was queued: it has no reason to leave.
     Emargement.objects.create(
-        inscription=Inscription.objects.get(electeur=n_a_pas_vote), emarge_le=clock.now()
+        inscription=Inscription.objects.get(electeur=n_a_pas_vote), emarge_le=horloge.maintenant()
     )
     with pytest.raises(CourrielSansObjet):
         composer(courriels[n_a_pas_vote.compte_id])
@@ -276,8 +279,8 @@ def test_relance_de_vote_aux_electeurs_qui_n_ont_pas_vote(
 def test_relance_de_vote_refusee_hors_du_vote(campagne_a_activer, administrateur) -> None:
     with pytest.raises(selectors.EnvoiImpossible, match="pendant le vote"):
         _lancer(campagne_a_activer, administrateur, NatureEnvoi.RELANCE_VOTE)
-    campagne_a_activer.ouverture = clock.now() - timedelta(days=9)
-    campagne_a_activer.cloture = clock.now() - timedelta(days=1)
+    campagne_a_activer.ouverture = horloge.maintenant() - timedelta(days=9)
+    campagne_a_activer.cloture = horloge.maintenant() - timedelta(days=1)
     campagne_a_activer.save()
     with pytest.raises(selectors.EnvoiImpossible, match="Le vote est clos"):
         _lancer(campagne_a_activer, administrateur, jeton="x")
@@ -538,7 +541,7 @@ def test_un_envoi_reste_en_chemin_est_remis_dans_la_file(
     sortie = StringIO()
     call_command("relancer_courriels", stdout=sortie)
     assert "et 0 tâche(s) d'envoi de masse" in sortie.getvalue()  # too recent to tell
-    with clock.shifted_by(timedelta(minutes=11)):
+    with horloge.decalee_de(timedelta(minutes=11)):
         call_command("relancer_courriels", stdout=sortie)
     assert "et 1 tâche(s) d'envoi de masse remis dans la file" in sortie.getvalue()
     (tache,) = DBTaskResult.objects.all()

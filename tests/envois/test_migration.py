@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
 from isoloir.accounts.models import Compte
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi, NatureEnvoi
 from isoloir.notify.models import Courriel
 
@@ -42,7 +42,7 @@ def test_une_base_existante_garde_ses_envois_lots_et_courriels(creer_campagne) -
     executeur = _migrer(AVANT)
     assert ("envois", "0001_initial") not in MigrationRecorder(connection).applied_migrations()
     anciens = executeur.loader.project_state(AVANT[0]).apps
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     envoi = anciens.get_model("notify", "EnvoiDeMasse").objects.create(
         campagne_id=campagne.pk,
         nature=NatureEnvoi.RELANCE_ACTIVATION,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import reassort
 from tests.franceconnect.pair import CLIENT_ID, CLIENT_SECRET, PairOIDC, parcourir
 
@@ -78,7 +78,7 @@ def identite_de(electeur: Electeur, **surcharges: Any) -> dict[str, Any]:
 @pytest.fixture
 def electeur(creer_campagne, creer_scrutin, creer_electeur) -> Electeur:
     # On the roll of a campaign whose réassort is open (it opens 15 days before the vote).
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=3))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=3))
     return creer_electeur(
         creer_scrutin(campagne),
         active=True,

@@ -148,9 +148,9 @@ class PairOIDC:
         another date (tests/environnement.py): tokens are dated and checked on one time."""
         from django.utils import timezone
 
-        from isoloir.core import clock
+        from isoloir.core import horloge
 
-        decalage = round((clock.now() - timezone.now()).total_seconds() * 1000)
+        decalage = round((horloge.maintenant() - timezone.now()).total_seconds() * 1000)
         reponse = httpx.put(f"{self.origine}/__test__/horloge", json={"decalage_ms": decalage})
         reponse.raise_for_status()
 

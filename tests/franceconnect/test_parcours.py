@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.franceconnect import services
 from tests.franceconnect.conftest import BASE
 
@@ -70,7 +70,7 @@ def test_rapprochement_reussi(parcours, ouverture, electeur) -> None:
 def test_rapprochement_ouvre_le_reassort(parcours, creer_campagne, creer_scrutin) -> None:
     from isoloir.elections.models import Inscription
 
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=3))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=3))
     Inscription.objects.create(electeur=parcours.electeur, scrutin=creer_scrutin(campagne))
     reponse = parcours.complet()
     assert reponse.status_code == 302
@@ -93,7 +93,7 @@ def test_rapprochement_ouvre_le_reassort(parcours, creer_campagne, creer_scrutin
 def test_reassort_ferme(parcours, creer_campagne, creer_scrutin) -> None:
     from isoloir.elections.models import Inscription
 
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=60))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=60))
     Inscription.objects.create(electeur=parcours.electeur, scrutin=creer_scrutin(campagne))
     # Checked before the trip to FranceConnect, not only on the way back.
     reponse = parcours.client.get(reverse("franceconnect:connexion"))
@@ -151,7 +151,7 @@ def test_date_presumee_identique(
 ) -> None:
     from tests.franceconnect.conftest import Parcours
 
-    scrutin = creer_scrutin(creer_campagne(ouverture=clock.now() + timedelta(days=3)))
+    scrutin = creer_scrutin(creer_campagne(ouverture=horloge.maintenant() + timedelta(days=3)))
     electeur = creer_electeur(scrutin, active=True, date_naissance=date(1958, 1, 1))
     client.force_login(electeur.compte)
     reponse = Parcours(client, fc, electeur).complet(birthdate="1958-01-01")
@@ -253,7 +253,7 @@ def test_l_usager_annule(parcours, ouverture) -> None:
 
 def test_demande_perimee(parcours) -> None:
     retour = parcours.chez_franceconnect(parcours.demarrer())
-    with clock.shifted_by(services.DUREE_DEMANDE):
+    with horloge.decalee_de(services.DUREE_DEMANDE):
         reponse = parcours.revenir(retour)
     assert reponse.status_code == 400
     assert _raison_journalisee() == "demande_expiree"
@@ -262,7 +262,7 @@ def test_demande_perimee(parcours) -> None:
 def test_jeton_d_identite_expire(parcours) -> None:
     retour = parcours.chez_franceconnect(parcours.demarrer())
     # FranceConnect's ID tokens live 60 seconds; the portal's clock runs 5 minutes ahead.
-    with clock.shifted_by(timedelta(minutes=5)):
+    with horloge.decalee_de(timedelta(minutes=5)):
         reponse = parcours.revenir(retour)
     assert reponse.status_code == 502
     assert _raison_journalisee() == "id_token_expire"
@@ -373,10 +373,10 @@ def test_hors_periode_de_reassort_on_ne_part_pas_vers_franceconnect(
 
     from django.urls import reverse
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
     settings.ISOLOIR_FC_ISSUER = "http://127.0.0.1:9/api/v2"  # never reached
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=30))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=30))
     electeur = creer_electeur(creer_scrutin(campagne), active=True)
     client.force_login(electeur.compte)
     reponse = client.get(reverse("franceconnect:connexion"))

@@ -132,7 +132,7 @@ def test_des_listes_non_publiees_sont_a_fixer() -> None:
 def test_les_delais_se_comptent_en_jours_a_l_heure_de_paris() -> None:
     """Across the change to winter time (25 October 2026), a day lasts 25 hours: the
     texts' days end at the same time on Paris's clock."""
-    paris = calendrier.clock.PARIS
+    paris = calendrier.horloge.PARIS
     publication = datetime(2026, 10, 20, 0, 0, tzinfo=paris)
     c = campagne(publication_des_listes=publication)
     cal = calendrier.calendrier(c)

@@ -24,7 +24,7 @@ import isoloir.captcha
 from isoloir.captcha import views
 from isoloir.captcha.forms import ChampCaptcha
 from isoloir.captcha.reglages import LONGUEUR, REGLAGES_CAPTCHA, VOIX_FRANCAISE, defi_chiffres
-from isoloir.core import throttle
+from isoloir.core import limites
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -320,7 +320,7 @@ def test_include_erreur_liee_au_champ() -> None:
 
 @pytest.mark.django_db
 def test_audio_et_nouvelle_image_limites_par_adresse(client, monkeypatch) -> None:
-    monkeypatch.setattr(views, "PAR_IP", throttle.Limit("captcha-ip", 2, 600))
+    monkeypatch.setattr(views, "PAR_IP", limites.Limite("captcha-ip", 2, 600))
     entetes = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
     assert client.get("/captcha/refresh/", **entetes).status_code == 200
     assert client.get("/captcha/refresh/", **entetes).status_code == 200

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from isoloir.captcha import services, views
-from isoloir.core import throttle
+from isoloir.core import limites
 
 SAISIE = reverse("votecode:saisie_code")
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
@@ -37,7 +37,7 @@ def sans_mode_test(monkeypatch: pytest.MonkeyPatch) -> None:
 def meme_fenetre(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limits count in fixed windows: a test must not straddle two."""
     milieu = timezone.now().replace(minute=5, second=0, microsecond=0)
-    monkeypatch.setattr(throttle, "_maintenant", lambda: milieu)
+    monkeypatch.setattr(limites, "_maintenant", lambda: milieu)
 
 
 # --- One challenge per session ---------------------------------------------------------
@@ -119,7 +119,7 @@ def test_nouvelle_image_avec_javascript_remplace_le_defi_de_la_session(connecte:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("meme_fenetre")
 def test_creation_plafonnee_par_adresse(electeur, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "CREATION_PAR_IP", throttle.Limit("captcha-creation-ip", 2, 600))
+    monkeypatch.setattr(services, "CREATION_PAR_IP", limites.Limite("captcha-creation-ip", 2, 600))
     # A client that keeps no cookie gets a new session at every load.
     for _ in range(2):
         sans_cookie = Client()
@@ -146,7 +146,7 @@ def test_creation_plafonnee_par_adresse(electeur, monkeypatch: pytest.MonkeyPatc
 @pytest.mark.usefixtures("meme_fenetre")
 @pytest.mark.parametrize("nom", ["captcha-image", "captcha-image-2x"])
 def test_images_limitees_par_adresse(client: Client, monkeypatch, nom: str) -> None:
-    monkeypatch.setattr(views, "IMAGES_PAR_IP", throttle.Limit("captcha-image-ip", 3, 600))
+    monkeypatch.setattr(views, "IMAGES_PAR_IP", limites.Limite("captcha-image-ip", 3, 600))
     cle = CaptchaStore.generate_key()
     url = reverse(nom, kwargs={"key": cle})
     for _ in range(3):
@@ -164,12 +164,12 @@ def test_images_limitees_par_adresse(client: Client, monkeypatch, nom: str) -> N
 def test_la_limite_des_images_repart_a_chaque_fenetre(client: Client, monkeypatch) -> None:
     """Behind a ministry's NAT the address is never quiet for ten minutes: a window pushed
     back by every request would never close, so the count starts afresh in each one."""
-    monkeypatch.setattr(views, "IMAGES_PAR_IP", throttle.Limit("captcha-image-ip", 3, 600))
+    monkeypatch.setattr(views, "IMAGES_PAR_IP", limites.Limite("captcha-image-ip", 3, 600))
     url = reverse("captcha-image", kwargs={"key": CaptchaStore.generate_key()})
     depart = timezone.now().replace(minute=0, second=0, microsecond=0)
-    monkeypatch.setattr(throttle, "_maintenant", lambda: depart + timedelta(seconds=1))
+    monkeypatch.setattr(limites, "_maintenant", lambda: depart + timedelta(seconds=1))
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
-    monkeypatch.setattr(throttle, "_maintenant", lambda: depart + timedelta(seconds=601))
+    monkeypatch.setattr(limites, "_maintenant", lambda: depart + timedelta(seconds=601))
     assert client.get(url).status_code == 200
 
 

@@ -134,7 +134,7 @@ def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypa
     from django.core.management import call_command
     from django_tasks_db.backend import DatabaseBackend
 
-    from isoloir.core import clock
+    from isoloir.core import horloge
 
     def panne(*args, **kwargs):
         raise ConnectionError("file de tâches injoignable")
@@ -145,7 +145,7 @@ def test_file_indisponible_puis_relance(compte, boite, executer_taches, monkeypa
     assert not DBTaskResult.objects.exists()
     call_command("relancer_courriels", verbosity=0)
     assert not DBTaskResult.objects.exists()  # too recent: may still be on its way
-    with clock.shifted_by(timedelta(minutes=11)):
+    with horloge.decalee_de(timedelta(minutes=11)):
         call_command("relancer_courriels")
     executer_taches()
     courriel.refresh_from_db()

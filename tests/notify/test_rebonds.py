@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import settings as hypothese
 from hypothesis import strategies as st
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.envois import selectors, tasks
 from isoloir.envois import services as envois
 from isoloir.envois.models import NatureEnvoi
@@ -147,8 +147,8 @@ def envoye(creer_electeur, creer_scrutin) -> Courriel:
         destinataire=EMAIL,
         etat=EtatCourriel.ENVOYE,
         tentatives=1,
-        cree_le=clock.now(),
-        envoye_le=clock.now(),
+        cree_le=horloge.maintenant(),
+        envoye_le=horloge.maintenant(),
     )
 
 
@@ -282,7 +282,7 @@ def test_lecture_d_une_boite_mbox(envoye, tmp_path: Path) -> None:
         compte=envoye.compte,
         destinataire=EMAIL,
         etat=EtatCourriel.ENVOYE,
-        cree_le=clock.now(),
+        cree_le=horloge.maintenant(),
     )
     chemin = tmp_path / "rebonds.mbox"
     boite = mailbox.mbox(chemin)

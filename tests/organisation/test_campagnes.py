@@ -153,7 +153,7 @@ def test_un_fichier_de_scrutins_fautif_n_enregistre_rien(
     campagne = creer_campagne()
     rapport = importer_scrutins(campagne=campagne, fichier=io.BytesIO(contenu))
     assert rapport.refuse
-    assert any(erreur in e for e in rapport.erreurs), rapport.erreurs
+    assert any(erreur in str(e) for e in rapport.erreurs), rapport.erreurs
     assert not Scrutin.objects.exists()
 
 

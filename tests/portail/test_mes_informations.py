@@ -15,7 +15,7 @@ from isoloir.accounts import question_defi, services
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Inscription
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
@@ -323,7 +323,7 @@ def test_reponse_actuelle_limitee_avec_le_reassort(connecte, electeur, settings)
     assert electeur.question_defi == "animal"
     from isoloir.votecode import reassort
 
-    assert reassort.throttle.est_bloque(reassort._limite_par_electeur(), str(electeur.pk))
+    assert reassort.limites.est_bloque(reassort._limite_par_electeur(), str(electeur.pk))
 
 
 # --- Fuzzing the two forms --------------------------------------------------------------------
@@ -401,7 +401,7 @@ def test_fuzz_question_defi(client, electeur, actuelle, question, reponse) -> No
 def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur, executer_taches) -> None:
     code = emettre_code_initial(electeur=electeur)
     csa = Inscription.objects.filter(electeur=electeur).order_by("scrutin__ordre", "pk").first()
-    Emargement.objects.create(inscription=csa, emarge_le=clock.now())
+    Emargement.objects.create(inscription=csa, emarge_le=horloge.maintenant())
     _, jeton = liens.emettre(
         usage=Usage.MOT_DE_PASSE, compte_id=electeur.compte_id, duree=timedelta(hours=1)
     )
@@ -412,7 +412,7 @@ def test_telecharger_mes_donnees_sans_aucun_secret(connecte, electeur, executer_
         etat=EtatRemise.REMISE,
         date=date(2026, 11, 16),
         etablissement="Lycée Ampère",
-        modifiee_le=clock.now(),
+        modifiee_le=horloge.maintenant(),
     )
 
     reponse = connecte.get(reverse("portail:mes_donnees"))

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Candidat
 
 # Dates matter here: run at today's date and at each edge of the calendar.
@@ -39,7 +39,7 @@ def connecte(client, scrutin, creer_electeur):
 
 @pytest.mark.django_db
 def test_accueil_avant_l_ouverture(connecte) -> None:
-    with clock.frozen_at(datetime(2026, 12, 1, 17, 2, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 12, 1, 17, 2, tzinfo=PARIS)):
         page = connecte.get(reverse("portail:accueil")).content.decode()
     for rubrique in (
         "Mes informations pratiques",
@@ -74,11 +74,11 @@ def test_le_lien_du_formulaire_d_assistance_ouvre_le_formulaire(connecte) -> Non
 
 @pytest.mark.django_db
 def test_accueil_pendant_et_apres_le_vote(connecte) -> None:
-    with clock.frozen_at(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 12, 14, 15, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("portail:accueil")).content.decode()
     assert "Clôture du vote dans" in page
     assert 'data-unite="heures">01<' in page
-    with clock.frozen_at(datetime(2026, 12, 14, 16, 0, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 12, 14, 16, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("portail:accueil")).content.decode()
     assert "Le vote est clos" in page
 
@@ -170,11 +170,11 @@ def test_je_vote_montre_l_etat_de_chaque_scrutin(connecte, scrutin, creer_scruti
     from isoloir.elections.models import Inscription
 
     Inscription.objects.create(electeur=connecte.electeur, scrutin=propre)
-    with clock.frozen_at(datetime(2026, 12, 7, 8, 0, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 12, 7, 8, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("elections:je_vote")).content.decode()
     assert page.count("Ouvert</span>") == 1
     assert page.count("À venir</span>") == 1
     assert "du lundi 7 décembre 2026 à 9h00 au mardi 8 décembre 2026 à 18h00" in page
-    with clock.frozen_at(datetime(2026, 12, 9, 8, 0, tzinfo=PARIS)):
+    with horloge.figee_a(datetime(2026, 12, 9, 8, 0, tzinfo=PARIS)):
         page = connecte.get(reverse("elections:je_vote")).content.decode()
     assert page.count("Fermé</span>") == 1

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from isoloir.accounts.models import Compte, Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import BureauDeVote, RattachementAuBureau, Scellement
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.gestion.roles import RoleDeGestion
@@ -37,7 +37,7 @@ class Situation:
 
 @pytest.fixture
 def situation(creer_campagne, creer_scrutin, creer_electeur) -> Situation:
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     campagne = creer_campagne(
         nom="Élections professionnelles 2026",
         slug="elections-2026",
@@ -79,6 +79,6 @@ def sceller(scrutin: Scrutin) -> None:
         bureau=bureau,
         contenu={},
         empreinte="0" * 64,
-        propose_le=clock.now(),
-        scelle_le=clock.now(),
+        propose_le=horloge.maintenant(),
+        scelle_le=horloge.maintenant(),
     )

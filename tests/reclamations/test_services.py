@@ -13,7 +13,7 @@ from isoloir.accounts import numen
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import BureauDeVote, MembreDuBureau, Role
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.gestion.roles import RoleDeGestion
@@ -116,8 +116,8 @@ def test_la_numerotation_est_propre_a_chaque_campagne(
 ) -> None:
     deposer(situation)
     autre = creer_campagne(
-        ouverture=clock.now() + timedelta(days=20),
-        publication_des_listes=clock.now() - timedelta(hours=1),
+        ouverture=horloge.maintenant() + timedelta(days=20),
+        publication_des_listes=horloge.maintenant() - timedelta(hours=1),
     )
     scrutin = creer_scrutin(autre)
     electeur = creer_electeur(creer_scrutin(autre))
@@ -177,7 +177,7 @@ def test_le_jeton_d_un_autre_electeur_est_refuse(situation: Situation, creer_ele
     ],
 )
 def test_hors_de_la_periode_des_reclamations(situation: Situation, decalage, attendu) -> None:
-    with clock.shifted_by(decalage), pytest.raises(services.ReclamationRefusee) as refus:
+    with horloge.decalee_de(decalage), pytest.raises(services.ReclamationRefusee) as refus:
         deposer(situation)
     assert attendu in refus.value.message
     assert "Élections professionnelles 2026" in refus.value.message

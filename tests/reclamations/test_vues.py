@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Inscription
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.reclamations import pieces, services
@@ -143,7 +143,7 @@ def test_un_formulaire_sans_jeton_n_est_pas_depose(voter: Client, situation) -> 
 
 
 def test_periode_fermee(voter: Client, situation) -> None:
-    with clock.shifted_by(timedelta(days=12)):
+    with horloge.decalee_de(timedelta(days=12)):
         page = voter.get(DEPOSER).content.decode()
         assert "Réclamations fermées" in page and "ce délai est expiré" in page
         voter.post(DEPOSER, {"jeton": str(uuid.uuid4()), "type": "omission"})
@@ -250,7 +250,7 @@ def test_sans_compte_limite_par_ip(client: Client, situation) -> None:
 
 
 def test_sans_compte_hors_periode(client: Client, situation) -> None:
-    with clock.shifted_by(timedelta(days=-3)):
+    with horloge.decalee_de(timedelta(days=-3)):
         page = client.get(SANS_COMPTE).content.decode()
     assert "seront ouvertes du" in page
     assert 'name="captcha_1"' not in page

@@ -3,14 +3,14 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import services
 
 
 @pytest.fixture
 def electeur(creer_campagne, creer_scrutin, creer_electeur, settings):
     settings.ISOLOIR_BASE_URL = "http://testserver"
-    campagne = creer_campagne(ouverture=clock.now() - timedelta(hours=1))
+    campagne = creer_campagne(ouverture=horloge.maintenant() - timedelta(hours=1))
     return creer_electeur(
         creer_scrutin(campagne),
         active=True,

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import code, codes_initiaux, impression, lancement, notices, selectors
 from isoloir.votecode.generation import executer_generation
 from isoloir.votecode.models import CodeDeVote, EtatGeneration, GenerationDeNotices, LotDeNotices
@@ -50,7 +50,7 @@ def donnees(settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def roll(donnees, creer_campagne, creer_scrutin, creer_electeur):
     # Opens in 30 days: the notices are due in 15, generation is on time.
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=30))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=30))
     scrutin = creer_scrutin(campagne)
     electeurs = [creer_electeur(scrutin, etablissement="Lycée du Parc, Lyon") for _ in range(3)]
     electeurs += [creer_electeur(scrutin, etablissement="Collège Ampère, Lyon") for _ in range(2)]
@@ -210,14 +210,14 @@ def test_la_base_refuse_deux_generations_actives(roll) -> None:
     campagne, _ = roll
     lancement.lancer_generation(campagne=campagne, compte_id=None)
     with pytest.raises(IntegrityError), transaction.atomic():
-        GenerationDeNotices.objects.create(campagne=campagne, lancee_le=clock.now())
+        GenerationDeNotices.objects.create(campagne=campagne, lancee_le=horloge.maintenant())
 
 
 def test_un_traitement_en_vie_n_est_pas_double(roll) -> None:
     campagne, _ = roll
     generation = lancement.lancer_generation(campagne=campagne, compte_id=None)
     GenerationDeNotices.objects.filter(pk=generation.pk).update(
-        etat=EtatGeneration.EN_COURS, jeton="autre", battement=clock.now()
+        etat=EtatGeneration.EN_COURS, jeton="autre", battement=horloge.maintenant()
     )
     assert executer_generation(generation.pk).etat == EtatGeneration.EN_COURS
     assert not CodeDeVote.objects.exists()
@@ -235,12 +235,12 @@ def test_reprise_apres_un_arret_brutal_du_traitement(roll, monkeypatch) -> None:
     assert generation.etat == EtatGeneration.ECHOUEE
     assert generation.erreur == "RuntimeError"
     GenerationDeNotices.objects.filter(pk=generation.pk).update(
-        etat=EtatGeneration.EN_COURS, jeton="mort", battement=clock.now(), erreur=""
+        etat=EtatGeneration.EN_COURS, jeton="mort", battement=horloge.maintenant(), erreur=""
     )
     with pytest.raises(notices.GenerationRefusee, match="déjà en cours"):
         lancement.lancer_generation(campagne=campagne, compte_id=None)
-    plus_tard = clock.now() + notices.DUREE_DU_BAIL + timedelta(seconds=1)
-    monkeypatch.setattr(clock, "now", lambda: plus_tard)
+    plus_tard = horloge.maintenant() + notices.DUREE_DU_BAIL + timedelta(seconds=1)
+    monkeypatch.setattr(horloge, "maintenant", lambda: plus_tard)
     reprise = lancement.lancer_generation(campagne=campagne, compte_id=None)
     assert reprise.pk == generation.pk and reprise.reprises == 1
     fin = executer_generation(reprise.pk)
@@ -283,7 +283,7 @@ def test_un_traitement_depossede_n_enregistre_rien(roll) -> None:
 
 
 def test_a04_refus_apres_la_date_de_remise(donnees, creer_campagne, creer_scrutin, creer_electeur):
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=10))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=10))
     creer_electeur(creer_scrutin(campagne))
     with pytest.raises(notices.GenerationRefusee) as refus:
         lancement.lancer_generation(campagne=campagne, compte_id=None)
@@ -311,7 +311,7 @@ def test_commande(roll, capsys) -> None:
 def test_commande_refusee_hors_delai_sans_confirmation(
     donnees, creer_campagne, creer_scrutin, creer_electeur, capsys
 ) -> None:
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=3))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=3))
     creer_electeur(creer_scrutin(campagne))
     with pytest.raises(CommandError, match="date limite"):
         call_command("generer_codes", "--campagne", campagne.slug)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import code, lancement, notices
 from isoloir.votecode.generation import executer_generation
 from isoloir.votecode.models import (
@@ -30,7 +30,7 @@ from tests.pdf import texte_du_pdf
 from tests.second_facteur import verifier_second_facteur
 
 pytestmark = pytest.mark.django_db
-HIER = (clock.now() - timedelta(days=1)).date()
+HIER = (horloge.maintenant() - timedelta(days=1)).date()
 
 
 def _compte(email: str, groupe: str | None) -> Compte:
@@ -55,7 +55,7 @@ def admin(client: Client, administrateur: Compte) -> Client:
 def campagne(settings, tmp_path: Path, creer_campagne, creer_scrutin, creer_electeur):
     settings.DATA_DIR = tmp_path / "donnees"
     settings.MEDIA_ROOT = tmp_path / "donnees" / "media"
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=30))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=30))
     scrutin = creer_scrutin(campagne)
     for n in range(3):
         creer_electeur(scrutin, email=f"agent{n}@ac-lyon.fr", etablissement="Lycée du Parc")
@@ -162,7 +162,7 @@ def test_a04_refus_puis_confirmation_journalisee(
     admin: Client, settings, tmp_path, creer_campagne, creer_scrutin, creer_electeur
 ) -> None:
     settings.DATA_DIR = tmp_path
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=5))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=5))
     creer_electeur(creer_scrutin(campagne))
     page = admin.get(url("tableau", campagne))
     assert "La date limite de remise des notices est passée" in page.text
@@ -321,8 +321,8 @@ def test_import_refuse_avec_les_erreurs_en_francais(admin: Client, campagne) -> 
 
 def test_retard_apres_la_date_de_remise(admin: Client, campagne, monkeypatch) -> None:
     _generer(campagne)
-    plus_tard = clock.now() + timedelta(days=16)
-    monkeypatch.setattr(clock, "now", lambda: plus_tard)
+    plus_tard = horloge.maintenant() + timedelta(days=16)
+    monkeypatch.setattr(horloge, "maintenant", lambda: plus_tard)
     tableau = admin.get(url("remises", campagne))
     assert "4 notices encore en attente après la date limite" in tableau.text
     assert "en retard" in tableau.text
@@ -336,7 +336,7 @@ def test_tableau_des_remises_filtre_et_pagine_par_la_base(
     from django.db import connection
 
     from isoloir.accounts.models import Electeur
-    from isoloir.votecode import vues_gestion
+    from isoloir.votecode import views_gestion
 
     creer_electeur(
         campagne.scrutins.first(), email="agent4@ac-lyon.fr", etablissement="Collège Zola"
@@ -347,9 +347,9 @@ def test_tableau_des_remises_filtre_et_pagine_par_la_base(
         etat=EtatRemise.REMISE,
         date=HIER,
         etablissement="Collège Ampère",
-        modifiee_le=clock.now(),
+        modifiee_le=horloge.maintenant(),
     )
-    monkeypatch.setattr(vues_gestion, "PAR_PAGE", 1)
+    monkeypatch.setattr(views_gestion, "PAR_PAGE", 1)
     requetes: list[str] = []
 
     def noter(execute, sql, params, many, context):  # every query, the request's included
@@ -444,8 +444,8 @@ def test_un_traitement_sans_nouvelles_est_signale_et_repris(
 ) -> None:
     admin.post(url("lancer", campagne))
     assert "ne donne plus signe de vie" not in admin.get(url("tableau", campagne)).text
-    plus_tard = clock.now() + notices.DUREE_DU_BAIL + timedelta(seconds=1)
-    monkeypatch.setattr(clock, "now", lambda: plus_tard)
+    plus_tard = horloge.maintenant() + notices.DUREE_DU_BAIL + timedelta(seconds=1)
+    monkeypatch.setattr(horloge, "maintenant", lambda: plus_tard)
     page = admin.get(url("tableau", campagne))
     assert "ne donne plus signe de vie depuis plus de 5 minutes" in page.text
     assert admin.post(url("lancer", campagne)).status_code == 302

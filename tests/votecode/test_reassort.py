@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.links.models import LienUsageUnique
 from isoloir.votecode import code, reassort
 from isoloir.votecode.models import CodeDeVote
@@ -226,7 +226,7 @@ def test_un_nouveau_lien_annule_le_precedent_et_expire(connecte, code_actuel, bo
     ancien = lien(premier, "/portail/reassort/code-vote").removeprefix("http://testserver")
     recent = lien(second, "/portail/reassort/code-vote").removeprefix("http://testserver")
     assert "remplacé par un lien plus récent" in connecte.get(ancien).content.decode()
-    with clock.shifted_by(timedelta(minutes=10, seconds=1)):
+    with horloge.decalee_de(timedelta(minutes=10, seconds=1)):
         assert "Ce lien a expiré" in connecte.get(recent).content.decode()
 
 
@@ -244,7 +244,7 @@ def test_identifiant_d_electeur_falsifie(connecte, code_actuel, boite):
 @pytest.mark.calendrier
 def test_hors_periode_de_reassort(connecte, electeur, code_actuel, boite):
     campagne = electeur.inscriptions.first().scrutin.campagne
-    campagne.reassort_cloture = clock.now() - timedelta(minutes=1)
+    campagne.reassort_cloture = horloge.maintenant() - timedelta(minutes=1)
     campagne.save()
     reponse = _demander(connecte)
     assert "Le réassort du code de vote est ouvert du" in reponse.content.decode()

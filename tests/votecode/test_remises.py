@@ -9,26 +9,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import remises
 from isoloir.votecode.models import CodeDeVote, EtatRemise, Origine, RemiseDeNotice
 from tests.concurrence import en_meme_temps
 
 pytestmark = pytest.mark.django_db
 
-HIER = (clock.now() - timedelta(days=1)).date()
+HIER = (horloge.maintenant() - timedelta(days=1)).date()
 NUMENS = ["69E9500001ABC", "69E9500002ABC", "69E9500003ABC", "69E9500004ABC"]
 
 
 def _avec_code(electeur) -> None:
     CodeDeVote.objects.create(
-        electeur=electeur, empreinte="argon2-factice", origine=Origine.INITIAL, emis_le=clock.now()
+        electeur=electeur,
+        empreinte="argon2-factice",
+        origine=Origine.INITIAL,
+        emis_le=horloge.maintenant(),
     )
 
 
 @pytest.fixture
 def campagne(creer_campagne, creer_scrutin, creer_electeur):
-    campagne = creer_campagne(ouverture=clock.now() + timedelta(days=30))
+    campagne = creer_campagne(ouverture=horloge.maintenant() + timedelta(days=30))
     scrutin = creer_scrutin(campagne)
     for n, numen in enumerate(NUMENS):
         electeur = creer_electeur(
@@ -125,7 +128,7 @@ def test_une_ligne_erronee_et_rien_n_est_ecrit(campagne, creer_electeur, creer_s
     sans_notice = creer_electeur(
         campagne.scrutins.first(), email="sans.notice@ac-lyon.fr", numen="69E9500009ABC"
     )
-    demain = clock.now().date() + timedelta(days=2)
+    demain = horloge.maintenant().date() + timedelta(days=2)
     rapport = _importer(
         campagne,
         _csv(
@@ -325,8 +328,8 @@ def test_fuzz_tout_ou_rien_et_des_erreurs_en_francais(
     if rapport.refuse or simulation:
         assert apres == avant  # nothing half-written
     for erreur in rapport.erreurs:
-        assert erreur.message and (erreur.message[0].isupper() or erreur.message[0].isdigit())
-        assert "Traceback" not in erreur.message
+        assert erreur.raison and (erreur.raison[0].isupper() or erreur.raison[0].isdigit())
+        assert "Traceback" not in erreur.raison
     if not rapport.refuse and not simulation:
         # Idempotent: the same file again changes nothing.
         encore = _importer(campagne, contenu)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from isoloir.audit.models import Evenement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode import services
 from tests.concurrence import en_meme_temps
 
@@ -96,11 +96,11 @@ def test_blocage_par_electeur(connecte, code_actuel) -> None:
 
 @pytest.mark.django_db
 def test_frein_global(connecte, code_actuel, monkeypatch) -> None:
-    from isoloir.core import throttle
+    from isoloir.core import limites
 
-    monkeypatch.setattr(services, "GLOBAL", throttle.Limit("code-global", 3, 60))
+    monkeypatch.setattr(services, "GLOBAL", limites.Limite("code-global", 3, 60))
     for _ in range(3):
-        throttle.compter(services.GLOBAL, "*")
+        limites.compter(services.GLOBAL, "*")
     reponse = _saisir(connecte, code_actuel)
     assert "trop de codes erronés" in reponse.content.decode()
 
@@ -110,7 +110,7 @@ def test_frein_global(connecte, code_actuel, monkeypatch) -> None:
 def test_l_espace_expire_et_suit_le_code(connecte, electeur, code_actuel, settings) -> None:
     _saisir(connecte, code_actuel)
     assert connecte.get(reverse("booth:espace_de_vote")).status_code == 200
-    with clock.shifted_by(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
+    with horloge.decalee_de(timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS + 1)):
         assert connecte.get(reverse("booth:espace_de_vote")).status_code == 302
     _saisir(connecte, code_actuel)
     with transaction.atomic():
@@ -168,9 +168,9 @@ def test_des_essais_simultanes_ne_depassent_pas_la_limite(electeur, code_actuel,
 
 @pytest.mark.django_db
 def test_blocage_par_adresse_ip(connecte, code_actuel, monkeypatch):
-    from isoloir.core import throttle
+    from isoloir.core import limites
 
-    monkeypatch.setattr(services, "PAR_IP", throttle.Limit("code-ip", 3, 3600))
+    monkeypatch.setattr(services, "PAR_IP", limites.Limite("code-ip", 3, 3600))
     for _ in range(3):
         _saisir(
             connecte,

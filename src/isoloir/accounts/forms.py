@@ -6,7 +6,7 @@ from django.contrib.auth import password_validation
 
 from isoloir.accounts import question_defi, services
 from isoloir.accounts.models import Compte
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 
 class ConnexionForm(forms.Form):
@@ -158,7 +158,7 @@ class ConnexionBackOfficeForm(AdminAuthenticationForm):
         if email and mot_de_passe and self.request is not None:
             try:
                 self.user_cache = services.authentifier(
-                    email=email, mot_de_passe=mot_de_passe, ip=client_ip(self.request)
+                    email=email, mot_de_passe=mot_de_passe, ip=adresse_du_client(self.request)
                 )
             except services.ConnexionRefusee as refus:
                 raise forms.ValidationError(refus.message, code="invalid_login") from refus

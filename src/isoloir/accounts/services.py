@@ -16,7 +16,7 @@ from isoloir.accounts import question_defi
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.tasks import mettre_en_file_demande_de_lien
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, throttle
+from isoloir.core import horloge, limites
 from isoloir.links import services as liens
 from isoloir.links.models import Usage
 from isoloir.links.services import LienInvalide
@@ -38,25 +38,25 @@ class ConnexionBloquee(ConnexionRefusee):
         super().__init__(self.message)
 
 
-def _limite_par_compte() -> throttle.Limit:
-    return throttle.Limit(
+def _limite_par_compte() -> limites.Limite:
+    return limites.Limite(
         "connexion-compte",
         settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_ACCOUNT,
         settings.ISOLOIR_LOGIN_LOCKOUT_SECONDS,
     )
 
 
-def _limite_par_ip() -> throttle.Limit:
-    return throttle.Limit(
+def _limite_par_ip() -> limites.Limite:
+    return limites.Limite(
         "connexion-ip",
         settings.ISOLOIR_LOGIN_MAX_FAILURES_PER_IP,
         settings.ISOLOIR_LOGIN_LOCKOUT_SECONDS,
     )
 
 
-def _limite_demandes_lien() -> throttle.Limit:
+def _limite_demandes_lien() -> limites.Limite:
     # Caps the mails one address can be sent, so the form cannot be used to flood a mailbox.
-    return throttle.Limit("lien-par-compte", 5, 3600)
+    return limites.Limite("lien-par-compte", 5, 3600)
 
 
 class CompteDejaActive(LienInvalide):
@@ -132,7 +132,7 @@ def activer_compte(
     compte.save(update_fields=["password"])
     electeur.question_defi = question
     electeur.reponse_defi_empreinte = question_defi.hacher(reponse)
-    electeur.active_le = clock.now()
+    electeur.active_le = horloge.maintenant()
     electeur.save(update_fields=["question_defi", "reponse_defi_empreinte", "active_le"])
     journaliser("compte.active", compte_id=compte.pk, ip=ip)
     return compte
@@ -151,10 +151,10 @@ def authentifier(*, email: str, mot_de_passe: str, ip: str) -> Compte:
     """
     email = email.strip().lower()
     par_compte, par_ip = _limite_par_compte(), _limite_par_ip()
-    # Counted before the password is checked (see isoloir.core.throttle).
-    tentatives = throttle.compter(par_compte, email)
-    tentatives_ip = throttle.compter(par_ip, ip)
-    if throttle.depasse(par_compte, tentatives) or throttle.depasse(par_ip, tentatives_ip):
+    # Counted before the password is checked (see isoloir.core.limites).
+    tentatives = limites.compter(par_compte, email)
+    tentatives_ip = limites.compter(par_ip, ip)
+    if limites.depasse(par_compte, tentatives) or limites.depasse(par_ip, tentatives_ip):
         journaliser("connexion.bloquee", ip=ip)
         raise ConnexionBloquee
     compte = authenticate(None, username=email, password=mot_de_passe)
@@ -163,8 +163,8 @@ def authentifier(*, email: str, mot_de_passe: str, ip: str) -> Compte:
         if tentatives >= par_compte.limit or tentatives_ip >= par_ip.limit:
             raise ConnexionBloquee
         raise ConnexionRefusee
-    throttle.effacer(par_compte, email)
-    throttle.rendre(par_ip, ip)
+    limites.effacer(par_compte, email)
+    limites.rendre(par_ip, ip)
     journaliser("connexion.reussie", compte_id=compte.pk, ip=ip)
     return compte
 
@@ -184,7 +184,7 @@ def demander_reinitialisation(*, email: str, ip: str = "") -> None:
     email = email.strip().lower()
     compte = Compte.objects.filter(email=email, is_active=True).only("pk").first()
     limite = _limite_demandes_lien()
-    depasse = throttle.depasse(limite, throttle.compter(limite, email))
+    depasse = limites.depasse(limite, limites.compter(limite, email))
     compte_id = compte.pk if compte is not None and not depasse else None
     with transaction.atomic():
         if compte_id is None:
@@ -206,7 +206,7 @@ def reinitialiser_mot_de_passe(*, jeton: str, mot_de_passe: str, ip: str = "") -
     compte.set_password(mot_de_passe)
     compte.save(update_fields=["password"])
     # Other sessions end by themselves: Django checks a hash of the password on each request.
-    throttle.effacer(_limite_par_compte(), compte.email)
+    limites.effacer(_limite_par_compte(), compte.email)
     courriels.programmer(
         type_courriel="mot_de_passe_modifie", compte_id=compte.pk, destinataire=compte.email
     )
@@ -237,10 +237,10 @@ class ChangementBloque(ChangementRefuse):
     pass
 
 
-def _limite_reponse_defi() -> throttle.Limit:
+def _limite_reponse_defi() -> limites.Limite:
     # The very counter of the réassort's answer check (votecode.reassort, same scope): the
     # answer is one secret, so this form gives no guesses beyond the réassort's daily ones.
-    return throttle.Limit(
+    return limites.Limite(
         "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
     )
 
@@ -257,15 +257,15 @@ def changer_mot_de_passe(*, compte_id: int, actuel: str, nouveau: str, ip: str =
     """
     compte = Compte.objects.get(pk=compte_id)
     limite = _limite_par_compte()
-    essais = throttle.compter(limite, compte.email)
-    if throttle.depasse(limite, essais):
+    essais = limites.compter(limite, compte.email)
+    if limites.depasse(limite, essais):
         journaliser("mot_de_passe.changement_bloque", compte_id=compte_id, ip=ip)
         raise ChangementBloque(ConnexionBloquee().message)
     with transaction.atomic():
         compte = Compte.objects.select_for_update().get(pk=compte_id)
         juste = compte.check_password(actuel)
         if juste:
-            throttle.effacer(limite, compte.email)
+            limites.effacer(limite, compte.email)
             if nouveau == actuel:
                 raise ValidationError(
                     {"mot_de_passe": "Le nouveau mot de passe doit être différent de l'actuel."}
@@ -297,15 +297,15 @@ def changer_question_defi(
     """
     electeur = Electeur.objects.get(pk=electeur_id)
     limite = _limite_reponse_defi()
-    essais = throttle.compter(limite, str(electeur.pk))
-    if throttle.depasse(limite, essais):
+    essais = limites.compter(limite, str(electeur.pk))
+    if limites.depasse(limite, essais):
         journaliser("question_defi.changement_bloque", compte_id=electeur.compte_id, ip=ip)
         raise ChangementBloque(MESSAGE_QUESTION_BLOQUEE)
     with transaction.atomic():
         electeur = Electeur.objects.select_for_update().get(pk=electeur_id)
         juste = question_defi.verifier(reponse_actuelle, electeur.reponse_defi_empreinte)
         if juste:
-            throttle.effacer(limite, str(electeur.pk))
+            limites.effacer(limite, str(electeur.pk))
             if question not in question_defi.LIBELLES:
                 raise ValidationError({"question_defi": "Choisissez une question dans la liste."})
             try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from isoloir.accounts import views, vues_second_facteur
+from isoloir.accounts import views, views_second_facteur
 
 app_name = "accounts"
 
@@ -13,18 +13,18 @@ urlpatterns = [
     # Second factor of the bureau de vote's members (see accounts/second_facteur/).
     path(
         "second-facteur/",
-        vues_second_facteur.verification,
+        views_second_facteur.verification,
         name="second_facteur_verification",
     ),
     path(
         "second-facteur/activation/",
-        vues_second_facteur.enrolement,
+        views_second_facteur.enrolement,
         name="second_facteur_enrolement",
     ),
-    path("second-facteur/secours/", vues_second_facteur.secours, name="second_facteur_secours"),
+    path("second-facteur/secours/", views_second_facteur.secours, name="second_facteur_secours"),
     path(
         "second-facteur/codes-de-secours/",
-        vues_second_facteur.codes_de_secours,
+        views_second_facteur.codes_de_secours,
         name="second_facteur_codes",
     ),
 ]

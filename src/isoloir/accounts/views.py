@@ -24,7 +24,7 @@ from isoloir.accounts.forms import (
 )
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.links.services import LienInvalide
 
 
@@ -56,7 +56,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             compte = services.authentifier(
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
                 email=form.cleaned_data["email"],
                 mot_de_passe=form.cleaned_data["mot_de_passe"],
             )
@@ -94,7 +94,7 @@ def activation(request: HttpRequest) -> HttpResponse:
                 mot_de_passe=form.cleaned_data["mot_de_passe"],
                 question=form.cleaned_data["question_defi"],
                 reponse=form.cleaned_data["reponse_defi"],
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except LienInvalide as erreur:
             return _lien_invalide(request, erreur, titre)
@@ -119,7 +119,9 @@ def mot_de_passe_oublie(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=champs_repris(request)
     )
     if request.method == "POST" and form.is_valid():
-        services.demander_reinitialisation(email=form.cleaned_data["email"], ip=client_ip(request))
+        services.demander_reinitialisation(
+            email=form.cleaned_data["email"], ip=adresse_du_client(request)
+        )
         return rendre_page(
             request,
             "accounts/mot_de_passe_demande.html",
@@ -144,7 +146,9 @@ def reinitialisation(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.reinitialiser_mot_de_passe(
-                jeton=jeton, mot_de_passe=form.cleaned_data["mot_de_passe"], ip=client_ip(request)
+                jeton=jeton,
+                mot_de_passe=form.cleaned_data["mot_de_passe"],
+                ip=adresse_du_client(request),
             )
         except LienInvalide as erreur:
             return _lien_invalide(request, erreur, titre)

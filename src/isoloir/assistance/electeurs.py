@@ -30,7 +30,7 @@ from isoloir.assistance.models import DemandeAssistance
 from isoloir.assistance.services import ActionImpossible
 from isoloir.audit.services import journaliser
 from isoloir.booth.models import Emargement
-from isoloir.core import throttle
+from isoloir.core import limites
 from isoloir.elections.models import Inscription, Scrutin
 from isoloir.notify import services as courriels
 from isoloir.votecode import reassort
@@ -196,8 +196,8 @@ def consulter(*, electeur_id: int, agent: Compte, ip: str) -> EtatDeLElecteur:
 
 # --- Identity check and unlock ------------------------------------------------------------
 
-VERIFICATIONS_PAR_ELECTEUR = throttle.Limit("assistance-identite", 3, 24 * 3600)
-VERIFICATIONS_PAR_AGENT = throttle.Limit("assistance-identite-agent", 30, 3600)
+VERIFICATIONS_PAR_ELECTEUR = limites.Limite("assistance-identite", 3, 24 * 3600)
+VERIFICATIONS_PAR_AGENT = limites.Limite("assistance-identite-agent", 30, 3600)
 
 FORMAT_LIEU = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 
@@ -239,9 +239,9 @@ def lever_le_verrou(
     electeur = Electeur.objects.select_related("compte").get(pk=electeur_id)
     if not reassort.est_verrouille(electeur):
         raise ActionImpossible("Le réassort de cet électeur n'est pas verrouillé : rien à lever.")
-    essais = throttle.compter(VERIFICATIONS_PAR_ELECTEUR, str(electeur.pk))
-    essais_agent = throttle.compter(VERIFICATIONS_PAR_AGENT, str(agent.pk))
-    if throttle.depasse(VERIFICATIONS_PAR_ELECTEUR, essais) or throttle.depasse(
+    essais = limites.compter(VERIFICATIONS_PAR_ELECTEUR, str(electeur.pk))
+    essais_agent = limites.compter(VERIFICATIONS_PAR_AGENT, str(agent.pk))
+    if limites.depasse(VERIFICATIONS_PAR_ELECTEUR, essais) or limites.depasse(
         VERIFICATIONS_PAR_AGENT, essais_agent
     ):
         journaliser(

@@ -27,16 +27,16 @@ from isoloir.assistance.models import (
     Statut,
 )
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, soumission, throttle
+from isoloir.core import horloge, limites, soumission
 from isoloir.notify import services as courriels
 
 # Requests filed per address and hour: a person needs one or two; a script many.
-DEMANDES_PAR_IP = throttle.Limit("assistance-demande-ip", 10, 3600)
+DEMANDES_PAR_IP = limites.Limite("assistance-demande-ip", 10, 3600)
 # Requests filed per logged-in account and day.
-DEMANDES_PAR_COMPTE = throttle.Limit("assistance-demande-compte", 10, 24 * 3600)
+DEMANDES_PAR_COMPTE = limites.Limite("assistance-demande-compte", 10, 24 * 3600)
 # Acknowledgments mailed per address and day, whoever files: typing a colleague's address
 # many times must not flood their mailbox. The requests themselves are still recorded.
-ACCUSES_PAR_ADRESSE = throttle.Limit("assistance-accuse", 3, 24 * 3600)
+ACCUSES_PAR_ADRESSE = limites.Limite("assistance-accuse", 3, 24 * 3600)
 
 # Without 0/O, 1/I/L: read aloud over the phone.
 _ALPHABET_NUMERO = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -134,7 +134,7 @@ def deposer(
         limite, sujet = (
             (DEMANDES_PAR_COMPTE, str(compte.pk)) if compte is not None else (DEMANDES_PAR_IP, ip)
         )
-        if throttle.depasse(limite, throttle.compter(limite, sujet)):
+        if limites.depasse(limite, limites.compter(limite, sujet)):
             journaliser(
                 "assistance.demande_refusee", compte_id=compte.pk if compte else None, ip=ip
             )
@@ -152,7 +152,7 @@ def deposer(
                 telephone=telephone.strip(),
                 message=message.strip(),
                 compte=compte,
-                cree_le=clock.now(),
+                cree_le=horloge.maintenant(),
                 empreinte_envoi=_empreinte(cle),
             )
             _accuser_reception(demande)
@@ -180,8 +180,8 @@ def _accuser_reception(demande: DemandeAssistance) -> None:
     destinataire = compte_de_la_demande(demande)
     if destinataire is None:
         return
-    if throttle.depasse(
-        ACCUSES_PAR_ADRESSE, throttle.compter(ACCUSES_PAR_ADRESSE, destinataire.email)
+    if limites.depasse(
+        ACCUSES_PAR_ADRESSE, limites.compter(ACCUSES_PAR_ADRESSE, destinataire.email)
     ):
         return
     courriels.programmer(
@@ -198,7 +198,7 @@ def _accuser_reception(demande: DemandeAssistance) -> None:
 def prendre(*, demande_id: int, agent: Compte, ip: str) -> DemandeAssistance:
     """Take a new request. Two members taking it at once: one update matches, the other
     is told who has it."""
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     with transaction.atomic():
         pris = DemandeAssistance.objects.filter(pk=demande_id, statut=Statut.NOUVELLE).update(
             statut=Statut.EN_COURS, prise_par=agent, prise_le=maintenant
@@ -255,7 +255,7 @@ def repondre(
                 auteur=agent,
                 texte=texte.strip(),
                 canal=CanalReponse.COURRIEL if destinataire else CanalReponse.TELEPHONE,
-                creee_le=clock.now(),
+                creee_le=horloge.maintenant(),
                 empreinte_envoi=empreinte,
             )
             if destinataire is not None:
@@ -281,7 +281,7 @@ def clore(*, demande_id: int, agent: Compte, ip: str) -> DemandeAssistance:
     with transaction.atomic():
         demande = _verrouiller_pour(demande_id, agent)
         demande.statut = Statut.RESOLUE
-        demande.resolue_le = clock.now()
+        demande.resolue_le = horloge.maintenant()
         demande.save(update_fields=["statut", "resolue_le"])
         journaliser("assistance.cloture", compte_id=agent.pk, ip=ip, demande=demande.numero)
     return demande

@@ -15,7 +15,7 @@ from isoloir.captcha.forms import preparer_captcha
 from isoloir.core import soumission
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.pages import electeur_et_campagne
 
 CLE_DE_SESSION = "assistance_derniere_demande"
@@ -85,7 +85,7 @@ def demande(request: HttpRequest) -> HttpResponse:
                     categorie=Categorie(donnees["categorie"]),
                     message=donnees["message"],
                     compte=compte,
-                    ip=client_ip(request),
+                    ip=adresse_du_client(request),
                 )
             except services.DemandeRefusee as erreur:
                 refus = erreur.message

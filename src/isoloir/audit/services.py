@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from isoloir.audit.models import Evenement, TeteDuJournal
-from isoloir.core import clock
+from isoloir.core import horloge
 
 GENESE = "0" * 64
 
@@ -40,7 +40,7 @@ def journaliser(
             pk=1, defaults={"empreinte": GENESE}
         )
         evenement = Evenement(
-            horodatage=clock.now(), type=type, compte_id=compte_id, ip=ip, details=details
+            horodatage=horloge.maintenant(), type=type, compte_id=compte_id, ip=ip, details=details
         )
         evenement.empreinte_precedente = tete.empreinte
         evenement.empreinte = _empreinte(tete.empreinte, _contenu(evenement))

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from isoloir.ballotbox.models import Bulletin, DepotEnAttente, Releve
 from isoloir.ballotbox.routers import URNE
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.crypto import tableau
 from isoloir.crypto.bulletin import BulletinVerifie
 
@@ -117,7 +117,7 @@ def releve_a_jour(scrutin_id: int, *, code_scrutin: str, cloture: datetime) -> R
     is ten minutes old, whether or not ballots arrived, so that neither the snapshots nor
     their numbers time any ballot. After the closing, one last snapshot is taken once and
     stands for good."""
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     with transaction.atomic(using=URNE):
         dernier = (
             Releve.objects.select_for_update().filter(scrutin_id=scrutin_id).order_by("-numero")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from isoloir.booth.models import CleDeScrutin, OrigineCle
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.crypto import cles
 from isoloir.crypto.bulletin import VOTE_BLANC, Manifeste, manifeste
 from isoloir.crypto.groupe import AleaSysteme
@@ -64,7 +64,7 @@ def ceremonie_de_developpement(campagne: Campagne) -> list[Scrutin]:
                 scrutin=scrutin,
                 cle_publique=publique.hex(),
                 origine=OrigineCle.DEVELOPPEMENT,
-                publiee_le=clock.now(),
+                publiee_le=horloge.maintenant(),
             )
         cles_posees.append(scrutin)
     return cles_posees

@@ -31,7 +31,7 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth import cles
 from isoloir.booth.mails import TYPE_ACCUSE
 from isoloir.booth.models import Emargement, IntentionDeVote, OrigineCle
-from isoloir.core import clock, throttle
+from isoloir.core import horloge, limites
 from isoloir.core.dates import date_heure_fr
 from isoloir.crypto.bulletin import (
     BulletinInvalide,
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 DELAI_AVANT_RECUPERATION = timedelta(minutes=1)
 # Checking a ballot's proofs costs the server milliseconds of CPU: a voter may send a few
 # (a reload, a refused ballot), not a flood.
-ENVOIS_PAR_ELECTEUR = throttle.Limit("bulletins-electeur", 30, 3600)
+ENVOIS_PAR_ELECTEUR = limites.Limite("bulletins-electeur", 30, 3600)
 
 
 class VoteRefuse(Exception):
@@ -187,9 +187,7 @@ def voter(*, electeur: Electeur, scrutin: Scrutin, texte: str, ip: str = "") -> 
     inscription = Inscription.objects.filter(electeur=electeur, scrutin=scrutin).first()
     if inscription is None:
         raise NonInscrit
-    if throttle.depasse(
-        ENVOIS_PAR_ELECTEUR, throttle.compter(ENVOIS_PAR_ELECTEUR, str(electeur.pk))
-    ):
+    if limites.depasse(ENVOIS_PAR_ELECTEUR, limites.compter(ENVOIS_PAR_ELECTEUR, str(electeur.pk))):
         raise TropDEnvois
     manifeste, bulletin = verifier(scrutin=scrutin, texte=texte)
     nonce = _reserver(inscription)
@@ -242,10 +240,10 @@ def _reserver(inscription: Inscription) -> str:
         if intention is None:
             nonce = secrets.token_hex(32)
             IntentionDeVote.objects.create(
-                inscription=inscription, nonce=nonce, creee_le=clock.now()
+                inscription=inscription, nonce=nonce, creee_le=horloge.maintenant()
             )
             return nonce
-        if clock.now() - intention.creee_le < DELAI_AVANT_RECUPERATION:
+        if horloge.maintenant() - intention.creee_le < DELAI_AVANT_RECUPERATION:
             raise VoteEnCours
         # A vote interrupted by a crash: settle it now rather than at the next sweep.
         issue = _regler_intention(intention)
@@ -257,7 +255,7 @@ def _reserver(inscription: Inscription) -> str:
 def _message_hors_fenetre(ouverture: datetime, cloture: datetime) -> str:
     debut = date_heure_fr(ouverture, jour_de_semaine=True)
     fin = date_heure_fr(cloture, jour_de_semaine=True)
-    if clock.now() >= cloture:
+    if horloge.maintenant() >= cloture:
         quand = f"le vote est clos : il était ouvert du {debut} au {fin}"
     else:
         quand = f"le vote n'est pas encore ouvert : il le sera du {debut} au {fin}"
@@ -286,7 +284,7 @@ def _emarger(inscription: Inscription, nonce: str, *, traceur: str, ip: str) -> 
 
 def _signer_l_emargement(inscription: Inscription, *, traceur: str, ip: str) -> Emargement:
     """The émargement, its journal line and the receipt's mail, in the caller's transaction."""
-    emargement = Emargement.objects.create(inscription=inscription, emarge_le=clock.now())
+    emargement = Emargement.objects.create(inscription=inscription, emarge_le=horloge.maintenant())
     compte = inscription.electeur.compte
     journaliser("vote.emargement", compte_id=compte.pk, ip=ip, scrutin=inscription.scrutin_id)
     programmer(
@@ -322,7 +320,7 @@ class Bilan:
 def recuperer(*, delai: timedelta = DELAI_AVANT_RECUPERATION) -> Bilan:
     """Finish or undo every vote interrupted by a crash (run at start and periodically)."""
     bilan = Bilan()
-    limite = clock.now() - delai
+    limite = horloge.maintenant() - delai
     # Pending rows are listed before the intents: a row listed here was written after its
     # intent was committed, so an intent missing below is truly gone, not still to come.
     en_attente = urne.empreintes_en_attente()

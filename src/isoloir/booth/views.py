@@ -21,9 +21,9 @@ from isoloir.ballotbox import services as urne
 from isoloir.booth import cles, depot, selectors
 from isoloir.booth.accuse import accuse_pdf, adresse_du_tableau
 from isoloir.booth.forms import RechercheTraceurForm
-from isoloir.core import throttle
+from isoloir.core import limites
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections import verrous
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.pages import electeur_et_campagne
@@ -99,7 +99,7 @@ def isoloir(request: HttpRequest, scrutin_id: int) -> HttpResponse:
                 electeur=electeur,
                 scrutin=scrutin,
                 texte=request.POST.get("bulletin", ""),
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except depot.VoteRefuse as erreur:
             refus = erreur.message
@@ -164,7 +164,7 @@ def tableaux(request: HttpRequest) -> HttpResponse:
 
 
 # Looking trackers up costs a query each: enough for any voter, not for a scraper.
-RECHERCHES_PAR_IP = throttle.Limit("tableau-ip", 60, 60)
+RECHERCHES_PAR_IP = limites.Limite("tableau-ip", 60, 60)
 
 
 def _scrutin_public(campagne: str, scrutin: str) -> Scrutin:
@@ -199,8 +199,8 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
     ailleurs = None  # the scrutin of the same campaign whose board has the tracker
     trop = False
     if form.is_valid():
-        essais = throttle.compter(RECHERCHES_PAR_IP, client_ip(request))
-        if throttle.depasse(RECHERCHES_PAR_IP, essais):
+        essais = limites.compter(RECHERCHES_PAR_IP, adresse_du_client(request))
+        if limites.depasse(RECHERCHES_PAR_IP, essais):
             trop = True
         else:
             trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])

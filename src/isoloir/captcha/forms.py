@@ -31,7 +31,7 @@ from django.http import HttpRequest
 
 from isoloir.captcha.reglages import LONGUEUR
 from isoloir.captcha.services import CLE_DE_SESSION, Defi, defi_de_la_session, nouveau_defi
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 
 def preparer_captcha(request: HttpRequest, form: forms.Form) -> HTTPStatus:
@@ -49,7 +49,7 @@ def preparer_captcha(request: HttpRequest, form: forms.Form) -> HTTPStatus:
     actuelle = request.session.get(CLE_DE_SESSION)
     champ.defi = defi_de_la_session(
         request.session,
-        ip=client_ip(request),
+        ip=adresse_du_client(request),
         remplacer=bool(actuelle) and request.GET.get("nouvelle-image") == actuelle,
     )
     return HTTPStatus.OK if champ.defi else HTTPStatus.TOO_MANY_REQUESTS

@@ -11,15 +11,17 @@ import secrets
 from pathlib import Path
 from typing import Final
 
+from isoloir.core import polices
+
 LONGUEUR: Final = 5
 CHIFFRES: Final = "0123456789"
 
 # Stands in for flite, which only speaks English: django-simple-captcha runs it as
 # ``espeak-fr -t "8, 4, 8, 4, 1" -o FICHIER.wav``.
 VOIX_FRANCAISE: Final = Path(__file__).resolve().parent / "bin" / "espeak-fr"
-# Bold digits stay readable through the noise lines; Debian's fonts-dejavu-core ships it.
-# Elsewhere the library's own font (Bitstream Vera Sans) is used.
-POLICE: Final = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+# Bold digits stay readable through the noise lines: the bold face of the PDFs. Where the
+# system lacks it, the library's own font (Bitstream Vera Sans) is used.
+POLICE: Final = polices.TEXTE_GRAS.chemin
 
 
 def defi_chiffres() -> tuple[str, str]:

@@ -16,7 +16,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.urls import reverse
 from django.utils import timezone
 
-from isoloir.core import throttle
+from isoloir.core import limites
 
 CLE_DE_SESSION: Final = "captcha_defi"
 
@@ -24,9 +24,9 @@ CLE_DE_SESSION: Final = "captcha_defi"
 # from storing a new row. A client that keeps no cookie gets a new session each time, and
 # only this cap stops it. It must stay generous: behind a ministry's or a rectorat's NAT,
 # thousands of voters share one address, and each of them draws one or two challenges per
-# visit. Counted in fixed windows (throttle.compter_par_tranche), since such an address is
+# visit. Counted in fixed windows (limites.compter_par_tranche), since such an address is
 # never quiet long enough for a sliding window to close.
-CREATION_PAR_IP = throttle.Limit("captcha-creation-ip", 3000, 600)
+CREATION_PAR_IP = limites.Limite("captcha-creation-ip", 3000, 600)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def defi_de_la_session(session: SessionBase, *, ip: str, remplacer: bool = False
     """
     cle = session.get(CLE_DE_SESSION)
     cle = cle if isinstance(cle, str) else ""
-    # The library's clock, not ours (core.clock): it dates and checks the challenges.
+    # The library's clock, not ours (core.horloge): it dates and checks the challenges.
     if (
         cle
         and not remplacer
@@ -89,7 +89,7 @@ def defi_de_la_session(session: SessionBase, *, ip: str, remplacer: bool = False
         ).exists()
     ):
         return _defi(cle)
-    if throttle.depasse(CREATION_PAR_IP, throttle.compter_par_tranche(CREATION_PAR_IP, ip)):
+    if limites.depasse(CREATION_PAR_IP, limites.compter_par_tranche(CREATION_PAR_IP, ip)):
         return None
     if cle and remplacer:
         CaptchaStore.objects.filter(hashkey=cle).delete()

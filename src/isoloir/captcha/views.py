@@ -4,7 +4,7 @@ per call), the refresh (a new challenge) and the images (a drawing per call).
 The refresh is ours: it replaces the session's challenge (services.defi_de_la_session)
 where the library's would add a row at every click.
 
-The limits count in fixed windows (throttle.compter_par_tranche): behind a ministry's NAT,
+The limits count in fixed windows (limites.compter_par_tranche): behind a ministry's NAT,
 thousands of voters share one address that is never quiet for ten minutes, and a window
 pushed back by every request would never close on them.
 """
@@ -16,13 +16,13 @@ from captcha import views as vues_de_la_bibliotheque
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from isoloir.captcha.services import defi_de_la_session
-from isoloir.core import throttle
-from isoloir.core.requests import client_ip
+from isoloir.core import limites
+from isoloir.core.requetes import adresse_du_client
 
-PAR_IP = throttle.Limit("captcha-ip", 120, 600)
+PAR_IP = limites.Limite("captcha-ip", 120, 600)
 # Generous: every display of a form with a CAPTCHA fetches one image (1x or 2x), and a
 # whole NAT's voters come through one address. It bounds a program drawing in a loop.
-IMAGES_PAR_IP = throttle.Limit("captcha-image-ip", 3000, 600)
+IMAGES_PAR_IP = limites.Limite("captcha-image-ip", 3000, 600)
 
 
 def _trop_de_demandes() -> HttpResponse:
@@ -36,7 +36,7 @@ def _trop_de_demandes() -> HttpResponse:
 Vue = Callable[..., HttpResponse]
 
 
-def _limite(limite_du_moment: Callable[[], throttle.Limit]) -> Callable[[Vue], Vue]:
+def _limite(limite_du_moment: Callable[[], limites.Limite]) -> Callable[[Vue], Vue]:
     """Limit a view per address. The limit is looked up at each request, so that a test
     may lower the module's."""
 
@@ -44,7 +44,9 @@ def _limite(limite_du_moment: Callable[[], throttle.Limit]) -> Callable[[Vue], V
         @wraps(vue)
         def limitee(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
             limite = limite_du_moment()
-            if throttle.depasse(limite, throttle.compter_par_tranche(limite, client_ip(request))):
+            if limites.depasse(
+                limite, limites.compter_par_tranche(limite, adresse_du_client(request))
+            ):
                 return _trop_de_demandes()
             return vue(request, *args, **kwargs)
 
@@ -63,7 +65,7 @@ def rafraichir(request: HttpRequest) -> HttpResponse:
     session's: a reload of the page then shows the image asked for, not the unreadable one."""
     if request.headers.get("x-requested-with") != "XMLHttpRequest":
         raise Http404
-    defi = defi_de_la_session(request.session, ip=client_ip(request), remplacer=True)
+    defi = defi_de_la_session(request.session, ip=adresse_du_client(request), remplacer=True)
     if defi is None:
         return _trop_de_demandes()
     return JsonResponse({"key": defi.cle, "image_url": defi.image, "audio_url": defi.audio})

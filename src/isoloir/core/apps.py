@@ -9,6 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         if settings.ISOLOIR_HORLOGE_AVANCE:
-            from isoloir.core import clock
+            from isoloir.core import horloge
 
-            clock.avancer_au_demarrage(settings.ISOLOIR_HORLOGE_AVANCE)
+            horloge.avancer_au_demarrage(settings.ISOLOIR_HORLOGE_AVANCE)

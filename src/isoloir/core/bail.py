@@ -21,7 +21,7 @@ from typing import Protocol, cast
 
 from django.db import models, transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 
 
 class BailPerdu(Exception):
@@ -58,21 +58,23 @@ def prendre(
             return None
         if vivant(objet, duree=duree) and not forcer:
             return None
-        modele._default_manager.filter(pk=pk).update(jeton=jeton, battement=clock.now())
+        modele._default_manager.filter(pk=pk).update(jeton=jeton, battement=horloge.maintenant())
     return jeton
 
 
 def vivant(objet: Tenu, *, duree: timedelta) -> bool:
     """Whether a worker holds the row and gave a sign of life less than ``duree`` ago."""
     return (
-        bool(objet.jeton) and objet.battement is not None and clock.now() - objet.battement < duree
+        bool(objet.jeton)
+        and objet.battement is not None
+        and horloge.maintenant() - objet.battement < duree
     )
 
 
 def perime(objet: Tenu, *, duree: timedelta, depuis: datetime) -> bool:
     """Whether nobody has worked on the row for ``duree``: no sign of life since the last
     heartbeat, or since ``depuis`` (when the work was asked for) if there was none."""
-    return clock.now() - (objet.battement or depuis) >= duree
+    return horloge.maintenant() - (objet.battement or depuis) >= duree
 
 
 def signe_de_vie(modele: type[models.Model], pk: int, jeton: str, **champs: object) -> None:
@@ -80,7 +82,7 @@ def signe_de_vie(modele: type[models.Model], pk: int, jeton: str, **champs: obje
     page that follows the work), outside any lock. Raises :class:`BailPerdu` if the row no
     longer carries ``jeton``: nothing was written."""
     if not modele._default_manager.filter(pk=pk, jeton=jeton).update(
-        battement=clock.now(), **champs
+        battement=horloge.maintenant(), **champs
     ):
         raise BailPerdu(f"{modele._meta.label} {pk} reprise par un autre traitement")
 

@@ -18,8 +18,8 @@ formats (ISO 8601 in exports, archives and signed data) are not for people and s
 
 from datetime import date, datetime
 
-from isoloir.core import clock
-from isoloir.core.clock import PARIS
+from isoloir.core import horloge
+from isoloir.core.horloge import PARIS
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MOIS = (
@@ -40,8 +40,9 @@ MOIS = (
 
 def aujourd_hui() -> date:
     """Today on Paris's calendar, by the product's clock: from 0h00 to 1h00 (2h00 in
-    summer) Paris is already a day ahead of UTC, which ``clock.now().date()`` would read."""
-    return a_paris(clock.now()).date()
+    summer) Paris is already a day ahead of UTC, which ``horloge.maintenant().date()``
+    would read."""
+    return a_paris(horloge.maintenant()).date()
 
 
 def il_y_a_ans(jour: date, annees: int) -> date:

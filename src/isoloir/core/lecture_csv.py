@@ -43,6 +43,24 @@ _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 Signaler = Callable[[int, str, str], None]
 
 
+@dataclass(frozen=True)
+class ErreurDeLigne:
+    """One refusal of an import, where the person who made the file can find it: the
+    physical line (1 is the header, 0 the file as a whole), the column as the screen names
+    it (empty when the whole line is concerned) and why, in French. Every import's report
+    lists these, so that the three imports say an error the same way."""
+
+    ligne: int
+    colonne: str
+    raison: str
+
+    def __str__(self) -> str:
+        if not self.ligne:
+            return self.raison
+        colonne = f", colonne « {self.colonne} »" if self.colonne else ""
+        return f"Ligne {self.ligne}{colonne} : {self.raison}"
+
+
 class FichierRefuse(Exception):
     """The file cannot be read at all; ``message`` says why, in French."""
 

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Compteur(models.Model):
-    """An attempt counter of :mod:`isoloir.core.throttle` when the cache is the database.
+    """An attempt counter of :mod:`isoloir.core.limites` when the cache is the database.
 
     Django's database cache counts with a read then a write: 40 simultaneous wrong
     passwords on one account were checked 12 times where the limit was 5. Here one SQL

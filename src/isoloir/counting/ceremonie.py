@@ -14,7 +14,7 @@ from django.db import transaction
 from isoloir.audit.services import journaliser
 from isoloir.ballotbox.models import Bulletin
 from isoloir.booth.models import CleDeScrutin, OrigineCle
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import (
     BureauDeVote,
     CeremonieDesCles,
@@ -61,7 +61,7 @@ def ouvrir(bureau: BureauDeVote) -> CeremonieDesCles:
         bureau=bureau,
         etat=EtatCeremonie.CLES_DE_COMMUNICATION,
         detenteurs=detenteurs,
-        ouverte_le=clock.now(),
+        ouverte_le=horloge.maintenant(),
     )
     journaliser("ceremonie.ouverte", bureau=bureau.pk, detenteurs=len(detenteurs))
     return ceremonie
@@ -120,7 +120,11 @@ def _publier(
     ).exists():
         raise CeremonieRefusee("Vous avez déjà publié ce message ; il ne peut pas être remplacé.")
     MessageDeCeremonie.objects.create(
-        ceremonie=ceremonie, membre=membre, nature=nature, contenu=contenu, publie_le=clock.now()
+        ceremonie=ceremonie,
+        membre=membre,
+        nature=nature,
+        contenu=contenu,
+        publie_le=horloge.maintenant(),
     )
     journaliser(f"ceremonie.{nature}", compte_id=membre.compte_id, bureau=ceremonie.bureau_id)
 
@@ -235,7 +239,7 @@ def _clore(ceremonie: CeremonieDesCles) -> None:
         journaliser("ceremonie.echouee", bureau=ceremonie.bureau_id, motif=str(erreur))
         return
     ceremonie.etat = EtatCeremonie.CLOSE
-    ceremonie.close_le = clock.now()
+    ceremonie.close_le = horloge.maintenant()
     ceremonie.cle = cle.vers_dict()
     ceremonie.empreinte = cle.empreinte.hex()
     ceremonie.save(update_fields=["etat", "close_le", "cle", "empreinte"])
@@ -245,7 +249,7 @@ def _clore(ceremonie: CeremonieDesCles) -> None:
             defaults={
                 "cle_publique": cle.cle_publique.hex(),
                 "origine": OrigineCle.CEREMONIE,
-                "publiee_le": clock.now(),
+                "publiee_le": horloge.maintenant(),
             },
         )
     journaliser(

@@ -9,7 +9,7 @@ from django.db import transaction
 from isoloir.audit.services import journaliser
 from isoloir.ballotbox import services as urne
 from isoloir.booth.models import Emargement, IntentionDeVote
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import Cloture
 from isoloir.crypto import tableau
 from isoloir.elections.models import Scrutin
@@ -70,7 +70,7 @@ def clore(scrutin: Scrutin) -> Cloture:
             emargements=emargements,
             empreinte_urne=empreinte,
             empreinte_emargement=empreinte_em,
-            faite_le=clock.now(),
+            faite_le=horloge.maintenant(),
         )
         # The board's last statement, over the whole urne, is part of the closing.
         urne.releve_a_jour(

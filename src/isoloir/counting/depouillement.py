@@ -18,7 +18,7 @@ from isoloir.audit.services import journaliser
 from isoloir.ballotbox import services as urne
 from isoloir.booth.cles import manifeste_du_scrutin
 from isoloir.booth.models import Emargement, OrigineCle
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting import cloture, scellement
 from isoloir.counting.ceremonie import CeremonieRefusee, cle_du_bureau, indice
 from isoloir.counting.models import (
@@ -124,7 +124,7 @@ def ouvrir(scrutin: Scrutin) -> Depouillement:
         emargements=emargements,
         sommes=sommes,
         graine=graine,
-        ouvert_le=clock.now(),
+        ouvert_le=horloge.maintenant(),
     )
     journaliser("depouillement.ouvert", scrutin=scrutin.pk, bulletins=bulletins)
     return depouillement
@@ -161,7 +161,10 @@ def publier_part(
     if PartDeDepouillement.objects.filter(depouillement=depouillement, membre=membre).exists():
         raise DepouillementRefuse("Vous avez déjà publié votre part.")
     PartDeDepouillement.objects.create(
-        depouillement=depouillement, membre=membre, contenu=part.vers_dict(), publiee_le=clock.now()
+        depouillement=depouillement,
+        membre=membre,
+        contenu=part.vers_dict(),
+        publiee_le=horloge.maintenant(),
     )
     journaliser("depouillement.part", compte_id=membre.compte_id, scrutin=depouillement.scrutin_id)
 
@@ -174,7 +177,7 @@ def calculer(depouillement: Depouillement) -> dict[str, Any]:
     depouillement = _verrouiller(depouillement)
     resultat = recalculer(depouillement)
     depouillement.resultat = resultat
-    depouillement.calcule_le = clock.now()
+    depouillement.calcule_le = horloge.maintenant()
     depouillement.save(update_fields=["resultat", "calcule_le"])
     journaliser("depouillement.calcule", scrutin=depouillement.scrutin_id)
     return resultat

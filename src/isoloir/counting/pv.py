@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.polices import DOSSIER, MONO, TEXTE, TEXTE_GRAS, TEXTE_ITALIQUE, regles_font_face
 from isoloir.counting.models import Depouillement
 from isoloir.counting.releve_du_depouillement import releve
@@ -77,7 +77,7 @@ def proces_verbal(depouillement: Depouillement) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     contenu = releve(depouillement)
-    etabli_le = clock.now()
+    etabli_le = horloge.maintenant()
     html = render_to_string(
         "counting/pv.html",
         {

@@ -19,7 +19,7 @@ from django.db import transaction
 from isoloir.audit.services import journaliser
 from isoloir.ballotbox.models import Bulletin
 from isoloir.booth.models import CleDeScrutin, OrigineCle
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.ceremonie import CeremonieRefusee, cle_du_bureau, indice
 from isoloir.counting.contenu_scelle import (
     contenu_du_scellement,
@@ -103,7 +103,7 @@ def proposer(bureau: BureauDeVote) -> Scellement:
             "contenu": contenu,
             "empreinte": empreinte_du_contenu(contenu),
             "signatures": [],
-            "propose_le": clock.now(),
+            "propose_le": horloge.maintenant(),
             "scelle_le": None,
         },
     )
@@ -165,7 +165,7 @@ def signer(bureau: BureauDeVote, membre: MembreDuBureau, donnees: dict[str, Any]
     if scellement.scelle_le is None and _signe_par_president_et_delegue(
         scellement.signatures, membres
     ):
-        scellement.scelle_le = clock.now()
+        scellement.scelle_le = horloge.maintenant()
         champs.append("scelle_le")
     scellement.save(update_fields=champs)
     journaliser("bureau.scellement_signe", compte_id=membre.compte_id, bureau=bureau.pk)

@@ -9,7 +9,7 @@ from django.db import models
 from faker import Faker
 
 from isoloir.accounts.models import Civilite
-from isoloir.core.clock import en_jours_calendaires
+from isoloir.core.horloge import en_jours_calendaires
 from isoloir.demo.professions_de_foi import profession_de_foi
 from isoloir.demo.referentiel import ORGANISATIONS, SCRUTINS, ModeleScrutin, generateur_seme
 from isoloir.elections.models import (

@@ -92,7 +92,7 @@ class CampagneAdmin(admin.ModelAdmin):
         ]
 
     def importer_liste_electorale(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """The import lives in the espace de gestion (elections/vues_gestion.py), where a
+        """The import lives in the espace de gestion (elections/views_gestion.py), where a
         national file is checked and applied in the background with its progress shown:
         this page of the back-office technique leads there."""
         campagne = self.get_object(request, unquote(object_id))

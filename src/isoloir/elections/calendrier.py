@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from isoloir.core import clock
-from isoloir.core.clock import en_jours_calendaires
+from isoloir.core import horloge
+from isoloir.core.horloge import en_jours_calendaires
 from isoloir.elections.models import (
     DELAI_DE_RECLAMATION,
     DELAI_DE_VERIFICATION,
@@ -77,12 +77,12 @@ def calendrier(campagne: Campagne) -> Calendrier:
 
 def consultation_ouverte(campagne: Campagne, maintenant: datetime | None = None) -> bool:
     periode = calendrier(campagne).consultation
-    return periode is not None and periode.contient(maintenant or clock.now())
+    return periode is not None and periode.contient(maintenant or horloge.maintenant())
 
 
 def reclamations_ouvertes(campagne: Campagne, maintenant: datetime | None = None) -> bool:
     periode = calendrier(campagne).reclamations
-    return periode is not None and periode.contient(maintenant or clock.now())
+    return periode is not None and periode.contient(maintenant or horloge.maintenant())
 
 
 class EtatEcheance(StrEnum):
@@ -102,7 +102,7 @@ class Echeance:
 
 def echeancier(campagne: Campagne, maintenant: datetime | None = None) -> list[Echeance]:
     """The campaign's dates in order, each said past, running or to come."""
-    maintenant = maintenant or clock.now()
+    maintenant = maintenant or horloge.maintenant()
     cal = calendrier(campagne)
 
     def instant(libelle: str, date: datetime | None, explication: str) -> Echeance:

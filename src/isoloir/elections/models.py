@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from isoloir.accounts.models import Civilite, Electeur
-from isoloir.core.clock import duree_reelle, en_jours_calendaires
+from isoloir.core.horloge import duree_reelle, en_jours_calendaires
 
 DUREE_MINIMALE = timedelta(hours=24)  # décret 2011-595 art. 9-I (A01)
 DUREE_MAXIMALE = timedelta(days=8)

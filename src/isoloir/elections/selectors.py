@@ -19,7 +19,7 @@ from django.db.models import (
 from django.db.models.functions import Concat, Upper
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
 
@@ -36,7 +36,7 @@ class Fenetre:
     cloture: datetime
 
     def phase(self, maintenant: datetime | None = None) -> Phase:
-        maintenant = maintenant or clock.now()
+        maintenant = maintenant or horloge.maintenant()
         if maintenant < self.ouverture:
             return Phase.A_VENIR
         if maintenant < self.cloture:
@@ -66,7 +66,7 @@ class CompteARebours:
 
 
 def compte_a_rebours(fenetre: Fenetre, maintenant: datetime | None = None) -> CompteARebours:
-    maintenant = maintenant or clock.now()
+    maintenant = maintenant or horloge.maintenant()
     phase = fenetre.phase(maintenant)
     echeance = fenetre.prochaine_echeance(maintenant)
     if echeance is None:
@@ -167,7 +167,7 @@ def etat_consultation(campagne: Campagne | None) -> Consultation:
     return Consultation(
         ouverte=consultation_ouverte(campagne),
         periode=periode,
-        a_venir=periode is not None and clock.now() < periode.debut,
+        a_venir=periode is not None and horloge.maintenant() < periode.debut,
     )
 
 

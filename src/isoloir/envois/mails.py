@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from isoloir.accounts.mails import activation
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.dates import date_heure_fr, jour_et_mois_fr
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.notify.composition import Contenu, CourrielSansObjet, composeur, lien_absolu
@@ -24,7 +24,7 @@ def relance_activation(courriel: Courriel) -> Contenu:
 
 @composeur("relance_vote")
 def relance_vote(courriel: Courriel) -> Contenu:
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     electeur = Electeur.objects.filter(compte_id=courriel.compte_id).first()
     campagne = Campagne.objects.filter(pk=courriel.contexte.get("campagne")).first()
     if electeur is None or campagne is None:

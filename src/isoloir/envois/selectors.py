@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.progression import Barre, Progression, Valeur
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.envois.models import EnvoiDeMasse, NatureEnvoi
@@ -53,7 +53,7 @@ def destinataires(
 ) -> QuerySet[Electeur]:
     """The voters a mailing of ``nature`` targets, rejected addresses included (they get
     an « écarté » row, so that the dashboard shows them)."""
-    maintenant = maintenant or clock.now()
+    maintenant = maintenant or horloge.maintenant()
     inscriptions = Inscription.objects.filter(electeur=OuterRef("pk"), scrutin__campagne=campagne)
     electeurs = Electeur.objects.filter(Exists(inscriptions))
     if nature == NatureEnvoi.ACTIVATION:
@@ -92,7 +92,7 @@ class Apercu:
 
 def natures_disponibles(campagne: Campagne, maintenant: datetime | None = None) -> dict[str, str]:
     """Each kind of mailing, with the reason it cannot be launched now ("" if it can)."""
-    maintenant = maintenant or clock.now()
+    maintenant = maintenant or horloge.maintenant()
     clos = maintenant >= campagne.cloture
     vote_ouvert = Inscription.objects.filter(
         inscriptions_ouvertes(maintenant), scrutin__campagne=campagne

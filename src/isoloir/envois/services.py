@@ -32,7 +32,7 @@ from django.db import transaction
 
 from isoloir.accounts.models import Compte
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, soumission
+from isoloir.core import horloge, soumission
 from isoloir.elections.models import Campagne
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi
 from isoloir.envois.selectors import EnvoiImpossible, apercu, deja_en_cours, en_cours_de
@@ -84,7 +84,7 @@ def lancer(
                 nature=nature,
                 jeton=jeton,
                 lance_par=compte,
-                lance_le=clock.now(),
+                lance_le=horloge.maintenant(),
                 destinataires_prevus=vue.destinataires + vue.ecartes,
             )
             journaliser(
@@ -108,7 +108,7 @@ def relancer_envois(*, depuis: timedelta) -> int:
     """Hand back to the queue the planning of mailings and the lots whose task never
     ran (queue down at the time): each is idempotent, so a task still in the queue that
     runs as well does nothing the second time."""
-    limite = clock.now() - depuis
+    limite = horloge.maintenant() - depuis
     relances = 0
     for envoi_id in EnvoiDeMasse.objects.filter(
         planifie_le__isnull=True, lance_le__lt=limite

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.tasks import task
 
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Campagne
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi, NatureEnvoi
 from isoloir.envois.selectors import EN_COURS, compteurs, destinataires
@@ -69,7 +69,7 @@ def planifier(envoi_id: int, *, taille: int | None = None) -> int:
             if verrouille.planifie_jusqua != depart:
                 continue  # another planner moved on meanwhile: start from where it is
             if not ids:
-                verrouille.planifie_le = clock.now()
+                verrouille.planifie_le = horloge.maintenant()
                 verrouille.save(update_fields=["planifie_le"])
                 transaction.on_commit(lambda: terminer_si_fini(envoi_id))
                 return crees
@@ -109,7 +109,7 @@ def programmer_lot(lot_id: int) -> int:
                 adresse__in=[email.lower() for _, email in electeurs]
             ).values_list("adresse", flat=True)
         )
-        maintenant = clock.now()
+        maintenant = horloge.maintenant()
         type_courriel = TYPE_DE_COURRIEL[envoi.nature]
         cles = []
         lignes = []
@@ -166,7 +166,7 @@ def terminer_si_fini(envoi_id: int) -> bool:
     if Courriel.objects.filter(envoi_id=envoi_id, etat__in=EN_COURS).exists():
         return False
     with transaction.atomic():
-        maintenant = clock.now()
+        maintenant = horloge.maintenant()
         if not EnvoiDeMasse.objects.filter(pk=envoi_id, termine_le__isnull=True).update(
             termine_le=maintenant
         ):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from isoloir.core import soumission
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.models import Campagne
 from isoloir.envois import selectors, services
 from isoloir.envois.models import NatureEnvoi
@@ -83,7 +83,7 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
                 nature=nature,
                 jeton=request.POST.get("jeton", ""),
                 compte=request.user,  # type: ignore[arg-type]  # logged in (roles)
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except selectors.EnvoiImpossible as refus:
             erreur = " ".join(refus.messages)

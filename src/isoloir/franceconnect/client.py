@@ -37,7 +37,7 @@ from joserfc.errors import (
 )
 from joserfc.jwk import KeySet
 
-from isoloir.core import clock
+from isoloir.core import horloge
 
 ACR = "eidas1"
 # preferred_username (the usage name) left identite_pivot in v2: it is asked for by name.
@@ -148,7 +148,7 @@ def _registre(config: Configuration, **revendications: Any) -> jwt.JWTClaimsRegi
         **revendications,
     }
     return jwt.JWTClaimsRegistry(
-        now=lambda: int(clock.now().timestamp()), leeway=ECART_HORLOGE, **options
+        now=lambda: int(horloge.maintenant().timestamp()), leeway=ECART_HORLOGE, **options
     )
 
 

@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.franceconnect import client
 from isoloir.franceconnect.client import ErreurFranceConnect
 from isoloir.franceconnect.identite import Comparaison, IdentiteFC, comparer
@@ -87,7 +87,7 @@ def demarrer(*, session: MutableMapping[str, Any], compte_id: int, ip: str) -> s
     session[DEMANDE] = {
         "state": state,
         "nonce": nonce,
-        "expire": (clock.now() + DUREE_DEMANDE).isoformat(),
+        "expire": (horloge.maintenant() + DUREE_DEMANDE).isoformat(),
     }
     return url
 
@@ -110,7 +110,7 @@ def _authentifier(
         raise ErreurFranceConnect("demande_absente", MESSAGE_DEMANDE_PERIMEE, statut=400)
     if not _egaux(parametres.get("state", ""), demande["state"]):
         raise ErreurFranceConnect("state_invalide", MESSAGE_DEMANDE_PERIMEE, statut=400)
-    if clock.now() >= datetime.fromisoformat(demande["expire"]):
+    if horloge.maintenant() >= datetime.fromisoformat(demande["expire"]):
         raise ErreurFranceConnect("demande_expiree", MESSAGE_DEMANDE_PERIMEE, statut=400)
     config = _configuration()
     # RFC 9207: the response names who issued it, so that a response from another provider

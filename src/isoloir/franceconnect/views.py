@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from isoloir.accounts.models import Electeur
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.franceconnect import selectors, services
 from isoloir.franceconnect.client import ErreurFranceConnect
 from isoloir.franceconnect.services import IdentiteDiscordante
@@ -84,12 +84,12 @@ def connexion(request: HttpRequest) -> HttpResponse:
     electeur = _electeur(request)
     try:
         # Before the trip to FranceConnect, not only on the way back.
-        reassort.verifier_ouvert(electeur=electeur, ip=client_ip(request))
+        reassort.verifier_ouvert(electeur=electeur, ip=adresse_du_client(request))
     except reassort.ReassortRefuse as refus:
         return _echec(request, erreur=refus.message)
     try:
         url = services.demarrer(
-            session=request.session, compte_id=electeur.compte_id, ip=client_ip(request)
+            session=request.session, compte_id=electeur.compte_id, ip=adresse_du_client(request)
         )
     except ErreurFranceConnect as erreur:
         return _echec(request, erreur=erreur.message, statut=erreur.statut)
@@ -103,7 +103,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
 def retour(request: HttpRequest) -> HttpResponse:
     electeur = _electeur(request)
     try:
-        essais = reassort.compter_tentative(electeur=electeur, ip=client_ip(request))
+        essais = reassort.compter_tentative(electeur=electeur, ip=adresse_du_client(request))
     except reassort.ReassortRefuse as refus:
         return _echec(request, erreur=refus.message)
     try:
@@ -111,12 +111,12 @@ def retour(request: HttpRequest) -> HttpResponse:
             session=request.session,
             parametres=request.GET,
             electeur=electeur,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except IdentiteDiscordante as discordance:
         # A mismatch counts like a wrong answer to the question défi.
         try:
-            reassort.signaler_echec(electeur=electeur, ip=client_ip(request), essais=essais)
+            reassort.signaler_echec(electeur=electeur, ip=adresse_du_client(request), essais=essais)
         except reassort.ReassortBloque as blocage:
             return _echec(request, erreur=blocage.message)
         return _echec(request, discordance=discordance)
@@ -134,7 +134,7 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
     compte_id = request.user.pk if request.user.is_authenticated else None
     try:
         url = services.deconnecter(
-            session=request.session, compte_id=compte_id, ip=client_ip(request)
+            session=request.session, compte_id=compte_id, ip=adresse_du_client(request)
         )
     except ErreurFranceConnect as erreur:
         return _echec(request, erreur=erreur.message, statut=erreur.statut)
@@ -154,7 +154,7 @@ def deconnexion_retour(request: HttpRequest) -> HttpResponse:
         session=request.session,
         state=request.GET.get("state", ""),
         compte_id=request.user.pk if request.user.is_authenticated else None,
-        ip=client_ip(request),
+        ip=adresse_du_client(request),
     ):
         messages.success(request, "Vous êtes déconnecté de FranceConnect.")
     return redirect("portail:accueil")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from isoloir.audit.services import journaliser
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 PREFIXES = ("/back-office/", "/gestion/")
 METHODES_QUI_ECRIVENT = {"POST", "PUT", "PATCH", "DELETE"}
@@ -31,7 +31,7 @@ class JournalDeGestion:
             journaliser(
                 "gestion.action",
                 compte_id=request.user.pk,
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
                 chemin=request.path,
                 methode=request.method,
                 statut=reponse.status_code,

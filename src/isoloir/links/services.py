@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.links.models import LienUsageUnique, Usage
 
 TOKEN_BYTES = 32  # 256 bits, above the 128 the requirements ask for
@@ -49,7 +49,7 @@ def emettre(
 ) -> tuple[LienUsageUnique, str]:
     """Create a link and return it with its token, which exists nowhere else afterwards."""
     jeton = secrets.token_urlsafe(TOKEN_BYTES)
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     with transaction.atomic():
         LienUsageUnique.objects.filter(
             compte_id=compte_id, usage=usage, utilise_le__isnull=True, revoque_le__isnull=True
@@ -72,7 +72,7 @@ def _verifier(lien: LienUsageUnique | None) -> LienUsageUnique:
         raise LienDejaUtilise
     if lien.revoque_le is not None:
         raise LienRemplace
-    if lien.expire_le <= clock.now():
+    if lien.expire_le <= horloge.maintenant():
         raise LienExpire
     return lien
 
@@ -103,7 +103,7 @@ def consommer(*, usage: Usage, jeton: str) -> LienUsageUnique:
         .first()
     )
     lien = _verifier(lien)
-    lien.utilise_le = clock.now()
+    lien.utilise_le = horloge.maintenant()
     lien.save(update_fields=["utilise_le"])
     return lien
 
@@ -111,4 +111,4 @@ def consommer(*, usage: Usage, jeton: str) -> LienUsageUnique:
 def revoquer_tout(*, compte_id: int, usage: Usage) -> int:
     return LienUsageUnique.objects.filter(
         compte_id=compte_id, usage=usage, utilise_le__isnull=True, revoque_le__isnull=True
-    ).update(revoque_le=clock.now())
+    ).update(revoque_le=horloge.maintenant())

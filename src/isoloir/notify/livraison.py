@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.notify import debit
 from isoloir.notify.composition import CourrielSansObjet, composer, contexte_ephemere
 from isoloir.notify.models import Courriel, EtatCourriel
@@ -84,7 +84,7 @@ def livrer(courriel_id: int) -> Courriel:
         )
         return courriel
     courriel.etat = EtatCourriel.ENVOYE
-    courriel.envoye_le = clock.now()
+    courriel.envoye_le = horloge.maintenant()
     courriel.derniere_erreur = ""
     courriel.save(update_fields=["etat", "tentatives", "derniere_erreur", "objet", "envoye_le"])
     _oublier_si_ephemere(courriel)

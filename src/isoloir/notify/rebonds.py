@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.notify.models import AdresseRejetee, Courriel, EtatCourriel, Rebond
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ def traiter(contenu: bytes, *, destinataires: list[str]) -> str:
 
 
 def _enregistrer(courriel_id: int, notification: Notification) -> str:
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     with transaction.atomic():
         courriel = Courriel.objects.select_for_update().filter(pk=courriel_id).first()
         if courriel is None:  # purged since

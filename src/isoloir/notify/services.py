@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.notify.livraison import est_transitoire, resume
 from isoloir.notify.models import Courriel, EtatCourriel
 from isoloir.notify.tasks import envoyer_courriel, mettre_en_file
@@ -29,7 +29,7 @@ def programmer(
         compte_id=compte_id,
         destinataire=destinataire,
         contexte=contexte or {},
-        cree_le=clock.now(),
+        cree_le=horloge.maintenant(),
     )
     transaction.on_commit(lambda: mettre_en_file(courriel.pk))
     return courriel
@@ -37,7 +37,7 @@ def programmer(
 
 def relancer_en_attente(*, depuis: timedelta) -> int:
     """Hand back to the queue the mails still waiting ``depuis`` after their creation."""
-    limite = clock.now() - depuis
+    limite = horloge.maintenant() - depuis
     relances = 0
     for courriel_id in (
         Courriel.objects.filter(etat=EtatCourriel.EN_ATTENTE, tentatives=0, cree_le__lt=limite)

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def envoyer_courriel(courriel_id: int) -> str:
     courriel = livraison.livrer(courriel_id)
     if courriel.etat == EtatCourriel.A_REESSAYER:
-        # Due on the queue's own clock, the machine's: the product's (clock.now) may run
+        # Due on the queue's own clock, the machine's: the product's (horloge.maintenant) may run
         # ahead in a demo or a test, and the retry would then wait that much longer.
         quand = timezone.now() + livraison.delai_avant_essai(courriel.tentatives)
         envoyer_courriel.using(run_after=quand).enqueue(courriel_id)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from isoloir.audit.services import journaliser
-from isoloir.core.lecture_csv import FichierRefuse, LectureCsv, texte_du_fichier
+from isoloir.core.lecture_csv import ErreurDeLigne, FichierRefuse, LectureCsv, texte_du_fichier
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.elections.verrous import refus_de_modification
 
@@ -36,15 +36,14 @@ class RapportScrutins:
     crees: int = 0
     modifies: int = 0
     inchanges: int = 0
-    erreurs: list[str] = field(default_factory=list)
+    erreurs: list[ErreurDeLigne] = field(default_factory=list)
 
     @property
     def refuse(self) -> bool:
         return bool(self.erreurs)
 
     def signaler(self, ligne: int, colonne: str, message: str) -> None:
-        lieu = f"Ligne {ligne}" + (f", colonne « {colonne} »" if colonne else "")
-        self.erreurs.append(f"{lieu} : {message}" if ligne else message)
+        self.erreurs.append(ErreurDeLigne(ligne, colonne, message))
 
 
 def _entier(valeur: str) -> int:
@@ -90,12 +89,14 @@ def _lire(
     """The scrutins to save, and those the campaign has; the errors in the report."""
     manquantes = [c for c in COLONNES if c not in lecture.colonnes]
     if manquantes:
-        rapport.erreurs.append(
+        rapport.signaler(
+            0,
+            "",
             "L'en-tête doit nommer les colonnes "
             + ", ".join(COLONNES)
             + " ; il manque : "
             + ", ".join(manquantes)
-            + "."
+            + ".",
         )
         return [], {}
     existants = {s.code: s for s in Scrutin.objects.filter(campagne=campagne)}
@@ -103,7 +104,7 @@ def _lire(
     vus: set[str] = set()
     for ligne in lecture.lignes():
         if ligne.numero > LIGNES_MAXIMALES:
-            rapport.erreurs.append(f"Plus de {LIGNES_MAXIMALES} lignes : découpez le fichier.")
+            rapport.signaler(0, "", f"Plus de {LIGNES_MAXIMALES} lignes : découpez le fichier.")
             break
         valeurs = dict(
             zip(lecture.colonnes, (cellule.strip() for cellule in ligne.cellules), strict=True)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from isoloir.audit.services import journaliser
 from isoloir.core import presentation as presentation_du_portail
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
@@ -76,7 +76,7 @@ def _formulaire_campagne(request: HttpRequest, campagne: Campagne) -> HttpRespon
         journaliser(
             "campagne.creee" if nouvelle else "campagne.modifiee",
             compte_id=request.user.pk,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
             campagne=campagne.slug,
             champs=sorted(formulaire.changed_data),
         )
@@ -104,7 +104,7 @@ def scrutins(request: HttpRequest, slug: str) -> HttpResponse:
             campagne=campagne,
             fichier=formulaire.cleaned_data["fichier"],
             compte_id=request.user.pk,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
         if not rapport.refuse:
             messages.success(
@@ -133,7 +133,9 @@ def presentation(request: HttpRequest) -> HttpResponse:
     formulaire = FormulaireMarque(request.POST or None, initial={"marque": actuelle})
     if request.method == "POST" and formulaire.is_valid():
         changer_la_marque(
-            formulaire.cleaned_data["marque"], compte_id=request.user.pk, ip=client_ip(request)
+            formulaire.cleaned_data["marque"],
+            compte_id=request.user.pk,
+            ip=adresse_du_client(request),
         )
         messages.success(request, "La marque du portail est enregistrée.")
         return redirect("gestion:presentation")

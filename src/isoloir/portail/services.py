@@ -10,7 +10,7 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import journaliser
 from isoloir.booth.models import Emargement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Inscription
 from isoloir.notify.models import Courriel
 from isoloir.votecode.models import CodeDeVote, RemiseDeNotice
@@ -34,7 +34,7 @@ def donnees_personnelles(*, compte_id: int, ip: str = "") -> dict[str, Any]:
     electeur = Electeur.objects.filter(compte=compte).first()
     donnees: dict[str, Any] = {
         "export": {
-            "genere_le": _instant(clock.now()),
+            "genere_le": _instant(horloge.maintenant()),
             "service": "Isoloir — portail des élections professionnelles",
         },
         "compte": {

@@ -24,7 +24,7 @@ from isoloir.accounts.models import Compte
 from isoloir.accounts.views import SECRETS_POSTES
 from isoloir.core.dates import aujourd_hui
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections import selectors
 from isoloir.elections.pages import electeur_et_campagne
 from isoloir.portail import services
@@ -87,7 +87,7 @@ def changer_mot_de_passe(request: HttpRequest) -> HttpResponse:
                 compte_id=_compte(request).pk,
                 actuel=form.cleaned_data["mot_de_passe_actuel"],
                 nouveau=form.cleaned_data["mot_de_passe"],
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except comptes.ChangementRefuse as refus:
             champ = None if isinstance(refus, comptes.ChangementBloque) else "mot_de_passe_actuel"
@@ -128,7 +128,7 @@ def changer_question_defi(request: HttpRequest) -> HttpResponse:
                 reponse_actuelle=form.cleaned_data["reponse_actuelle"],
                 question=form.cleaned_data["question_defi"],
                 reponse=form.cleaned_data["reponse_defi"],
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except comptes.ChangementRefuse as refus:
             champ = None if isinstance(refus, comptes.ChangementBloque) else "reponse_actuelle"
@@ -156,7 +156,9 @@ def changer_question_defi(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def telecharger_mes_donnees(request: HttpRequest) -> HttpResponse:
-    donnees = services.donnees_personnelles(compte_id=_compte(request).pk, ip=client_ip(request))
+    donnees = services.donnees_personnelles(
+        compte_id=_compte(request).pk, ip=adresse_du_client(request)
+    )
     contenu = json.dumps(donnees, ensure_ascii=False, indent=2) + "\n"
     reponse = HttpResponse(contenu.encode(), content_type="application/json; charset=utf-8")
     jour = aujourd_hui().isoformat()

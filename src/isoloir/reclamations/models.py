@@ -171,7 +171,7 @@ def _stockage() -> Storage:
 
 def stockage_des_pieces() -> Storage:
     """The attachments' own folder under MEDIA, with no public address: they are read
-    through the views that check who asks (views.piece_jointe, vues_gestion.piece_jointe)."""
+    through the views that check who asks (views.piece_jointe, views_gestion.piece_jointe)."""
     return _stockage()
 
 

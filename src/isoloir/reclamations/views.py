@@ -15,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from isoloir.captcha.forms import preparer_captcha
-from isoloir.core import clock, soumission
+from isoloir.core import horloge, soumission
 from isoloir.core.formulaire_expire import champs_repris, reprise_apres_expiration
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne
 from isoloir.elections.pages import electeur_et_campagne
@@ -124,7 +124,7 @@ def deposer(request: HttpRequest) -> HttpResponse:
                     identite=d,
                     pieces=d["pieces"],
                     jeton=d["jeton"],
-                    ip=client_ip(request),
+                    ip=adresse_du_client(request),
                 )
             except services.ReclamationRefusee as refus:
                 form.add_error(None, refus.message)
@@ -177,7 +177,7 @@ def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
                     email=d["email"],
                     pieces=d["pieces"],
                     jeton=d["jeton"],
-                    ip=client_ip(request),
+                    ip=adresse_du_client(request),
                 )
             except services.ReclamationRefusee as refus:
                 form.add_error(None, refus.message)
@@ -196,7 +196,7 @@ def _periodes_a_venir() -> list[str]:
     """The claim periods of the campaigns not yet over, for the closed form's message."""
     return [
         services.message_periode(c)
-        for c in Campagne.objects.filter(cloture__gt=clock.now()).order_by("ouverture")
+        for c in Campagne.objects.filter(cloture__gt=horloge.maintenant()).order_by("ouverture")
     ]
 
 

@@ -27,7 +27,7 @@ from django.utils.text import slugify
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Campagne
 from isoloir.votecode import code
 from isoloir.votecode.impression import Imprimeur, imprimer_pdf
@@ -183,7 +183,7 @@ def _hacher(codes: dict[int, str]) -> dict[int, str]:
 
 
 def _enregistrer(electeurs: list[Electeur], empreintes: dict[int, str]) -> None:
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     CodeDeVote.objects.bulk_create(
         [
             CodeDeVote(
@@ -213,5 +213,5 @@ def _enregistrer_lot(
         fichier=fichier,
         chemin=chemin,
         notices=notices,
-        genere_le=clock.now(),
+        genere_le=horloge.maintenant(),
     )

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
 from isoloir.votecode.codes_initiaux import Progression, generer_codes_initiaux
 from isoloir.votecode.impression import Imprimeur
 from isoloir.votecode.models import ETATS_ACTIFS, EtatGeneration, GenerationDeNotices
@@ -78,7 +78,7 @@ def executer_generation(
             generation_id,
             jeton,
             etat=EtatGeneration.ECHOUEE,
-            terminee_le=clock.now(),
+            terminee_le=horloge.maintenant(),
             # The type only: a message may quote a path or a value.
             erreur=type(erreur).__name__[:200],
         ):
@@ -94,7 +94,7 @@ def executer_generation(
         generation_id,
         jeton,
         etat=EtatGeneration.TERMINEE,
-        terminee_le=clock.now(),
+        terminee_le=horloge.maintenant(),
     )
     journaliser(
         "notices.generation_terminee",

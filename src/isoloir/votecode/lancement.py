@@ -9,7 +9,7 @@ the module the task runs never imports the tasks (docs/architecture.md, « Tâch
 from django.db import IntegrityError, transaction
 
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.dates import date_heure_fr
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
@@ -55,7 +55,7 @@ def lancer_generation(
                 )
             existante.etat = EtatGeneration.EN_ATTENTE
             existante.jeton = ""
-            existante.battement = clock.now()
+            existante.battement = horloge.maintenant()
             existante.reprises += 1
             existante.hors_delai = existante.hors_delai or depasse
             existante.save()
@@ -72,7 +72,7 @@ def lancer_generation(
                     generation = GenerationDeNotices.objects.create(
                         campagne=campagne,
                         lancee_par_id=compte_id,
-                        lancee_le=clock.now(),
+                        lancee_le=horloge.maintenant(),
                         hors_delai=depasse,
                     )
             except IntegrityError:  # another launch won the race just now

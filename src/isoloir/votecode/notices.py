@@ -17,7 +17,7 @@ from django.db.models import F, QuerySet
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.votecode.models import ETATS_ACTIFS, GenerationDeNotices, LotDeNotices
@@ -61,7 +61,7 @@ def nombre_sans_code(campagne: Campagne) -> int:
 
 def hors_delai(campagne: Campagne) -> bool:
     """A04: past this date the notices can no longer reach voters 15 days before the vote."""
-    return clock.now() > calendrier(campagne).remise_des_notices
+    return horloge.maintenant() > calendrier(campagne).remise_des_notices
 
 
 def generation_active(campagne: Campagne) -> GenerationDeNotices | None:
@@ -135,7 +135,7 @@ def detruire_lot(lot: LotDeNotices, *, compte_id: int | None, ip: str = "") -> L
             return lot
         chemin = chemin_du_lot(lot)
         lot.introuvable = not chemin.is_file()
-        lot.detruit_le = clock.now()
+        lot.detruit_le = horloge.maintenant()
         lot.detruit_par_id = compte_id
         lot.save(update_fields=["detruit_le", "detruit_par", "introuvable"])
         journaliser(

@@ -23,9 +23,9 @@ from django.urls import reverse
 from isoloir.accounts import numen, question_defi
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, throttle
+from isoloir.core import horloge, limites
 from isoloir.core.dates import date_heure_fr
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections import selectors
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
@@ -86,15 +86,15 @@ class TropDeLiens(ReassortRefuse):
 
 
 # Tries per address, whatever the voter: one machine cannot go through many accounts.
-PAR_IP = throttle.Limit("reassort-ip", 30, 3600)
+PAR_IP = limites.Limite("reassort-ip", 30, 3600)
 # Links sent per voter and day, successes included: each one costs an SMS or a mail.
-LIENS_PAR_ELECTEUR = throttle.Limit("reassort-liens", 5, 24 * 3600)
+LIENS_PAR_ELECTEUR = limites.Limite("reassort-liens", 5, 24 * 3600)
 
 
-def _budget_sms() -> throttle.Limit:
+def _budget_sms() -> limites.Limite:
     # SMS of the whole service per hour: a ceiling on what a fraud (SMS pumping through many
     # accounts) can cost; e-mail stays available beyond it.
-    return throttle.Limit("reassort-sms", settings.ISOLOIR_SMS_MAX_PAR_HEURE, 3600)
+    return limites.Limite("reassort-sms", settings.ISOLOIR_SMS_MAX_PAR_HEURE, 3600)
 
 
 class BudgetSmsEpuise(ReassortRefuse):
@@ -104,8 +104,8 @@ class BudgetSmsEpuise(ReassortRefuse):
     )
 
 
-def _limite_par_electeur() -> throttle.Limit:
-    return throttle.Limit(
+def _limite_par_electeur() -> limites.Limite:
+    return limites.Limite(
         "reassort-electeur", settings.ISOLOIR_REASSORT_MAX_ESSAIS_PAR_JOUR, 24 * 3600
     )
 
@@ -125,7 +125,7 @@ def verifier_fenetre(electeur: Electeur) -> None:
     if campagne is None:
         raise ReassortRefuse
     debut, fin = fenetre_reassort(campagne)
-    if not debut <= clock.now() < fin:
+    if not debut <= horloge.maintenant() < fin:
         raise ReassortFerme((debut, fin))
 
 
@@ -139,7 +139,7 @@ def identifiant_public(electeur: Electeur) -> str:
 def verifier_ouvert(*, electeur: Electeur, ip: str) -> None:
     """The réassort is open for this voter: within the campaign's dates, not locked."""
     verifier_fenetre(electeur)
-    if throttle.est_bloque(_limite_par_electeur(), str(electeur.pk)):
+    if limites.est_bloque(_limite_par_electeur(), str(electeur.pk)):
         journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
         raise ReassortBloque
 
@@ -149,9 +149,9 @@ def compter_tentative(*, electeur: Electeur, ip: str) -> int:
     before checking it, so that simultaneous tries cannot all pass; refuse beyond the
     day's limit or the address's. Returns the voter's count, this try included."""
     limite = _limite_par_electeur()
-    essais = throttle.compter(limite, str(electeur.pk))
-    essais_ip = throttle.compter(PAR_IP, ip)
-    if throttle.depasse(limite, essais) or throttle.depasse(PAR_IP, essais_ip):
+    essais = limites.compter(limite, str(electeur.pk))
+    essais_ip = limites.compter(PAR_IP, ip)
+    if limites.depasse(limite, essais) or limites.depasse(PAR_IP, essais_ip):
         journaliser("reassort.bloque", compte_id=electeur.compte_id, ip=ip)
         raise ReassortBloque
     return essais
@@ -170,10 +170,10 @@ def signaler_echec(*, electeur: Electeur, ip: str, essais: int) -> None:
 def reussite(*, electeur: Electeur, ip: str) -> None:
     """A proof of identity succeeded: its try is given back. The links sent today are
     counted apart, so that nobody can have SMS sent without end."""
-    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
-    throttle.rendre(PAR_IP, ip)
-    liens_du_jour = throttle.compter(LIENS_PAR_ELECTEUR, str(electeur.pk))
-    if throttle.depasse(LIENS_PAR_ELECTEUR, liens_du_jour):
+    limites.effacer(_limite_par_electeur(), str(electeur.pk))
+    limites.rendre(PAR_IP, ip)
+    liens_du_jour = limites.compter(LIENS_PAR_ELECTEUR, str(electeur.pk))
+    if limites.depasse(LIENS_PAR_ELECTEUR, liens_du_jour):
         journaliser("reassort.trop_de_liens", compte_id=electeur.compte_id, ip=ip)
         raise TropDeLiens
 
@@ -206,7 +206,7 @@ def demander_par_question(
         signaler_echec(electeur=electeur, ip=ip, essais=essais)
         raise IdentificationRefusee
     reussite(electeur=electeur, ip=ip)
-    if canal is Canal.SMS and throttle.depasse(_budget_sms(), throttle.compter(_budget_sms(), "*")):
+    if canal is Canal.SMS and limites.depasse(_budget_sms(), limites.compter(_budget_sms(), "*")):
         journaliser("reassort.budget_sms_epuise", compte_id=electeur.compte_id, ip=ip)
         raise BudgetSmsEpuise
     masque = _masquer(canal, destination)
@@ -238,7 +238,7 @@ def demander_par_question(
 
 def ouvrir_par_franceconnect(*, request: HttpRequest, electeur: Electeur) -> HttpResponse:
     """After FranceConnect matched the logged-in voter: straight to the réassort page."""
-    ip = client_ip(request)
+    ip = adresse_du_client(request)
     # A new proof of identity, a new session key (ASVS 7.2.4).
     request.session.cycle_key()
     verifier_ouvert(electeur=electeur, ip=ip)
@@ -320,11 +320,11 @@ def _envoyer_lien(
 
 # Refused links journaled per address: beyond, they are refused without a journal line, so
 # that a flood of made-up tokens cannot fill the journal or hold its lock.
-LIENS_REFUSES_PAR_IP = throttle.Limit("reassort-lien-refuse-ip", 30, 600)
+LIENS_REFUSES_PAR_IP = limites.Limite("reassort-lien-refuse-ip", 30, 600)
 
 
 def journaliser_lien_refuse(*, erreur: liens.LienInvalide, ip: str) -> None:
-    if not throttle.depasse(LIENS_REFUSES_PAR_IP, throttle.compter(LIENS_REFUSES_PAR_IP, ip)):
+    if not limites.depasse(LIENS_REFUSES_PAR_IP, limites.compter(LIENS_REFUSES_PAR_IP, ip)):
         journaliser("reassort.lien_refuse", ip=ip, raison=type(erreur).__name__)
 
 
@@ -372,7 +372,7 @@ def regenerer(*, jeton: str, electeur_id: str, ip: str, compte_connecte: int | N
 
 def est_verrouille(electeur: Electeur) -> bool:
     """Whether the day's failed proofs of identity have locked this voter's réassort."""
-    return throttle.est_bloque(_limite_par_electeur(), str(electeur.pk))
+    return limites.est_bloque(_limite_par_electeur(), str(electeur.pk))
 
 
 def lever_le_verrou(electeur: Electeur) -> None:
@@ -380,4 +380,4 @@ def lever_le_verrou(electeur: Electeur) -> None:
 
     Only the helpdesk calls this, after checking the caller's identity; it journals the
     check and the unlock itself, with its member's id."""
-    throttle.effacer(_limite_par_electeur(), str(electeur.pk))
+    limites.effacer(_limite_par_electeur(), str(electeur.pk))

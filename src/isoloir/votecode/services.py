@@ -14,7 +14,7 @@ from django.db import transaction
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, throttle
+from isoloir.core import horloge, limites
 from isoloir.votecode import code
 from isoloir.votecode.models import CodeDeVote, Origine
 
@@ -43,10 +43,10 @@ class ServiceSature(CodeRefuse):
 
 
 # Attempts, given back on success: a voter who types the right code is never slowed down.
-PAR_ELECTEUR = throttle.Limit("code-electeur", 5, 3600)
-PAR_IP = throttle.Limit("code-ip", 100, 3600)
+PAR_ELECTEUR = limites.Limite("code-electeur", 5, 3600)
+PAR_IP = limites.Limite("code-ip", 100, 3600)
 # A brake on a distributed attack spreading guesses over many accounts and addresses.
-GLOBAL = throttle.Limit("code-global", 2000, 60)
+GLOBAL = limites.Limite("code-global", 2000, 60)
 
 
 def emettre(*, electeur: Electeur, origine: Origine) -> str:
@@ -60,13 +60,13 @@ def emettre(*, electeur: Electeur, origine: Origine) -> str:
     existant = CodeDeVote.objects.select_for_update().filter(electeur=electeur).first()
     if existant is None:
         CodeDeVote.objects.create(
-            electeur=electeur, empreinte=empreinte, origine=origine, emis_le=clock.now()
+            electeur=electeur, empreinte=empreinte, origine=origine, emis_le=horloge.maintenant()
         )
     else:
         existant.empreinte = empreinte
         existant.generation += 1
         existant.origine = origine
-        existant.emis_le = clock.now()
+        existant.emis_le = horloge.maintenant()
         existant.save(update_fields=["empreinte", "generation", "origine", "emis_le"])
     return nouveau
 
@@ -86,31 +86,31 @@ def verifier_et_ouvrir(
     Unknown code, wrong code or no code at all get the same answer. Failures are counted
     per voter, per IP and over the whole service.
     """
-    # Each attempt is counted before the code is checked (see isoloir.core.throttle), so
+    # Each attempt is counted before the code is checked (see isoloir.core.limites), so
     # that simultaneous requests cannot all pass; a success gives its counts back.
-    essais = throttle.compter(PAR_ELECTEUR, str(electeur.pk))
-    essais_ip = throttle.compter(PAR_IP, ip)
-    if throttle.depasse(PAR_ELECTEUR, essais) or throttle.depasse(PAR_IP, essais_ip):
+    essais = limites.compter(PAR_ELECTEUR, str(electeur.pk))
+    essais_ip = limites.compter(PAR_IP, ip)
+    if limites.depasse(PAR_ELECTEUR, essais) or limites.depasse(PAR_IP, essais_ip):
         journaliser("code.bloque", compte_id=electeur.compte_id, ip=ip)
         raise CodeBloque
-    if throttle.est_bloque(GLOBAL, "*"):
+    if limites.est_bloque(GLOBAL, "*"):
         journaliser("code.service_sature", compte_id=electeur.compte_id, ip=ip)
         raise ServiceSature
     actuel = CodeDeVote.objects.filter(electeur=electeur).first()
     # With no code, a dummy hash is still checked, so that the answer takes as long.
     empreinte = actuel.empreinte if actuel else _EMPREINTE_FACTICE.valeur()
     if not code.verifier(saisie, empreinte) or actuel is None:
-        throttle.compter(GLOBAL, "*")
+        limites.compter(GLOBAL, "*")
         journaliser("code.echec", compte_id=electeur.compte_id, ip=ip)
         if essais >= PAR_ELECTEUR.limit:
             raise CodeBloque
         raise CodeRefuse
-    throttle.rendre(PAR_IP, ip)
-    throttle.effacer(PAR_ELECTEUR, str(electeur.pk))
+    limites.rendre(PAR_IP, ip)
+    limites.effacer(PAR_ELECTEUR, str(electeur.pk))
     espace = EspaceDeVote(
         electeur_id=electeur.pk,
         generation=actuel.generation,
-        expire_le=clock.now() + timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS),
+        expire_le=horloge.maintenant() + timedelta(seconds=settings.ISOLOIR_ESPACE_DE_VOTE_SECONDS),
     )
     # A new session key: whoever knew the previous one does not get the voting space.
     session.cycle_key()
@@ -133,7 +133,7 @@ def espace_ouvert(*, session: SessionBase, electeur: Electeur | None) -> EspaceD
     generation = (
         CodeDeVote.objects.filter(electeur=electeur).values_list("generation", flat=True).first()
     )
-    if expire_le <= clock.now() or generation != marque["generation"]:
+    if expire_le <= horloge.maintenant() or generation != marque["generation"]:
         session.pop(CLE_SESSION, None)
         return None
     return EspaceDeVote(electeur.pk, marque["generation"], expire_le)

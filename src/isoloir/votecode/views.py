@@ -14,7 +14,7 @@ from isoloir.accounts.question_defi import LIBELLES
 from isoloir.captcha.forms import preparer_captcha
 from isoloir.core.formulaire_expire import reprise_apres_expiration
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.pages import electeur_et_campagne
 from isoloir.franceconnect.services import connecte_a_franceconnect
 from isoloir.links.services import LienInvalide
@@ -53,7 +53,7 @@ def saisie_code(request: HttpRequest) -> HttpResponse:
                     session=request.session,
                     electeur=electeur,
                     saisie=form.cleaned_data["code_de_vote"],
-                    ip=client_ip(request),
+                    ip=adresse_du_client(request),
                 )
             except services.CodeRefuse as erreur:
                 refus = erreur.message
@@ -115,7 +115,7 @@ def demande_reassort(request: HttpRequest) -> HttpResponse:
                 numen_saisi=form.cleaned_data["numen"],
                 canal=reassort.Canal(form.cleaned_data["canal"]),
                 destination=form.cleaned_data["destination"],
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except reassort.ReassortRefuse as erreur:
             refus = erreur.message
@@ -141,7 +141,7 @@ def demande_reassort(request: HttpRequest) -> HttpResponse:
 
 
 def _lien_refuse(request: HttpRequest, erreur: LienInvalide) -> HttpResponse:
-    reassort.journaliser_lien_refuse(erreur=erreur, ip=client_ip(request))
+    reassort.journaliser_lien_refuse(erreur=erreur, ip=adresse_du_client(request))
     return rendre_page(
         request, "votecode/lien_refuse.html", "Réassort du code de vote", erreur=erreur.message
     )
@@ -158,7 +158,7 @@ def reassort_code_vote(request: HttpRequest) -> HttpResponse:
             nouveau = reassort.regenerer(
                 jeton=jeton,
                 electeur_id=electeur_id,
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
                 compte_connecte=request.user.pk if request.user.is_authenticated else None,
             )
             reponse = rendre_page(

@@ -33,7 +33,7 @@ Accounts are referred to by id (``user_id=compte.pk``): the views pass ``request
 a lazy proxy that the database router cannot place in a relation.
 
 Throttling reads :func:`django.utils.timezone.now` (inside django-otp), not
-:func:`isoloir.core.clock.now`; the waits announced here use the same clock as the check.
+:func:`isoloir.core.horloge.maintenant`; the waits announced here use the same clock as the check.
 """
 
 from isoloir.accounts.second_facteur.commun import (

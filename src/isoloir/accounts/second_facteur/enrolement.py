@@ -27,7 +27,7 @@ from isoloir.accounts.second_facteur.commun import (
 )
 from isoloir.accounts.second_facteur.secours import generer_codes_de_secours
 from isoloir.audit.services import journaliser
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def confirmer(request: HttpRequest, *, code: str) -> list[str]:
     """Confirm the application with its first code, verify this session with it, and
     return the recovery codes, to be shown once."""
     compte = cast(Compte, request.user)
-    ip = client_ip(request)
+    ip = adresse_du_client(request)
     appareil = (
         AppareilTOTP.objects.filter(user_id=compte.pk, confirmed=False).order_by("-id").first()
     )

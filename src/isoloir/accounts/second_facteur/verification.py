@@ -17,7 +17,7 @@ from isoloir.accounts.second_facteur.commun import (
 )
 from isoloir.accounts.second_facteur.secours import empreinte_secours, normaliser_code_de_secours
 from isoloir.audit.services import journaliser
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 
 def verifier(request: HttpRequest, *, code: str) -> None:
@@ -26,7 +26,7 @@ def verifier(request: HttpRequest, *, code: str) -> None:
     appareil = appareil_confirme(compte)
     if appareil is None:
         raise SecondFacteurRefuse("Ce compte n'a pas encore d'application d'authentification.")
-    ip = client_ip(request)
+    ip = adresse_du_client(request)
     essayer(appareil, compte, code, ip=ip, type_echec="second_facteur.echec")
     journaliser("second_facteur.verifie", compte_id=compte.pk, ip=ip)
     ouvrir_la_session(request, appareil)
@@ -36,7 +36,7 @@ def verifier_code_de_secours(request: HttpRequest, *, code: str) -> int:
     """Spend one recovery code and mark the session verified; returns how many remain."""
     compte = cast(Compte, request.user)
     appareil = StaticDevice.objects.filter(user_id=compte.pk, name=NOM_SECOURS).first()
-    ip = client_ip(request)
+    ip = adresse_du_client(request)
     normalise = normaliser_code_de_secours(code)
     if appareil is None:
         raise SecondFacteurRefuse("Ce compte n'a pas de codes de secours.")

@@ -37,12 +37,11 @@ from isoloir.elections.roll_import.depot import abandonner, deposer
 from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 from isoloir.elections.roll_import.etats import ImportRefuse, ListeScellee
 from isoloir.elections.roll_import.lecture import COLONNES
-from isoloir.elections.roll_import.rapport import ErreurImport, RapportImport
+from isoloir.elections.roll_import.rapport import RapportImport
 from isoloir.elections.roll_import.verification import verifier
 
 __all__ = [
     "COLONNES",
-    "ErreurImport",
     "ImportRefuse",
     "ListeScellee",
     "RapportImport",

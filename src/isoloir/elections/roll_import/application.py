@@ -13,9 +13,10 @@ import secrets
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
 
-from isoloir.accounts.models import Compte, Electeur
+from isoloir.accounts.models import CHAMPS_D_IDENTITE, Compte, Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
+from isoloir.core.lecture_csv import texte_du_flux
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
 from isoloir.elections.roll_import.comparaison import (
     difference,
@@ -36,12 +37,7 @@ from isoloir.elections.roll_import.etats import (
     chiffres,
     terminer,
 )
-from isoloir.elections.roll_import.lecture import (
-    CHAMPS_D_IDENTITE,
-    TAILLE_LOT,
-    Ligne,
-    texte_du_flux,
-)
+from isoloir.elections.roll_import.lecture import TAILLE_LOT, Ligne
 from isoloir.elections.roll_import.rapport import ECHANTILLON_MAX, RapportImport
 from isoloir.elections.roll_import.verification import lecteur_de_la_liste, scrutins_de_la_campagne
 from isoloir.elections.verrous import scrutins_scelles
@@ -202,7 +198,7 @@ def _appliquer_le_fichier(import_id: int, jeton: str, scrutins: dict[int, str]) 
                 courant.reprise = lot[-1].numero
                 courant.lignes_traitees = lot[-1].numero
                 courant.compteurs = rapport.vers_json()
-                courant.battement = clock.now()
+                courant.battement = horloge.maintenant()
                 courant.save(update_fields=["reprise", "lignes_traitees", "compteurs", "battement"])
 
 
@@ -322,6 +318,6 @@ def _retirer_un_lot(
                 exemple = exemple_de_retrait(electeur, codes)
             rapport.noter("retires", exemple)
         courant.compteurs = rapport.vers_json()
-        courant.battement = clock.now()
+        courant.battement = horloge.maintenant()
         courant.save(update_fields=["compteurs", "battement"])
     return True

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import.etats import MESSAGE_IMPORT_EN_COURS, ImportRefuse, terminer
 
@@ -67,7 +67,7 @@ def deposer(
             import_ = ImportListe.objects.create(
                 campagne=campagne,
                 depose_par_id=compte_id,
-                depose_le=clock.now(),
+                depose_le=horloge.maintenant(),
                 nom_du_fichier=(nom_du_fichier or Path(str(getattr(fichier, "name", ""))).name)[
                     :255
                 ],

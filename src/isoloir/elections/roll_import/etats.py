@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
 from isoloir.elections.models import EtatImport, ImportListe
 from isoloir.elections.roll_import.rapport import RapportImport
 
@@ -76,7 +76,7 @@ def terminer(import_: ImportListe, etat: EtatImport, message: str = "") -> None:
     import_.etat = etat
     import_.chemin = ""
     import_.jeton = ""
-    import_.termine_le = clock.now()
+    import_.termine_le = horloge.maintenant()
     if message:
         import_.message = message
     import_.save(update_fields=["etat", "chemin", "jeton", "termine_le", "message"])

@@ -21,28 +21,14 @@ from typing import IO
 from django.core.exceptions import ValidationError
 
 from isoloir.accounts import numen
-from isoloir.accounts.models import CHAMPS_D_IDENTITE, Civilite, Electeur
+from isoloir.accounts.models import Civilite, Electeur
 from isoloir.core import adresses
 from isoloir.core.lecture_csv import (
     FichierRefuse,
     LectureCsv,
     encodage_du_flux,
-    texte_du_flux,
 )
 from isoloir.elections.roll_import.rapport import RapportImport
-
-# The steps of the import read the file through this module: what they take from
-# accounts and core is handed on from here.
-__all__ = [
-    "CHAMPS_D_IDENTITE",
-    "COLONNES",
-    "TAILLE_LOT",
-    "IndexDoublons",
-    "Lecteur",
-    "Ligne",
-    "detecter_encodage",
-    "texte_du_flux",
-]
 
 COLONNES = (
     "numen",

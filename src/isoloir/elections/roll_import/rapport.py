@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from isoloir.core.dates import date_fr
-from isoloir.core.lecture_csv import ENCODAGES, libelle_separateur
+from isoloir.core.lecture_csv import ENCODAGES, ErreurDeLigne, libelle_separateur
 
 # Beyond this many errors the rest are counted, not listed: a file in the wrong format can
 # give one error per row, and a roll has up to a million rows.
@@ -20,19 +20,6 @@ LIBELLES_CATEGORIES = {
     "retires": "Électeurs retirés",
     "inchanges": "Électeurs inchangés",
 }
-
-
-@dataclass(frozen=True)
-class ErreurImport:
-    ligne: int  # physical line of the file, 1 being the header; 0 for the file as a whole
-    colonne: str  # empty when the error concerns the whole line
-    raison: str
-
-    def __str__(self) -> str:
-        lieu = f"ligne {self.ligne}" if self.ligne else "fichier"
-        if self.colonne:
-            lieu += f", colonne {self.colonne}"
-        return f"{lieu} : {self.raison}"
 
 
 @dataclass(frozen=True)
@@ -64,7 +51,7 @@ class RapportImport:
     encodage: str = ""
     separateur: str = ""
     lignes_lues: int = 0
-    erreurs: list[ErreurImport] = field(default_factory=list)
+    erreurs: list[ErreurDeLigne] = field(default_factory=list)
     nombre_erreurs: int = 0
     avertissements: list[str] = field(default_factory=list)
     electeurs_ajoutes: int = 0
@@ -107,7 +94,7 @@ class RapportImport:
     def signaler(self, ligne: int, colonne: str, raison: str) -> None:
         self.nombre_erreurs += 1
         if len(self.erreurs) < ERREURS_LISTEES_MAX:
-            self.erreurs.append(ErreurImport(ligne, colonne, raison))
+            self.erreurs.append(ErreurDeLigne(ligne, colonne, raison))
 
     def noter(self, categorie: str, exemple: dict[str, Any] | None = None) -> None:
         """Count one voter in ``categorie``, keeping the first few as examples."""
@@ -167,7 +154,7 @@ class RapportImport:
             return cls(simulation=True)
         connus = {f.name for f in dataclasses.fields(cls)}
         valeurs = {k: v for k, v in donnees.items() if k in connus}
-        valeurs["erreurs"] = [ErreurImport(*e) for e in donnees.get("erreurs", [])]
+        valeurs["erreurs"] = [ErreurDeLigne(*e) for e in donnees.get("erreurs", [])]
         return cls(**valeurs)
 
     def resume(self) -> list[str]:

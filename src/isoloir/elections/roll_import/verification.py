@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import bail, clock
+from isoloir.core import bail, horloge
+from isoloir.core.lecture_csv import texte_du_flux
 from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
 from isoloir.elections.roll_import.comparaison import (
     InscriptionReclamee,
@@ -38,7 +39,6 @@ from isoloir.elections.roll_import.lecture import (
     Lecteur,
     Ligne,
     detecter_encodage,
-    texte_du_flux,
 )
 from isoloir.elections.roll_import.rapport import ECHANTILLON_MAX, RapportImport
 from isoloir.elections.verrous import scrutins_scelles
@@ -224,7 +224,7 @@ def _avertissements(*, campagne: Campagne, encodage: str) -> list[str]:
     ouverture_propre = Scrutin.objects.filter(campagne=campagne).aggregate(
         premiere=Min("ouverture")
     )["premiere"]
-    if clock.now() >= min(campagne.ouverture, ouverture_propre or campagne.ouverture):
+    if horloge.maintenant() >= min(campagne.ouverture, ouverture_propre or campagne.ouverture):
         avertissements.append(
             "Le vote de cette campagne a commencé : assurez-vous que cette modification de "
             "la liste électorale est autorisée."

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.dates import date_heure_fr
 from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne
@@ -55,7 +55,7 @@ def message_periode(campagne: Campagne) -> str:
             f"Les listes électorales de la campagne « {campagne.nom} » ne sont pas encore "
             "publiées : les réclamations ne sont pas ouvertes."
         )
-    if clock.now() < periode.debut:
+    if horloge.maintenant() < periode.debut:
         return (
             f"Les réclamations sur les listes électorales de la campagne « {campagne.nom} » "
             f"seront ouvertes du {date_lisible(periode.debut)} au {date_lisible(periode.fin)}."

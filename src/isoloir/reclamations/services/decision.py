@@ -17,7 +17,7 @@ from isoloir.accounts import numen as numens
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.accounts.services import envoyer_activation
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.counting.models import MembreDuBureau
 from isoloir.counting.signals import ScrutinScelle, refus_de_modification
 from isoloir.elections.models import Inscription, Scrutin
@@ -68,7 +68,7 @@ def prendre_en_charge(*, reclamation_id: int, compte: Compte, ip: str = "") -> R
         raise _deja_traitee(reclamation)
     reclamation.statut = StatutReclamation.EN_COURS
     reclamation.pris_en_charge_par = compte
-    reclamation.pris_en_charge_le = clock.now()
+    reclamation.pris_en_charge_le = horloge.maintenant()
     reclamation.save(update_fields=["statut", "pris_en_charge_par", "pris_en_charge_le"])
     journaliser(
         "reclamation.prise_en_charge", compte_id=compte.pk, ip=ip, reclamation=reclamation.pk
@@ -93,7 +93,7 @@ def rejeter(*, reclamation_id: int, compte: Compte, motif: str, ip: str = "") ->
 def _decider(reclamation: Reclamation, statut: str, compte: Compte, motif: str) -> None:
     reclamation.statut = statut
     reclamation.decide_par = compte
-    reclamation.decide_le = clock.now()
+    reclamation.decide_le = horloge.maintenant()
     reclamation.motif = motif
     if reclamation.pris_en_charge_par_id is None:
         reclamation.pris_en_charge_par = compte

@@ -16,7 +16,7 @@ from django.db.models import F
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock, soumission, throttle
+from isoloir.core import horloge, limites, soumission
 from isoloir.elections.calendrier import reclamations_ouvertes
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.reclamations.models import (
@@ -36,9 +36,9 @@ from isoloir.reclamations.services.commun import (
 
 # A voter files a handful of claims at most; the anonymous form sends a mail to the
 # address typed in it, so it is capped per address as well as per IP.
-PAR_ELECTEUR = throttle.Limit("reclamation-electeur", 10, 24 * 3600)
-PAR_IP = throttle.Limit("reclamation-ip", 10, 3600)
-PAR_ADRESSE = throttle.Limit("reclamation-adresse", 3, 24 * 3600)
+PAR_ELECTEUR = limites.Limite("reclamation-electeur", 10, 24 * 3600)
+PAR_IP = limites.Limite("reclamation-ip", 10, 3600)
+PAR_ADRESSE = limites.Limite("reclamation-adresse", 3, 24 * 3600)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def deposer(
         _verifier_coherence(electeur, type, scrutin, scrutin_souhaite)
         if not reclamations_ouvertes(campagne):
             raise ReclamationRefusee(message_periode(campagne))
-        if throttle.depasse(PAR_ELECTEUR, throttle.compter(PAR_ELECTEUR, str(electeur.compte_id))):
+        if limites.depasse(PAR_ELECTEUR, limites.compter(PAR_ELECTEUR, str(electeur.compte_id))):
             raise TropDeReclamations
         champs: dict[str, Any] = {}
         if type == TypeReclamation.IDENTITE:
@@ -114,8 +114,8 @@ def deposer_sans_compte(
         if not reclamations_ouvertes(campagne):
             raise ReclamationRefusee(message_periode(campagne))
         adresse = email.strip().lower()
-        if throttle.depasse(PAR_IP, throttle.compter(PAR_IP, ip or "inconnue")) or throttle.depasse(
-            PAR_ADRESSE, throttle.compter(PAR_ADRESSE, adresse)
+        if limites.depasse(PAR_IP, limites.compter(PAR_IP, ip or "inconnue")) or limites.depasse(
+            PAR_ADRESSE, limites.compter(PAR_ADRESSE, adresse)
         ):
             raise TropDeReclamations
         champs = {k: identite.get(k) or "" for k in CHAMPS_D_IDENTITE if k != "date_naissance"}
@@ -234,7 +234,7 @@ def _enregistrer(
                 jeton=jeton,
                 electeur=electeur,
                 numero=_prochain_numero(campagne),
-                depose_le=clock.now(),
+                depose_le=horloge.maintenant(),
                 **champs,
             )
             reclamation.save()

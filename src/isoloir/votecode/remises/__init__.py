@@ -15,7 +15,7 @@ The NUMEN is hashed as soon as it is read and never quoted back, as in the roll 
 """
 
 from isoloir.votecode.remises.application import importer_remises
-from isoloir.votecode.remises.rapport import ErreurRemise, RapportRemises
+from isoloir.votecode.remises.rapport import RapportRemises
 from isoloir.votecode.remises.saisie import RemiseInvalide, modifier_remise
 from isoloir.votecode.remises.suivi import (
     LigneDuTableau,
@@ -31,7 +31,6 @@ from isoloir.votecode.remises.suivi import (
 )
 
 __all__ = [
-    "ErreurRemise",
     "LigneDuTableau",
     "RapportRemises",
     "RemiseInvalide",

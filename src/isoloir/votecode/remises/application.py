@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.votecode.models import CodeDeVote, EtatRemise, RemiseDeNotice
 from isoloir.votecode.remises.lecture import LigneRemise, lire
@@ -107,7 +107,7 @@ def importer_remises(
 ) -> RapportRemises:
     """Check a delivery list and, unless ``simulation``, apply it in one transaction."""
     rapport = RapportRemises(simulation=simulation)
-    lignes = lire(fichier, rapport, timezone.localdate(clock.now()))
+    lignes = lire(fichier, rapport, timezone.localdate(horloge.maintenant()))
     if rapport.refuse:
         return rapport
     _resoudre(lignes, campagne, rapport)
@@ -145,7 +145,7 @@ def importer_remises(
 def _comparer(
     lignes: list[LigneRemise], rapport: RapportRemises, *, verrouiller: bool
 ) -> tuple[list[RemiseDeNotice], list[RemiseDeNotice]]:
-    maintenant = clock.now()
+    maintenant = horloge.maintenant()
     a_creer: list[RemiseDeNotice] = []
     a_modifier: list[RemiseDeNotice] = []
     for lot in _par_lots(lignes):

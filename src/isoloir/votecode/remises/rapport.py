@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from isoloir.core.lecture_csv import ErreurDeLigne
 from isoloir.votecode.models import EtatRemise
 
 ERREURS_MAX = 200  # shown; the count says how many more there were
@@ -14,24 +15,11 @@ LIBELLES_DE_COLONNES = {
 }
 
 
-@dataclass(frozen=True)
-class ErreurRemise:
-    ligne: int  # physical line of the file, 1 being the header; 0 for the file as a whole
-    colonne: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.ligne:
-            return self.message
-        colonne = f", colonne « {self.colonne} »" if self.colonne else ""
-        return f"Ligne {self.ligne}{colonne} : {self.message}"
-
-
 @dataclass
 class RapportRemises:
     simulation: bool
     lignes: int = 0
-    erreurs: list[ErreurRemise] = field(default_factory=list)
+    erreurs: list[ErreurDeLigne] = field(default_factory=list)
     nombre_erreurs: int = 0
     inchangees: int = 0
     modifiees: Counter[str] = field(default_factory=Counter)  # by new state
@@ -55,5 +43,5 @@ class RapportRemises:
         self.nombre_erreurs += 1
         if len(self.erreurs) < ERREURS_MAX:
             self.erreurs.append(
-                ErreurRemise(ligne, LIBELLES_DE_COLONNES.get(colonne, colonne), message)
+                ErreurDeLigne(ligne, LIBELLES_DE_COLONNES.get(colonne, colonne), message)
             )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from isoloir.accounts.models import Electeur
 from isoloir.audit.services import journaliser
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.votecode.models import CodeDeVote, EtatRemise, RemiseDeNotice
 from isoloir.votecode.remises.lecture import controler_date
 
@@ -36,19 +36,19 @@ def modifier_remise(
         raise RemiseInvalide("etat", "Aucune notice n'a encore été générée pour cet électeur.")
     if etat == EtatRemise.EN_ATTENTE:
         jour = None
-    elif message := controler_date(etat, jour, timezone.localdate(clock.now())):
+    elif message := controler_date(etat, jour, timezone.localdate(horloge.maintenant())):
         raise RemiseInvalide("date", message)
     with transaction.atomic():
         remise, _ = RemiseDeNotice.objects.select_for_update().get_or_create(
             electeur=electeur,
-            defaults={"etablissement": electeur.etablissement, "modifiee_le": clock.now()},
+            defaults={"etablissement": electeur.etablissement, "modifiee_le": horloge.maintenant()},
         )
         avant = remise.etat
         if (remise.etat, remise.date) == (etat, jour):
             return False
         remise.etat, remise.date = etat, jour
         remise.etablissement = electeur.etablissement
-        remise.modifiee_le = clock.now()
+        remise.modifiee_le = horloge.maintenant()
         remise.save()
         journaliser(
             "notices.remise_modifiee",

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from isoloir.accounts.models import Electeur
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.votecode.models import EtatRemise, RemiseDeNotice
@@ -27,7 +27,7 @@ def remise_de(electeur: Electeur) -> RemiseDeNotice:
             electeur=electeur,
             etat=EtatRemise.EN_ATTENTE,
             etablissement=electeur.etablissement,
-            modifiee_le=clock.now(),
+            modifiee_le=horloge.maintenant(),
         )
 
 
@@ -118,7 +118,7 @@ def totaux_du_tableau(campagne: Campagne, *, recherche: str = "") -> dict[str, i
 
 def retard(campagne: Campagne) -> bool:
     """Past the delivery date, a notice still « en attente » is late (A04)."""
-    return clock.now() > calendrier(campagne).remise_des_notices
+    return horloge.maintenant() > calendrier(campagne).remise_des_notices
 
 
 def totaux(lignes: Iterable[LigneDuTableau]) -> dict[str, int]:

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from isoloir.accounts.models import Civilite, Electeur
 from isoloir.booth.cles import ceremonie_de_developpement
-from isoloir.core import clock
+from isoloir.core import horloge
 from isoloir.core.dates import date_fr, date_heure_fr
 from isoloir.counting.signals import rechargement_de_la_demonstration
 from isoloir.demo.bureau import MembreDemo, charger_bureau_demo
@@ -55,8 +55,8 @@ HOTE = "127.0.0.1"
 
 def lire_duree(texte: str) -> timedelta:
     try:
-        return clock.lire_duree(texte)
-    except clock.DureeIllisible as erreur:
+        return horloge.lire_duree(texte)
+    except horloge.DureeIllisible as erreur:
         raise CommandError(str(erreur)) from None
 
 
@@ -159,7 +159,7 @@ class Command(BaseCommand):
         # A demo run before may have sealed its bureau: reloading starts the election over.
         with rechargement_de_la_demonstration():
             identifiants = charger_campagne_demo(
-                maintenant=clock.now(),
+                maintenant=horloge.maintenant(),
                 ouverture_dans=ouverture_dans,
                 duree_du_vote=duree_du_vote,
                 url_base=url_base,
@@ -235,7 +235,7 @@ class Command(BaseCommand):
             "--post-logout-redirect-uri",
             f"{url_base}/portail/franceconnect/deconnexion/retour/",
             # Its tokens are dated on the portal's clock (ISOLOIR_HORLOGE_AVANCE).
-            f"--decalage-ms={round((clock.now() - timezone.now()).total_seconds() * 1000)}",
+            f"--decalage-ms={round((horloge.maintenant() - timezone.now()).total_seconds() * 1e3)}",
         ]
 
     def _afficher(self, identifiants: IdentifiantsDemo, url: str, chemin: Path) -> None:

@@ -12,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from isoloir.accounts.models import Compte
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.counting.scellement import est_scelle
 from isoloir.elections.models import Campagne, Inscription
 from isoloir.gestion import roles
@@ -157,7 +157,7 @@ def prendre_en_charge(request: HttpRequest, pk: int) -> HttpResponse:
         services.prendre_en_charge(
             reclamation_id=reclamation.pk,
             compte=_compte(request),
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except services.ReclamationRefusee as refus:
         messages.error(request, refus.message)
@@ -185,7 +185,7 @@ def accepter(request: HttpRequest, pk: int) -> HttpResponse:
                 numen=form.cleaned_data.get("numen", ""),
                 email=form.cleaned_data.get("email", ""),
             ),
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except services.ReclamationRefusee as refus:
         messages.error(request, refus.message)
@@ -211,7 +211,7 @@ def rejeter(request: HttpRequest, pk: int) -> HttpResponse:
             reclamation_id=reclamation.pk,
             compte=_compte(request),
             motif=form.cleaned_data["motif"],
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except services.ReclamationRefusee as refus:
         messages.error(request, refus.message)

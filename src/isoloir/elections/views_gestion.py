@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from isoloir.core.progression import Barre, Progression
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import import ImportRefuse, RapportImport, abandonner
 from isoloir.elections.roll_import.etats import arrete
@@ -83,7 +83,7 @@ def importer(request: HttpRequest, slug: str) -> HttpResponse:
                     fichier=fichier,
                     nom_du_fichier=fichier.name,
                     compte_id=request.user.pk,
-                    ip=client_ip(request),
+                    ip=adresse_du_client(request),
                 )
             except ImportRefuse as refus:
                 formulaire.add_error("fichier", str(refus))
@@ -200,7 +200,7 @@ def appliquer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         appliquer_import(
             import_,
             compte_id=request.user.pk,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
             conserver_reclamations=CHOIX_RECLAMATIONS[choix],
         )
     except ImportRefuse as refus:
@@ -223,7 +223,7 @@ def reprendre(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def abandonner_import(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     import_ = _import(slug, pk)
     try:
-        abandonner(import_, compte_id=request.user.pk, ip=client_ip(request))
+        abandonner(import_, compte_id=request.user.pk, ip=adresse_du_client(request))
     except ImportRefuse as refus:
         messages.error(request, str(refus))
         return redirect("gestion_listes:suivi", slug=slug, pk=pk)

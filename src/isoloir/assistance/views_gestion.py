@@ -22,7 +22,7 @@ from isoloir.assistance.forms import (
     VerificationIdentiteForm,
 )
 from isoloir.assistance.models import DemandeAssistance, Statut
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
 
@@ -119,7 +119,7 @@ def demande(request: HttpRequest, pk: int) -> HttpResponse:
 def prendre(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DemandeAssistance, pk=pk)
     try:
-        services.prendre(demande_id=pk, agent=_agent(request), ip=client_ip(request))
+        services.prendre(demande_id=pk, agent=_agent(request), ip=adresse_du_client(request))
     except services.ActionImpossible as refus:
         messages.error(request, refus.message)
     else:
@@ -140,7 +140,7 @@ def repondre(request: HttpRequest, pk: int) -> HttpResponse:
             agent=_agent(request),
             texte=form.cleaned_data["texte"],
             cle=form.cleaned_data["cle"],
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except services.ActionImpossible as refus:
         return _page_demande(request, demande, form_reponse=form, erreur=refus.message)
@@ -158,7 +158,7 @@ def repondre(request: HttpRequest, pk: int) -> HttpResponse:
 def clore(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(DemandeAssistance, pk=pk)
     try:
-        services.clore(demande_id=pk, agent=_agent(request), ip=client_ip(request))
+        services.clore(demande_id=pk, agent=_agent(request), ip=adresse_du_client(request))
     except services.ActionImpossible as refus:
         messages.error(request, refus.message)
     else:
@@ -177,7 +177,7 @@ def electeurs(request: HttpRequest) -> HttpResponse:
             page = 1
         resultats = selection.rechercher(form.cleaned_data["q"], page)
         selection.journaliser_recherche(
-            form.cleaned_data["q"], resultats, agent=_agent(request), ip=client_ip(request)
+            form.cleaned_data["q"], resultats, agent=_agent(request), ip=adresse_du_client(request)
         )
     return rendre_gestion(
         request,
@@ -195,7 +195,7 @@ def _page_electeur(
     request: HttpRequest, pk: int, *, form: VerificationIdentiteForm | None = None, erreur: str = ""
 ) -> HttpResponse:
     get_object_or_404(Electeur.objects.only("pk"), pk=pk)
-    etat = selection.consulter(electeur_id=pk, agent=_agent(request), ip=client_ip(request))
+    etat = selection.consulter(electeur_id=pk, agent=_agent(request), ip=adresse_du_client(request))
     electeur = etat.electeur
     return rendre_gestion(
         request,
@@ -228,7 +228,7 @@ def deverrouiller(request: HttpRequest, pk: int) -> HttpResponse:
             agent=_agent(request),
             date_naissance=form.cleaned_data["date_naissance"],
             lieu_naissance=form.cleaned_data["lieu_naissance"],
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
     except services.ActionImpossible as refus:
         # The typed values are not sent back: the next try is typed from what is said.

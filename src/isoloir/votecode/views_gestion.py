@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
 from isoloir.gestion import roles
@@ -147,7 +147,7 @@ def lancer(request: HttpRequest, slug: str) -> HttpResponse:
         lancement.lancer_generation(
             campagne=campagne,
             compte_id=request.user.pk,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
             confirmer_hors_delai=formulaire.cleaned_data.get("confirmer_hors_delai", False),
         )
     except notices.GenerationRefusee as refus:
@@ -175,7 +175,7 @@ def telecharger(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         LotDeNotices.objects.select_related("campagne"), pk=pk, campagne__slug=slug
     )
     try:
-        flux = notices.ouvrir_lot(lot, compte_id=request.user.pk, ip=client_ip(request))
+        flux = notices.ouvrir_lot(lot, compte_id=request.user.pk, ip=adresse_du_client(request))
     except notices.FichierIndisponible as erreur:
         raise Http404(str(erreur)) from None
     reponse = FileResponse(
@@ -194,7 +194,7 @@ def detruire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         deja = lot.detruit_le is not None
-        lot = notices.detruire_lot(lot, compte_id=request.user.pk, ip=client_ip(request))
+        lot = notices.detruire_lot(lot, compte_id=request.user.pk, ip=adresse_du_client(request))
         if not deja and lot.introuvable:
             # Nothing was unlinked: the file may still be somewhere, codes in clear.
             messages.warning(
@@ -260,7 +260,7 @@ def importer(request: HttpRequest, slug: str) -> HttpResponse:
             campagne=campagne,
             simulation=formulaire.cleaned_data["simulation"],
             compte_id=request.user.pk,
-            ip=client_ip(request),
+            ip=adresse_du_client(request),
         )
         if not rapport.refuse and not rapport.simulation:
             messages.success(
@@ -333,7 +333,7 @@ def modifier_remise(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 etat=formulaire.cleaned_data["etat"],
                 jour=formulaire.cleaned_data["date"],
                 compte_id=request.user.pk,
-                ip=client_ip(request),
+                ip=adresse_du_client(request),
             )
         except remises.RemiseInvalide as refus:
             formulaire.add_error(refus.champ, refus.message)

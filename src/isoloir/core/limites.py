@@ -26,7 +26,7 @@ from isoloir.core.models import Compteur
 
 
 @dataclass(frozen=True)
-class Limit:
+class Limite:
     scope: str  # e.g. "connexion-compte", "connexion-ip"
     limit: int
     window: int  # seconds
@@ -71,7 +71,7 @@ def _compter_en_base(key: str, window: int) -> int:
     return compte
 
 
-def compter(limit: Limit, subject: str) -> int:
+def compter(limit: Limite, subject: str) -> int:
     """Count one attempt and return the count, this attempt included."""
     key = limit.key(subject)
     if _en_base():
@@ -89,7 +89,7 @@ def compter(limit: Limit, subject: str) -> int:
     return count
 
 
-def compter_par_tranche(limit: Limit, subject: str) -> int:
+def compter_par_tranche(limit: Limite, subject: str) -> int:
     """Count one attempt in a fixed window (``window`` seconds, aligned on the clock) and
     return the count, this attempt included.
 
@@ -102,11 +102,11 @@ def compter_par_tranche(limit: Limit, subject: str) -> int:
     return compter(limit, f"{subject}#{tranche}")
 
 
-def depasse(limit: Limit, count: int) -> bool:
+def depasse(limit: Limite, count: int) -> bool:
     return count > limit.limit
 
 
-def est_bloque(limit: Limit, subject: str) -> bool:
+def est_bloque(limit: Limite, subject: str) -> bool:
     key = limit.key(subject)
     if _en_base():
         compte = (
@@ -118,7 +118,7 @@ def est_bloque(limit: Limit, subject: str) -> bool:
     return int(cache.get(key, 0)) >= limit.limit
 
 
-def rendre(limit: Limit, subject: str) -> None:
+def rendre(limit: Limite, subject: str) -> None:
     """Give back one counted attempt (it succeeded)."""
     key = limit.key(subject)
     if _en_base():
@@ -132,7 +132,7 @@ def rendre(limit: Limit, subject: str) -> None:
         pass
 
 
-def effacer(limit: Limit, subject: str) -> None:
+def effacer(limit: Limite, subject: str) -> None:
     if _en_base():
         Compteur.objects.filter(cle=limit.key(subject)).delete()
         return

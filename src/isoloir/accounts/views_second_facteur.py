@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from isoloir.accounts import second_facteur
 from isoloir.accounts.models import Compte
 from isoloir.core.pages import rendre_page
-from isoloir.core.requests import client_ip
+from isoloir.core.requetes import adresse_du_client
 
 ATTRIBUTS_CODE = {
     "autocomplete": "one-time-code",
@@ -137,7 +137,7 @@ def enrolement(request: HttpRequest) -> HttpResponse:
     compte = cast(Compte, request.user)
     suivant = _suivant(request)
     try:
-        enrolement = second_facteur.enroler(compte, ip=client_ip(request))
+        enrolement = second_facteur.enroler(compte, ip=adresse_du_client(request))
     except second_facteur.DejaEnrole:
         if second_facteur.est_verifie(request):
             return redirect(suivant or settings.LOGIN_REDIRECT_URL)
@@ -255,7 +255,7 @@ def codes_de_secours(request: HttpRequest) -> HttpResponse:
     """How many recovery codes remain; a POST replaces them with a new series."""
     compte = cast(Compte, request.user)
     if request.method == "POST":
-        codes = second_facteur.generer_codes_de_secours(compte, ip=client_ip(request))
+        codes = second_facteur.generer_codes_de_secours(compte, ip=adresse_du_client(request))
         return _codes_de_secours(request, codes, "", premiere_fois=False)
     return rendre_page(
         request,

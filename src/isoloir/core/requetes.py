@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
+def adresse_du_client(request: HttpRequest) -> str:
     """The client's address as seen by the outermost trusted proxy, else REMOTE_ADDR.
 
     Each proxy appends the address it received the request from, so only the last
