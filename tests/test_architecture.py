@@ -161,3 +161,25 @@ def test_les_emplacements_de_django_gardent_leur_nom() -> None:
         if p.name.startswith(("vues", "url_")) or p.name == "service.py"
     ]
     assert not ecarts, f"noms hors convention : {ecarts}"
+
+
+def _modules_de_services() -> list[Path]:
+    return [
+        p
+        for p in _fichiers_du_produit()
+        if p.name == "services.py" or (p.parent.name == "services" and p.name != "__init__.py")
+    ]
+
+
+def test_les_services_prennent_leurs_arguments_par_mot_cle() -> None:
+    """Past the object a service acts on, its arguments are named at the call: a swapped
+    ``compte_id`` and ``bureau_id`` would be read as valid."""
+    positionnels = []
+    for chemin in _modules_de_services():
+        for fonction in ast.parse(chemin.read_text(encoding="utf-8")).body:
+            if not isinstance(fonction, ast.FunctionDef) or fonction.name.startswith("_"):
+                continue
+            if len(fonction.args.posonlyargs + fonction.args.args) > 1:
+                positionnels.append(f"{chemin.relative_to(SOURCES)}:{fonction.name}")
+    assert _modules_de_services(), "plus aucun module de services trouvé"
+    assert not positionnels, f"services à arguments positionnels : {positionnels}"

@@ -188,7 +188,7 @@ def test_un_bulletin_en_attente_n_est_pas_au_tableau(client, scrutin) -> None:
 
     verifie = verifier_bulletin(bulletin_pour(scrutin, 1), manifeste_du_scrutin(scrutin))
     urne.deposer(scrutin_id=scrutin.pk, bulletin=verifie, empreinte_nonce="cd" * 32)
-    assert not urne.contient(scrutin.pk, verifie.traceur)
+    assert not urne.contient(scrutin.pk, traceur=verifie.traceur)
     assert list(urne.traceurs(scrutin.pk)) == []
 
 

@@ -92,17 +92,18 @@ def test_le_quorum_du_depouillement(bureau) -> None:
     membres = {m.compte.email.split("@")[0]: m for m in bureau.membres.select_related("compte")}
     assert (
         presents_suffisent(
-            bureau, [membres["presidente"], membres["delegue-fsu"], membres["delegue-unsa"]]
+            bureau,
+            presents=[membres["presidente"], membres["delegue-fsu"], membres["delegue-unsa"]],
         )
         == []
     )
     sans_president = presents_suffisent(
-        bureau, [membres["delegue-fsu"], membres["delegue-unsa"], membres["delegue-fo"]]
+        bureau, presents=[membres["delegue-fsu"], membres["delegue-unsa"], membres["delegue-fo"]]
     )
     assert sans_president == [
         "Le président (ou son représentant détenteur de clé) doit être présent."
     ]
-    assert presents_suffisent(bureau, [membres["presidente"], membres["delegue-fsu"]]) == [
+    assert presents_suffisent(bureau, presents=[membres["presidente"], membres["delegue-fsu"]]) == [
         "2 détenteur(s) de clé présent(s) sur les 3 requis.",
         "Au moins deux délégués de liste détenteurs de clé doivent être présents.",
     ]

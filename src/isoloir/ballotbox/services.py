@@ -85,11 +85,11 @@ def _publies(scrutin_id: int) -> QuerySet[Bulletin]:
     )
 
 
-def contient(scrutin_id: int, traceur: str) -> bool:
+def contient(scrutin_id: int, *, traceur: str) -> bool:
     return _publies(scrutin_id).filter(traceur=traceur).exists()
 
 
-def scrutin_du_traceur(scrutins: list[int], traceur: str) -> int | None:
+def scrutin_du_traceur(scrutins: list[int], *, traceur: str) -> int | None:
     """Which of ``scrutins`` holds the tracker, if any: a voter who searches the wrong
     board is pointed to the right one. It says no more than searching each public board
     would."""

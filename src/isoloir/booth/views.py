@@ -141,7 +141,7 @@ def telecharger_accuse(request: HttpRequest, scrutin_id: int) -> HttpResponse:
     scrutin = get_object_or_404(Scrutin.objects.select_related("campagne"), pk=scrutin_id)
     emargement = selectors.emargement_de(electeur, scrutin) if electeur else None
     traceur = request.POST.get("traceur", "")
-    if emargement is None or not urne.contient(scrutin.pk, traceur):
+    if emargement is None or not urne.contient(scrutin.pk, traceur=traceur):
         raise Http404("Aucun vote enregistré avec ce traceur.")
     manifeste = cles.manifeste_du_scrutin(scrutin)
     accuse = depot.Accuse(
@@ -179,7 +179,7 @@ def _scrutin_ou_figure(objet: Scrutin, traceur: str) -> Scrutin | None:
         .exclude(pk=objet.pk)
         .values_list("pk", flat=True)
     )
-    trouve = urne.scrutin_du_traceur(autres, traceur)
+    trouve = urne.scrutin_du_traceur(autres, traceur=traceur)
     return None if trouve is None else Scrutin.objects.select_related("campagne").get(pk=trouve)
 
 
@@ -203,7 +203,7 @@ def tableau(request: HttpRequest, campagne: str, scrutin: str) -> HttpResponse:
         if limites.depasse(RECHERCHES_PAR_IP, essais):
             trop = True
         else:
-            trouve = urne.contient(objet.pk, form.cleaned_data["traceur"])
+            trouve = urne.contient(objet.pk, traceur=form.cleaned_data["traceur"])
             if not trouve:
                 ailleurs = _scrutin_ou_figure(objet, form.cleaned_data["traceur"])
     page = None

@@ -189,7 +189,7 @@ def recalculer(depouillement: Depouillement) -> dict[str, Any]:
     scrutin = depouillement.scrutin
     ceremonie = _ceremonie(scrutin)
     parts = list(depouillement.parts.select_related("membre"))
-    manque = presents_suffisent(ceremonie.bureau, [p.membre for p in parts])
+    manque = presents_suffisent(ceremonie.bureau, presents=[p.membre for p in parts])
     if manque:
         raise DepouillementRefuse("Dépouillement impossible : " + " ".join(manque))
     listes = list(scrutin.listes.order_by("ordre").prefetch_related("candidats"))

@@ -56,7 +56,7 @@ def problemes_de_composition(bureau: BureauDeVote) -> list[str]:
     return problemes
 
 
-def presents_suffisent(bureau: BureauDeVote, presents: list[MembreDuBureau]) -> list[str]:
+def presents_suffisent(bureau: BureauDeVote, *, presents: list[MembreDuBureau]) -> list[str]:
     """Whether these key holders may open the count (A17): the threshold, the président
     and at least two délégués. Returns what is missing, in French."""
     detenteurs = [m for m in presents if m.detenteur_de_cle and m.bureau_id == bureau.pk]

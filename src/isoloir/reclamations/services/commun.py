@@ -76,7 +76,7 @@ def campagnes_ouvertes() -> list[Campagne]:
     ]
 
 
-def prevenir(reclamation: Reclamation, type_courriel: str) -> None:
+def prevenir(reclamation: Reclamation, *, type_courriel: str) -> None:
     """Mail the claimant. A voter's mail is queued like every other; a person with no
     account yet has no queue entry to hang it on (a queued mail belongs to an account), so
     theirs is sent from the request, once the transaction is committed."""

@@ -86,7 +86,7 @@ def rejeter(*, reclamation_id: int, compte: Compte, motif: str, ip: str = "") ->
         raise _deja_traitee(reclamation)
     _decider(reclamation, StatutReclamation.REJETEE, compte, motif)
     journaliser("reclamation.rejetee", compte_id=compte.pk, ip=ip, reclamation=reclamation.pk)
-    prevenir(reclamation, "reclamation_decision")
+    prevenir(reclamation, type_courriel="reclamation_decision")
     return reclamation
 
 
@@ -139,7 +139,7 @@ def accepter(
                 electeur=reclamation.electeur_id,
                 **changements,
             )
-            prevenir(reclamation, "reclamation_decision")
+            prevenir(reclamation, type_courriel="reclamation_decision")
     except ScrutinScelle as scelle:
         # The roll changed under our checks (sealed meanwhile): all was undone.
         raise ReclamationRefusee(scelle.texte) from scelle

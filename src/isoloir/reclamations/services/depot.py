@@ -259,7 +259,7 @@ def _enregistrer(
                 objet=reclamation.type,
                 pieces=len(stockes),
             )
-            prevenir(reclamation, "reclamation_deposee")
+            prevenir(reclamation, type_courriel="reclamation_deposee")
     except BaseException:
         # Rolled back, a post of the same form at the same instant included: the files
         # written for it go too.
