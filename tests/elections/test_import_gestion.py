@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
+from isoloir.core import horloge
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
 from isoloir.elections.roll_import import (
     RapportImport,
@@ -20,6 +21,7 @@ from isoloir.elections.roll_import import (
     etats,
     importer_liste_electorale,
 )
+from isoloir.elections.selectors import progression_de_l_import
 from tests.concurrence import en_meme_temps
 from tests.elections.test_roll_import import (
     NUMEN_A,
@@ -382,6 +384,8 @@ def test_import_arrete_se_reprend_depuis_la_page(admin_client, campagne, execute
     donnees = admin_client.get(url("progression", campagne, import_.pk)).json()
     assert (donnees["etat"], donnees["en_cours"]) == ("arrete", True)
     assert 'data-progression-etat="arrete"' in html
+    # Without JavaScript too: no refresh every 5 s of a page that waits for a click.
+    assert 'http-equiv="refresh"' not in html
     admin_client.post(url("reprendre", campagne, import_.pk))
     executer_taches()
     import_.refresh_from_db()
@@ -459,18 +463,33 @@ def test_un_scrutin_scelle_entre_verification_et_application_arrete_tout(
     assert Electeur.objects.count() == 0 and Inscription.objects.count() == 0
 
 
-def test_progression_d_un_grand_fichier() -> None:
-    """30,000 voters and their header: the page counts voters' lines, grouped by thousands."""
-    from isoloir.core import horloge
-    from isoloir.elections.views_gestion import progression
-
-    en_cours = ImportListe(
+def _en_lecture(*, lignes_du_fichier: int, lignes_traitees: int) -> ImportListe:
+    return ImportListe(
         etat=EtatImport.VERIFICATION,
         phase="lecture",
-        lignes_du_fichier=30_001,
-        lignes_traitees=3_601,
+        lignes_du_fichier=lignes_du_fichier,
+        lignes_traitees=lignes_traitees,
         battement=horloge.maintenant(),
     )
-    assert progression(en_cours).barre["lignes"].texte == (
+
+
+def test_progression_d_un_grand_fichier() -> None:
+    """30,000 voters and their header: the page counts voters' lines, grouped by thousands."""
+    en_cours = _en_lecture(lignes_du_fichier=30_001, lignes_traitees=3_601)
+    assert progression_de_l_import(en_cours).barre["lignes"].texte == (
         "12 % — 3\u202f600 lignes traitées sur 30\u202f000"
     )
+
+
+@pytest.mark.parametrize(
+    ("lignes_traitees", "texte"),
+    [
+        (1, "0 % — aucune ligne traitée sur 4"),
+        (2, "25 % — 1 ligne traitée sur 4"),
+        (3, "50 % — 2 lignes traitées sur 4"),
+    ],
+)
+def test_progression_accorde_les_lignes(lignes_traitees: int, texte: str) -> None:
+    """French puts 0 and 1 in the singular: « 1 ligne traitée », never « 1 lignes »."""
+    en_cours = _en_lecture(lignes_du_fichier=5, lignes_traitees=lignes_traitees)
+    assert progression_de_l_import(en_cours).barre["lignes"].texte == texte

@@ -1,4 +1,5 @@
-"""Reads of the elections domain, for the portal and the mails."""
+"""Reads of the elections domain, for the portal and the mails, and the roll import's
+progress for the back-office page that follows it."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,8 +21,19 @@ from django.db.models.functions import Concat, Upper
 
 from isoloir.accounts.models import Electeur
 from isoloir.core import horloge
+from isoloir.core.progression import Barre, Progression
 from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
-from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
+from isoloir.elections.models import (
+    ETATS_ACTIFS,
+    Campagne,
+    Candidat,
+    EtatImport,
+    ImportListe,
+    Inscription,
+    ListeCandidats,
+    Scrutin,
+)
+from isoloir.elections.roll_import.etats import arrete
 
 
 class Phase(StrEnum):
@@ -308,3 +320,61 @@ def description_profession_de_foi(liste: ListeCandidats) -> str | None:
     except OSError:  # the file is gone from the storage: offer no dead link
         return None
     return f"PDF, {taille_lisible(taille)}"
+
+
+# --- The roll import's progress ----------------------------------------------------------------
+
+ETAPES = {
+    "attente": "En attente d'un processus de traitement",
+    "empreinte": "Lecture de la liste électorale actuelle",
+    "lecture": "Lecture et contrôle des lignes du fichier",
+    "retraits": "Recherche des électeurs absents du fichier",
+    "application": "Enregistrement des lignes du fichier",
+}
+ETAPES_APPLICATION = {**ETAPES, "retraits": "Retrait des électeurs absents du fichier"}
+
+
+def _nombre(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")  # 30 000, with the narrow no-break space
+
+
+def _lignes_traitees(n: int) -> str:
+    if n == 0:
+        return "aucune ligne traitée"
+    # French puts 0 and 1 in the singular; 0 has its own words above.
+    s = "s" if n > 1 else ""
+    return f"{_nombre(n)} ligne{s} traitée{s}"
+
+
+def progression_de_l_import(import_: ImportListe) -> Progression:
+    """What the import's progress page shows, for the page itself and for its script
+    (core/progression.py): one bar of the file's lines, the step (announced when it
+    changes) and, while the import is under way with no worker advancing it, the state
+    code ``arrete``, which the page renders with its « Reprendre » button."""
+    en_cours = import_.etat in ETATS_ACTIFS
+    etapes = ETAPES_APPLICATION if import_.etat == EtatImport.APPLICATION else ETAPES
+    # In voters' lines, the header left out: a file of 30,000 voters reads "sur 30 000",
+    # and the worker's checkpoint is the number of the last line done (the first voter's
+    # is line 2).
+    total = max(import_.lignes_du_fichier - 1, 1)
+    faites = max(0, min(import_.lignes_traitees - 1, total))
+    if not en_cours:
+        faites = total
+    pourcentage = int(100 * faites / total)
+    etape = etapes.get(import_.phase, "")
+    libelle = import_.get_etat_display()
+    return Progression(
+        etat="arrete" if arrete(import_) else import_.etat,
+        libelle=libelle,
+        en_cours=en_cours,
+        barres=(
+            Barre(
+                cle="lignes",
+                faits=faites,
+                total=total,
+                texte=f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
+            ),
+        ),
+        annonce=etape if en_cours else f"{libelle}.",
+        valeurs={"etape": etape},
+    )

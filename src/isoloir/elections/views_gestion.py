@@ -1,8 +1,9 @@
 """The roll import in the espace de gestion: upload, progress, report, application.
 
 The work runs in the background (elections/tasks.py), queued by roll_import/lancement.py;
-these pages follow it. The progress page reloads itself without JavaScript, and with it a
-small script polls the JSON view.
+these pages follow it. The progress page reloads itself without JavaScript, and with it the
+shared script polls the JSON view; what both show is elections.selectors'
+progression_de_l_import.
 """
 
 import csv
@@ -15,29 +16,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from isoloir.core.progression import Barre, Progression
 from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import import ImportRefuse, RapportImport, abandonner
-from isoloir.elections.roll_import.etats import arrete
+from isoloir.elections.roll_import.depot import abandonner
+from isoloir.elections.roll_import.etats import ImportRefuse
 from isoloir.elections.roll_import.lancement import (
     appliquer_import,
     deposer_et_verifier,
     reprendre_import,
 )
+from isoloir.elections.roll_import.rapport import RapportImport
+from isoloir.elections.selectors import progression_de_l_import
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
 
 TAILLE_MAXIMALE = 1024 * 1024 * 1024  # a national roll is about 200 MB
-
-ETAPES = {
-    "attente": "En attente d'un processus de traitement",
-    "empreinte": "Lecture de la liste électorale actuelle",
-    "lecture": "Lecture et contrôle des lignes du fichier",
-    "retraits": "Recherche des électeurs absents du fichier",
-    "application": "Enregistrement des lignes du fichier",
-}
-ETAPES_APPLICATION = {**ETAPES, "retraits": "Retrait des électeurs absents du fichier"}
 
 
 class FormulaireDepot(forms.Form):
@@ -109,50 +102,6 @@ def _import(slug: str, pk: int) -> ImportListe:
     )
 
 
-def _nombre(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")  # 30 000, with the narrow no-break space
-
-
-def _lignes_traitees(n: int) -> str:
-    if n == 0:
-        return "aucune ligne traitée"
-    return f"{_nombre(n)} ligne{'s' if n > 1 else ''} traitée{'s' if n > 1 else ''}"
-
-
-def progression(import_: ImportListe) -> Progression:
-    """What the progress page shows, for the page itself and for its script: one bar of
-    the file's lines, the step (announced when it changes) and, while the import is under
-    way with no worker advancing it, the state code ``arrete``, which the page renders
-    with its « Reprendre » button."""
-    en_cours = import_.etat in ETATS_ACTIFS
-    etapes = ETAPES_APPLICATION if import_.etat == EtatImport.APPLICATION else ETAPES
-    # In voters' lines, the header left out: a file of 30,000 voters reads "sur 30 000",
-    # and the worker's checkpoint is the number of the last line done (the first voter's
-    # is line 2).
-    total = max(import_.lignes_du_fichier - 1, 1)
-    faites = max(0, min(import_.lignes_traitees - 1, total))
-    if not en_cours:
-        faites = total
-    pourcentage = int(100 * faites / total)
-    etape = etapes.get(import_.phase, "")
-    libelle = import_.get_etat_display()
-    return Progression(
-        etat="arrete" if arrete(import_) else import_.etat,
-        libelle=libelle,
-        en_cours=en_cours,
-        barres=(
-            Barre(
-                cle="lignes",
-                faits=faites,
-                total=total,
-                texte=f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
-            ),
-        ),
-        annonce=etape if en_cours else f"{libelle}.",
-        valeurs={"etape": etape},
-    )
-
-
 @roles.administration
 def suivi(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     import_ = _import(slug, pk)
@@ -167,7 +116,7 @@ def suivi(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         campagne=campagne,
         import_=import_,
         etats=EtatImport,
-        progression=progression(import_),
+        progression=progression_de_l_import(import_),
         rapport=rapport,
         applique=applique if import_.etat == EtatImport.APPLIQUE else None,
     )
@@ -175,7 +124,7 @@ def suivi(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @roles.administration
 def progression_json(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
-    return JsonResponse(progression(_import(slug, pk)).en_json())
+    return JsonResponse(progression_de_l_import(_import(slug, pk)).en_json())
 
 
 # The two answers of the form's question about the claimed inscriptions the file removes.
