@@ -130,3 +130,25 @@ def test_deux_travailleurs_a_la_fois_un_seul_prend(travail) -> None:
     assert resultats.count(None) == 3, resultats
     travail.refresh_from_db()
     assert travail.jeton == jetons[0]
+
+
+@pytest.mark.django_db
+def test_liberer_rend_la_ligne_au_prochain_travailleur_sans_la_dire_abandonnee(travail) -> None:
+    mort = prendre(travail.pk)
+    with horloge.decalee_de(DUREE + timedelta(seconds=1)):
+        assert bail.liberer(ImportListe, travail.pk, si_etat=EtatImport.DEPOSE, message="")
+        travail.refresh_from_db()
+        # Free for the next worker at once, but just asked for: not stale, not held.
+        assert travail.jeton == "" and not bail.vivant(travail, duree=DUREE)
+        assert not bail.perime(travail, duree=DUREE, depuis=travail.depose_le)
+        assert prendre(travail.pk) is not None
+    with pytest.raises(bail.BailPerdu):
+        bail.signe_de_vie(ImportListe, travail.pk, mort)
+
+
+@pytest.mark.django_db
+def test_liberer_sous_condition_d_etat(travail) -> None:
+    jeton = prendre(travail.pk)
+    assert not bail.liberer(ImportListe, travail.pk, si_etat=EtatImport.INTERROMPU)
+    travail.refresh_from_db()
+    assert travail.jeton == jeton

@@ -79,8 +79,11 @@ def perime(objet: Tenu, *, duree: timedelta, depuis: datetime) -> bool:
 
 def signe_de_vie(modele: type[models.Model], pk: int, jeton: str, **champs: object) -> None:
     """Renew the heartbeat, with ``champs`` written in the same statement (progress for the
-    page that follows the work), outside any lock. Raises :class:`BailPerdu` if the row no
-    longer carries ``jeton``: nothing was written."""
+    page that follows the work). It takes no lock of its own; called inside the caller's
+    transaction, the statement's row lock lasts until that commits, which is what keeps a
+    launcher from releasing the row in the middle of a batch (the notices draw their codes
+    so). Raises :class:`BailPerdu` if the row no longer carries ``jeton``: nothing was
+    written."""
     if not modele._default_manager.filter(pk=pk, jeton=jeton).update(
         battement=horloge.maintenant(), **champs
     ):
@@ -95,6 +98,20 @@ def verrouiller[M: models.Model](modele: type[M], pk: int, jeton: str) -> M:
     if cast(Tenu, objet).jeton != jeton:
         raise BailPerdu(f"{modele._meta.label} {pk} reprise par un autre traitement")
     return objet
+
+
+def liberer(
+    modele: type[models.Model], pk: int, *, si_etat: str | None = None, **champs: object
+) -> bool:
+    """Clear the token of a row whose worker is gone (it died, or the work stopped), with
+    ``champs`` written in the same statement, so that the next worker takes it at once.
+    The heartbeat is set to now: the row counts as just asked for, not as abandoned, and
+    a second request is refused until it is stale again. With ``si_etat``, only a row
+    still in that state is released. Returns whether a row was."""
+    lignes = modele._default_manager.filter(pk=pk)
+    if si_etat is not None:
+        lignes = lignes.filter(etat=si_etat)
+    return bool(lignes.update(jeton="", battement=horloge.maintenant(), **champs))
 
 
 def rendre(modele: type[models.Model], pk: int, jeton: str, **champs: object) -> bool:

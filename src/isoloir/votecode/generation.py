@@ -89,20 +89,22 @@ def executer_generation(
                 erreur=type(erreur).__name__,
             )
         raise
-    bail.rendre(
+    # A worker that lost the lease at the last moment neither closes the run nor says it
+    # did: the one that took it over will.
+    if bail.rendre(
         GenerationDeNotices,
         generation_id,
         jeton,
         etat=EtatGeneration.TERMINEE,
         terminee_le=horloge.maintenant(),
-    )
-    journaliser(
-        "notices.generation_terminee",
-        campagne=campagne.slug,
-        generation=generation_id,
-        codes=rapport.codes,
-        fichiers=len(rapport.fichiers),
-    )
+    ):
+        journaliser(
+            "notices.generation_terminee",
+            campagne=campagne.slug,
+            generation=generation_id,
+            codes=rapport.codes,
+            fichiers=len(rapport.fichiers),
+        )
     generation.refresh_from_db()
     return generation
 

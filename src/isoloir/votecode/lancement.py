@@ -9,7 +9,7 @@ the module the task runs never imports the tasks (docs/architecture.md, « Tâch
 from django.db import IntegrityError, transaction
 
 from isoloir.audit.services import journaliser
-from isoloir.core import horloge
+from isoloir.core import bail, horloge
 from isoloir.core.dates import date_heure_fr
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
@@ -54,11 +54,10 @@ def lancer_generation(
                     "suivez sa progression ci-dessous. Une seule à la fois."
                 )
             existante.etat = EtatGeneration.EN_ATTENTE
-            existante.jeton = ""
-            existante.battement = horloge.maintenant()
             existante.reprises += 1
             existante.hors_delai = existante.hors_delai or depasse
             existante.save()
+            bail.liberer(GenerationDeNotices, existante.pk)
             generation = existante
             type_evenement = "notices.generation_reprise"
         else:

@@ -20,7 +20,7 @@ from isoloir.audit.services import journaliser
 from isoloir.core import bail, horloge
 from isoloir.elections.calendrier import calendrier
 from isoloir.elections.models import Campagne
-from isoloir.votecode.models import ETATS_ACTIFS, GenerationDeNotices, LotDeNotices
+from isoloir.votecode.models import GenerationDeNotices, LotDeNotices
 
 # A worker renews its lease after every file, which takes seconds; one silent for this
 # long has died (or lost its database) and its run may be taken over.
@@ -62,10 +62,6 @@ def nombre_sans_code(campagne: Campagne) -> int:
 def hors_delai(campagne: Campagne) -> bool:
     """A04: past this date the notices can no longer reach voters 15 days before the vote."""
     return horloge.maintenant() > calendrier(campagne).remise_des_notices
-
-
-def generation_active(campagne: Campagne) -> GenerationDeNotices | None:
-    return GenerationDeNotices.objects.filter(campagne=campagne, etat__in=ETATS_ACTIFS).first()
 
 
 def bail_perime(generation: GenerationDeNotices) -> bool:

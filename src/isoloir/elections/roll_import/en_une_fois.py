@@ -7,6 +7,7 @@ from typing import IO
 
 from django.db import IntegrityError
 
+from isoloir.core import bail
 from isoloir.elections.models import ETATS_AVEC_FICHIER, Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import.application import appliquer, demander_application
 from isoloir.elections.roll_import.depot import deposer, empreinte_du_fichier
@@ -59,9 +60,7 @@ def importer_liste_electorale(
         and en_panne.empreinte == empreinte_du_fichier(fichier)
     ):
         if en_panne.etat == EtatImport.INTERROMPU:
-            ImportListe.objects.filter(pk=en_panne.pk).update(
-                etat=EtatImport.APPLICATION, jeton="", message=""
-            )
+            bail.liberer(ImportListe, en_panne.pk, etat=EtatImport.APPLICATION, message="")
         return _appliquer_et_rapporter(en_panne.pk)
     try:
         import_ = deposer(campagne=campagne, fichier=fichier, compte_id=compte_id, ip=ip)

@@ -7,6 +7,7 @@ application.py), so that the module a task runs never imports the tasks
 import os
 from typing import IO
 
+from isoloir.core import bail
 from isoloir.elections import tasks
 from isoloir.elections.models import Campagne, EtatImport, ImportListe
 from isoloir.elections.roll_import.application import demander_application
@@ -56,8 +57,12 @@ def reprendre_import(import_: ImportListe) -> bool:
     if import_.etat == EtatImport.PERIME:
         tasks.programmer_verification(import_.pk)
     elif import_.etat == EtatImport.INTERROMPU:
-        ImportListe.objects.filter(pk=import_.pk, etat=EtatImport.INTERROMPU).update(
-            etat=EtatImport.APPLICATION, message="", jeton=""
+        bail.liberer(
+            ImportListe,
+            import_.pk,
+            si_etat=EtatImport.INTERROMPU,
+            etat=EtatImport.APPLICATION,
+            message="",
         )
         tasks.programmer_application(import_.pk)
     elif arrete(import_):
