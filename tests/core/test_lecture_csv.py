@@ -3,6 +3,7 @@ physical line numbers, and what any import refuses."""
 
 import codecs
 import io
+from datetime import date
 
 import pytest
 
@@ -14,6 +15,7 @@ from isoloir.core.lecture_csv import (
     LectureCsv,
     charger,
     encodage_du_flux,
+    lire_date,
     nom_de_colonne,
     texte_du_fichier,
 )
@@ -208,7 +210,7 @@ def test_guillemet_non_referme_en_fin_de_fichier() -> None:
 def test_ligne_demesuree_sautee_sans_etre_chargee() -> None:
     contenu = b"a;b\n" + b"x" * (3 * LONGUEUR_MAX_LIGNE) + b"\n1;2\n"
     _, lignes, erreurs = lire(contenu)
-    assert erreurs == [(2, "", f"Ligne démesurée (plus de {LONGUEUR_MAX_LIGNE} caractères).")]
+    assert erreurs == [(2, "", "Ligne démesurée (plus de 10\xa0000 caractères).")]
     assert lignes == [(3, ["1", "2"])]
 
 
@@ -246,3 +248,39 @@ def test_une_erreur_se_dit_de_la_meme_facon_dans_chaque_import() -> None:
     )
     assert str(ErreurDeLigne(7, "", "4 champs au lieu de 5.")) == "Ligne 7 : 4 champs au lieu de 5."
     assert str(ErreurDeLigne(0, "", "Le fichier est vide.")) == "Le fichier est vide."
+
+
+@pytest.mark.parametrize(
+    ("valeur", "attendue"),
+    [
+        ("25/12/1980", date(1980, 12, 25)),
+        ("1/2/2026", date(2026, 2, 1)),
+        ("1980-12-25", date(1980, 12, 25)),
+        ("2026-2-1", date(2026, 2, 1)),
+        ("29/02/2024", date(2024, 2, 29)),
+    ],
+)
+def test_une_date_se_lit_a_la_francaise_ou_en_iso(valeur: str, attendue: date) -> None:
+    assert lire_date(valeur) == attendue
+
+
+@pytest.mark.parametrize(
+    ("valeur", "message"),
+    [
+        ("25.12.1980", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        ("25/12/80", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        ("1980-12-25T10:00", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        (" 25/12/1980", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        ("", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."),
+        ("31/02/2026", "Cette date n'existe pas."),
+        ("2026-13-01", "Cette date n'existe pas."),
+        ("00/01/2026", "Cette date n'existe pas."),
+        ("01/01/0000", "Cette date n'existe pas."),
+    ],
+)
+def test_une_date_illisible_dit_pourquoi_en_francais(valeur: str, message: str) -> None:
+    """The roll import (birth date) and the delivery lists (date of the state) report
+    these very messages."""
+    with pytest.raises(ValueError) as refus:
+        lire_date(valeur)
+    assert str(refus.value) == message

@@ -386,7 +386,6 @@ def test_un_scrutin_sans_bulletin_et_les_incidents_du_vote(
 def test_un_scrutin_sans_inscrit_n_a_pas_de_taux() -> None:
     assert releve_du_depouillement.pourcentage(0, 0) == "—"
     assert releve_du_depouillement.pourcentage(2, 3) == "66,67 %"
-    assert releve_du_depouillement.nombre(1_400_000) == "1\xa0400\xa0000"
 
 
 def test_le_rendu_ne_lit_que_la_feuille_de_style_et_les_polices(tmp_path) -> None:

@@ -19,9 +19,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from typing import IO
 
-from isoloir.core.texte import sans_accents
+from isoloir.core.texte import nombre, sans_accents
 
 ENCODAGES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 avec BOM", "cp1252": "Windows-1252"}
 SEPARATEURS = (";", ",", "\t")  # by preference when the header line holds as many of each
@@ -37,6 +38,10 @@ _OCTETS_INDEFINIS_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # importers fold those into spaces. Anything else is binary garbage or an invisible
 # character that would end up in a name, a code or an e-mail.
 _CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The two ways a spreadsheet writes a date: as a French reader types it, and as an export
+# in ISO 8601 does.
+_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 # Where to report an error: the physical line (0: the file as a whole), the column's name
 # (empty: the whole line) and the French message.
@@ -87,6 +92,24 @@ def nom_de_colonne(entete: str) -> str:
     punctuation as people type them in a spreadsheet's first row."""
     nom = sans_accents(entete.strip().strip("\ufeff").strip()).casefold()
     return re.sub(r"[^a-z0-9]+", "_", nom).strip("_")
+
+
+def lire_date(valeur: str) -> date:
+    """A cell's date, written ``25/12/1980`` or ``1980-12-25``.
+
+    Raises :class:`ValueError` whose message, in French, is the one the import reports:
+    the same for every column of every import that reads a date.
+    """
+    if trouve := _DATE_FR.fullmatch(valeur):
+        jour, mois, annee = map(int, trouve.groups())
+    elif trouve := _DATE_ISO.fullmatch(valeur):
+        annee, mois, jour = map(int, trouve.groups())
+    else:
+        raise ValueError("Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ.")
+    try:
+        return date(annee, mois, jour)
+    except ValueError:
+        raise ValueError("Cette date n'existe pas.") from None
 
 
 def charger(fichier: bytes | IO[bytes], *, taille_max: int) -> io.BytesIO:
@@ -235,7 +258,9 @@ class LectureCsv:
                 self._demesurees.clear()
                 self.lignes_lues += 1
                 self._signaler(
-                    debut, "", f"Ligne démesurée (plus de {LONGUEUR_MAX_LIGNE} caractères)."
+                    debut,
+                    "",
+                    f"Ligne démesurée (plus de {nombre(LONGUEUR_MAX_LIGNE)} caractères).",
                 )
                 continue
             if not any(c.strip() for c in cellules):

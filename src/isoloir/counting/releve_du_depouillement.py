@@ -20,6 +20,7 @@ from typing import Any
 
 from isoloir import sieges
 from isoloir.booth import selectors as selecteurs_du_vote
+from isoloir.core.texte import nombre
 from isoloir.counting import scellement
 from isoloir.counting.models import (
     BureauDeVote,
@@ -36,12 +37,6 @@ from isoloir.elections.selectors import Fenetre, fenetre_du_scrutin
 
 # ---------------------------------------------------------------------------------------
 # Formatting: French figures, the same on the page and in the PDF.
-
-
-def nombre(n: int) -> str:
-    """1 400 000, digits grouped by no-break spaces as Django's French locale does
-    (``floatformat:"0g"`` in the templates)."""
-    return f"{n:,}".replace(",", "\xa0")
 
 
 def pourcentage(partie: int, tout: int) -> str:

@@ -27,6 +27,7 @@ from isoloir.core.lecture_csv import (
     FichierRefuse,
     LectureCsv,
     encodage_du_flux,
+    lire_date,
 )
 from isoloir.elections.roll_import.rapport import RapportImport
 
@@ -54,8 +55,6 @@ _CIVILITES = {
     "mr": Civilite.MONSIEUR,
     "monsieur": Civilite.MONSIEUR,
 }
-_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _COMMUNE_INSEE = re.compile(r"\d{5}|2[AB]\d{3}")
 _PAYS_INSEE = re.compile(r"99\d{3}")
 # Five digits in a row may be the random part of a NUMEN put in the wrong column.
@@ -313,19 +312,10 @@ class Lecteur:
         )
 
     def _date(self, valeur: str, numero: int) -> date | None:
-        if trouve := _DATE_FR.fullmatch(valeur):
-            jour, mois, annee = map(int, trouve.groups())
-        elif trouve := _DATE_ISO.fullmatch(valeur):
-            annee, mois, jour = map(int, trouve.groups())
-        else:
-            self.rapport.signaler(
-                numero, "date_naissance", "Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ."
-            )
-            return None
         try:
-            naissance = date(annee, mois, jour)
-        except ValueError:
-            self.rapport.signaler(numero, "date_naissance", "Cette date n'existe pas.")
+            naissance = lire_date(valeur)
+        except ValueError as erreur:
+            self.rapport.signaler(numero, "date_naissance", str(erreur))
             return None
         age = _age(naissance, self.jour)
         if not AGE_MINIMUM <= age <= AGE_MAXIMUM:

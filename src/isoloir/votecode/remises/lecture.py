@@ -19,6 +19,7 @@ from isoloir.core.lecture_csv import (
     FichierRefuse,
     LectureCsv,
     libelle_separateur,
+    lire_date,
     texte_du_fichier,
 )
 from isoloir.core.texte import sans_accents
@@ -61,8 +62,6 @@ _ETATS_SAISIS = {
     "detruite": EtatRemise.DETRUITE,
     "detruit": EtatRemise.DETRUITE,
 }
-_DATE_FR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 @dataclass
@@ -80,19 +79,6 @@ def _etat(valeur: str) -> str | None:
     cle = re.sub(r"[\s_]+", " ", sans_accents(valeur).casefold()).strip(" .")
     etat = _ETATS_SAISIS.get(cle)
     return etat.value if etat else None
-
-
-def _date(valeur: str) -> date | None:
-    if trouve := _DATE_FR.fullmatch(valeur):
-        jour, mois, annee = map(int, trouve.groups())
-    elif trouve := _DATE_ISO.fullmatch(valeur):
-        annee, mois, jour = map(int, trouve.groups())
-    else:
-        raise ValueError("Date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ.")
-    try:
-        return date(annee, mois, jour)
-    except ValueError:
-        raise ValueError("Cette date n'existe pas.") from None
 
 
 def controler_date(etat: str, valeur: date | None, aujourd_hui: date) -> str | None:
@@ -208,7 +194,7 @@ def _analyser(
     jour: date | None = None
     if texte_date := cellule("date"):
         try:
-            jour = _date(texte_date)
+            jour = lire_date(texte_date)
         except ValueError as erreur:
             rapport.signaler(numero, "date", str(erreur))
     if etat is not None and rapport.nombre_erreurs == avant:
