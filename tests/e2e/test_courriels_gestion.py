@@ -68,7 +68,7 @@ def test_lancer_l_activation_et_suivre_l_envoi(
     envoyer(visite, re.compile(rf"{tableau}$"))
 
     # --- The mailing runs; the page follows it without reloading. ------------------------
-    expect(page.get_by_role("status")).to_contain_text("lancé pour 4 électeur(s)")
+    expect(page.get_by_role("status")).to_contain_text("lancé pour 4 électeurs.")
     ligne = page.locator("tr[data-envoi]")
     expect(ligne).to_have_count(1)
     cle = f"envoi-{ligne.get_attribute('data-envoi')}"

@@ -401,7 +401,7 @@ def test_tableau_confirmation_et_lancement(
     with django_capture_on_commit_callbacks(execute=False):
         reponse = client.post(lancer, {"jeton": jeton}, follow=True)
     assert reponse.redirect_chain == [(tableau, 302)]
-    assert "lancé pour 7 électeur(s)" in reponse.content.decode()
+    assert "lancé pour 7 électeurs." in reponse.content.decode()
     # The same form again (back button, double click): nothing new.
     reponse = client.post(lancer, {"jeton": jeton}, follow=True)
     assert "ne part pas une seconde fois" in reponse.content.decode()
@@ -452,6 +452,23 @@ def test_lancement_refuse_avec_un_message(client, campagne_a_activer, administra
         "gestion_courriels:lancer", kwargs={"slug": campagne_a_activer.slug, "nature": "spam"}
     )
     assert client.get(inconnu).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("envoyes", "texte"),
+    # A mailing not finished shows 99 % at the most.
+    [(0, "0 %, 0 envoyé sur 2"), (1, "50 %, 1 envoyé sur 2"), (2, "99 %, 2 envoyés sur 2")],
+)
+def test_le_resume_accorde_les_envoyes(envoyes: int, texte: str) -> None:
+    """French puts 0 and 1 in the singular: « 1 envoyé sur 2 », never « 1 envoyés »."""
+    envoi = EnvoiDeMasse(
+        nature=NatureEnvoi.ACTIVATION, destinataires_prevus=2, planifie_le=horloge.maintenant()
+    )
+    compteurs = selectors.Compteurs()
+    compteurs.par_etat[EtatCourriel.ENVOYE] = envoyes
+    compteurs.par_etat[EtatCourriel.EN_ATTENTE] = 2 - envoyes
+    resume = selectors.resume([selectors.Suivi(envoi=envoi, compteurs=compteurs)])
+    assert resume == f"Envois en cours. Activation des comptes : {texte}."
 
 
 @pytest.mark.django_db

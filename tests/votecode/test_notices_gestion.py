@@ -25,6 +25,7 @@ from isoloir.votecode.models import (
     LotDeNotices,
     RemiseDeNotice,
 )
+from isoloir.votecode.selectors import progression_de_la_generation
 from tests.factories import MOT_DE_PASSE
 from tests.pdf import texte_du_pdf
 from tests.second_facteur import verifier_second_facteur
@@ -156,6 +157,20 @@ def test_lancement_progression_et_fichiers(admin: Client, campagne, executer_tac
         assert lot.fichier in page.text
     lancement = Evenement.objects.get(type="notices.generation_lancee")
     assert lancement.compte_id == Compte.objects.get(email="admin@education.gouv.fr").pk
+
+
+@pytest.mark.parametrize(
+    ("faites", "annonce"),
+    [(0, "0 notice sur 0"), (1, "1 notice sur 1"), (2, "2 notices sur 2")],
+)
+def test_l_annonce_de_fin_accorde_les_notices(faites: int, annonce: str) -> None:
+    """French puts 0 and 1 in the singular: « 1 notice sur 1 », never « 1 notices »."""
+    generation = GenerationDeNotices(
+        etat=EtatGeneration.TERMINEE, notices_faites=faites, notices_total=faites
+    )
+    assert progression_de_la_generation(generation).annonce == (
+        f"Génération terminée : {annonce}. Les fichiers sont listés ci-dessous."
+    )
 
 
 def test_a04_refus_puis_confirmation_journalisee(

@@ -237,6 +237,11 @@ def suivi_de_la_campagne(campagne: Campagne) -> list[Suivi]:
     return [Suivi(envoi=e, compteurs=tous[e.pk]) for e in envois]
 
 
+def _envoyes(n: int) -> str:
+    """« 0 envoyé », « 1 envoyé », « 2 envoyés »: French puts 0 and 1 in the singular."""
+    return f"{n} envoyé{'s' if n > 1 else ''}"
+
+
 def resume(suivis: list[Suivi]) -> str:
     """One sentence for the whole dashboard: shown above it, and said by its live region."""
     en_cours = [s for s in suivis if s.envoi.termine_le is None]
@@ -246,7 +251,7 @@ def resume(suivis: list[Suivi]) -> str:
         return "Tous les envois sont terminés."
     parties = [
         f"{s.envoi.get_nature_display()} : {s.progression} %, "
-        f"{s.compteurs.par_etat[EtatCourriel.ENVOYE]} envoyés sur {s.attendus}"
+        f"{_envoyes(s.compteurs.par_etat[EtatCourriel.ENVOYE])} sur {s.attendus}"
         for s in en_cours
     ]
     return "Envois en cours. " + " ; ".join(parties) + "."

@@ -89,10 +89,11 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
             erreur = " ".join(refus.messages)
         else:
             if nouveau:
+                n = envoi.destinataires_prevus
                 messages.success(
                     request,
-                    f"Envoi « {envoi.get_nature_display()} » lancé pour "
-                    f"{envoi.destinataires_prevus} électeur(s). Suivez-le ci-dessous.",
+                    f"Envoi « {envoi.get_nature_display()} » lancé pour {n} "
+                    f"électeur{'s' if n > 1 else ''}. Suivez-le ci-dessous.",
                 )
             else:
                 messages.info(

@@ -14,6 +14,11 @@ def code_de_vote_de(electeur: Electeur) -> CodeDeVote | None:
     )
 
 
+def _notices(n: int) -> str:
+    """« 0 notice », « 1 notice », « 2 notices »: French puts 0 and 1 in the singular."""
+    return f"{n} notice{'s' if n > 1 else ''}"
+
+
 def _sur(cle: str, faits: int, total: int) -> Barre:
     return Barre(cle, faits, total, texte=f"{faits} sur {total}")
 
@@ -25,7 +30,7 @@ def progression_de_la_generation(generation: GenerationDeNotices | None) -> Prog
         return Progression(etat="aucune", libelle="Aucune génération", en_cours=False)
     annonces: dict[str, str] = {
         EtatGeneration.EN_COURS: "La génération des notices a commencé.",
-        EtatGeneration.TERMINEE: f"Génération terminée : {generation.notices_faites} notices "
+        EtatGeneration.TERMINEE: f"Génération terminée : {_notices(generation.notices_faites)} "
         f"sur {generation.notices_total}. Les fichiers sont listés ci-dessous.",
         EtatGeneration.ECHOUEE: "La génération s'est interrompue sur une erreur. Vous pouvez "
         "la relancer : elle reprendra où elle s'était arrêtée.",
