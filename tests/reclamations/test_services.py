@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from isoloir.accounts import numen
-from isoloir.accounts.models import Compte, Electeur
+from isoloir.accounts.models import CHAMPS_D_IDENTITE, Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import horloge
@@ -19,7 +19,13 @@ from isoloir.elections.models import Campagne, Inscription
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.notify.models import Courriel
 from isoloir.reclamations import pieces, services
-from isoloir.reclamations.models import PieceJointe, Reclamation, StatutReclamation
+from isoloir.reclamations.forms import ReclamationSansCompteForm
+from isoloir.reclamations.models import (
+    CHAMPS_D_IDENTITE_RECLAMES,
+    PieceJointe,
+    Reclamation,
+    StatutReclamation,
+)
 from tests.concurrence import en_meme_temps
 from tests.factories import numen_de
 from tests.reclamations.conftest import (
@@ -41,7 +47,7 @@ def deposer(s: Situation, type: str = "omission", **champs) -> Reclamation:
     champs.setdefault("scrutin", s.b if type == "omission" else s.a)
     champs.setdefault("explication", "Je suis professeure certifiée depuis 2019.")
     champs.setdefault("jeton", uuid.uuid4())
-    identite = {k: champs.pop(k) for k in services.CHAMPS_D_IDENTITE if k in champs}
+    identite = {k: champs.pop(k) for k in CHAMPS_D_IDENTITE_RECLAMES if k in champs}
     depot = services.deposer(
         electeur=s.electeur, campagne=s.campagne, type=type, identite=identite, **champs
     )
@@ -629,3 +635,21 @@ def test_depots_simultanes_numeros_distincts_et_double_envoi(situation: Situatio
     assert resultats[0] == resultats[1]
     assert sorted(set(resultats)) == [1, 2, 3, 4, 5]
     assert Reclamation.objects.count() == 5
+
+
+def test_une_reclamation_porte_l_identite_de_l_electeur_sauf_le_lieu_de_naissance() -> None:
+    """One list of the identity a claim states: part of the voter's, fields of the claim,
+    and the fields of the anonymous form, in the same order."""
+    assert set(CHAMPS_D_IDENTITE) - set(CHAMPS_D_IDENTITE_RECLAMES) == {
+        "commune_naissance",
+        "pays_naissance",
+    }
+    assert [c for c in CHAMPS_D_IDENTITE if c in CHAMPS_D_IDENTITE_RECLAMES] == list(
+        CHAMPS_D_IDENTITE_RECLAMES
+    )
+    champs_de_la_reclamation = {champ.name for champ in Reclamation._meta.get_fields()}
+    assert set(CHAMPS_D_IDENTITE_RECLAMES) <= champs_de_la_reclamation
+    formulaire = ReclamationSansCompteForm(campagnes=[])
+    assert list(formulaire.fields)[1 : 1 + len(CHAMPS_D_IDENTITE_RECLAMES)] == list(
+        CHAMPS_D_IDENTITE_RECLAMES
+    )

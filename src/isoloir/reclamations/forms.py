@@ -14,7 +14,7 @@ from isoloir.core.dates import aujourd_hui, il_y_a_ans
 from isoloir.core.soumission import FormulaireACle
 from isoloir.elections.models import Campagne, Scrutin
 from isoloir.reclamations import pieces as verification
-from isoloir.reclamations.models import Reclamation, TypeReclamation
+from isoloir.reclamations.models import CHAMPS_D_IDENTITE_RECLAMES, Reclamation, TypeReclamation
 
 LONGUEUR_EXPLICATION = 2000
 # The form's key (its hidden "jeton") could not be read: nothing is filed, the form comes
@@ -123,7 +123,6 @@ def _identite(obligatoire: bool) -> dict[str, forms.Field]:
     }
 
 
-CHAMPS_D_IDENTITE = list(_identite(False))
 LIBELLES_CORRIGES = {
     "civilite": "Civilité corrigée",
     "nom_naissance": "Nom de naissance corrigé",
@@ -194,7 +193,7 @@ class ReclamationForm(FormulaireACle):
                 "scrutin_souhaite", "Choisissez un scrutin sur lequel vous n'êtes pas inscrit."
             )
         if type_ == TypeReclamation.IDENTITE and not any(
-            donnees.get(champ) for champ in CHAMPS_D_IDENTITE
+            donnees.get(champ) for champ in CHAMPS_D_IDENTITE_RECLAMES
         ):
             self.add_error(
                 "nom_naissance",
@@ -229,7 +228,7 @@ class ReclamationSansCompteForm(FormulaireACle):
         )
         for nom, champ in _identite(True).items():
             self.fields[nom] = champ
-        self.order_fields(["jeton", *CHAMPS_D_IDENTITE, "email", "scrutin"])
+        self.order_fields(["jeton", *CHAMPS_D_IDENTITE_RECLAMES, "email", "scrutin"])
         self.fields["explication"] = _explication()
         self.fields["pieces"] = _pieces()
         self.fields["captcha"] = ChampCaptcha()
@@ -302,6 +301,6 @@ class AcceptationForm(forms.Form):
     def identite(self) -> dict[str, Any] | None:
         if "prenoms" not in self.fields:
             return None
-        return {nom: self.cleaned_data.get(nom) or "" for nom in CHAMPS_D_IDENTITE} | {
+        return {nom: self.cleaned_data.get(nom) or "" for nom in CHAMPS_D_IDENTITE_RECLAMES} | {
             "date_naissance": self.cleaned_data.get("date_naissance")
         }

@@ -13,8 +13,14 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.utils import timezone
 
-from isoloir.accounts.models import Civilite, Compte, Electeur
+from isoloir.accounts.models import CHAMPS_D_IDENTITE, Civilite, Compte, Electeur
 from isoloir.elections.models import Campagne, Scrutin
+
+# The part of a voter's identity (accounts.models.CHAMPS_D_IDENTITE) that a claim states
+# and that accepting it may correct: the place of birth comes from the roll alone.
+CHAMPS_D_IDENTITE_RECLAMES = tuple(
+    champ for champ in CHAMPS_D_IDENTITE if champ not in {"commune_naissance", "pays_naissance"}
+)
 
 
 class TypeReclamation(models.TextChoices):

@@ -23,12 +23,8 @@ from isoloir.elections.calendrier import calendrier, reclamations_ouvertes
 from isoloir.elections.models import Campagne
 from isoloir.elections.pages import electeur_et_campagne
 from isoloir.reclamations import services
-from isoloir.reclamations.forms import (
-    CHAMPS_D_IDENTITE,
-    ReclamationForm,
-    ReclamationSansCompteForm,
-)
-from isoloir.reclamations.models import PieceJointe, Reclamation
+from isoloir.reclamations.forms import ReclamationForm, ReclamationSansCompteForm
+from isoloir.reclamations.models import CHAMPS_D_IDENTITE_RECLAMES, PieceJointe, Reclamation
 from isoloir.reclamations.pieces import TAILLE_MAX_ENVOI
 
 # The claims filed without an account from this browser: only they show a receipt.
@@ -93,7 +89,7 @@ def _taille_d_envoi_limitee(
     "type",
     "scrutin",
     "scrutin_souhaite",
-    *CHAMPS_D_IDENTITE,
+    *CHAMPS_D_IDENTITE_RECLAMES,
     "explication",
     connexion_requise=True,
 )
@@ -146,7 +142,7 @@ def deposer(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@reprise_apres_expiration(*CHAMPS_D_IDENTITE, "email", "scrutin", "explication")
+@reprise_apres_expiration(*CHAMPS_D_IDENTITE_RECLAMES, "email", "scrutin", "explication")
 @_taille_d_envoi_limitee
 def deposer_sans_compte(request: HttpRequest) -> HttpResponse:
     titre = "Réclamation d'une personne absente des listes électorales"

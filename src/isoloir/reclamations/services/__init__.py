@@ -8,7 +8,6 @@ The names below are the app's service API (``from isoloir.reclamations import se
 """
 
 from isoloir.reclamations.services.commun import (
-    CHAMPS_D_IDENTITE,
     ReclamationRefusee,
     TropDeReclamations,
     campagnes_ouvertes,
@@ -31,7 +30,6 @@ from isoloir.reclamations.services.depot import (
 )
 
 __all__ = [
-    "CHAMPS_D_IDENTITE",
     "PAR_ADRESSE",
     "PAR_ELECTEUR",
     "PAR_IP",

@@ -17,15 +17,6 @@ from isoloir.reclamations.models import Reclamation
 
 log = logging.getLogger(__name__)
 
-CHAMPS_D_IDENTITE = (
-    "civilite",
-    "nom_naissance",
-    "nom_usage",
-    "prenoms",
-    "date_naissance",
-    "etablissement",
-)
-
 
 class ReclamationRefusee(Exception):
     """What the person asked cannot be done; ``message`` says why, in French."""

@@ -21,9 +21,13 @@ from isoloir.core import horloge
 from isoloir.counting.models import MembreDuBureau
 from isoloir.counting.signals import ScrutinScelle, refus_de_modification
 from isoloir.elections.models import Inscription, Scrutin
-from isoloir.reclamations.models import Reclamation, StatutReclamation, TypeReclamation
+from isoloir.reclamations.models import (
+    CHAMPS_D_IDENTITE_RECLAMES,
+    Reclamation,
+    StatutReclamation,
+    TypeReclamation,
+)
 from isoloir.reclamations.services.commun import (
-    CHAMPS_D_IDENTITE,
     ReclamationRefusee,
     date_lisible,
     prevenir,
@@ -198,7 +202,7 @@ def _corriger(reclamation: Reclamation, identite: dict[str, Any]) -> dict[str, A
         ).values_list("scrutin_id", flat=True)
     )
     modifies = []
-    for champ in CHAMPS_D_IDENTITE:
+    for champ in CHAMPS_D_IDENTITE_RECLAMES:
         if champ in identite and getattr(electeur, champ) != identite[champ]:
             setattr(electeur, champ, identite[champ])
             modifies.append(champ)
@@ -235,7 +239,7 @@ def _inscrire_la_personne(reclamation: Reclamation, decision: Decision) -> dict[
     if compte is None:
         compte = Compte.objects.create_user(email)
     confirmee = decision.identite or {}
-    identite = {k: confirmee.get(k, getattr(reclamation, k)) for k in CHAMPS_D_IDENTITE}
+    identite = {k: confirmee.get(k, getattr(reclamation, k)) for k in CHAMPS_D_IDENTITE_RECLAMES}
     if not isinstance(identite["date_naissance"], date):
         raise ReclamationRefusee("Indiquez la date de naissance de la personne.")
     electeur = Electeur(compte=compte, numen_empreinte=empreinte, **identite)

@@ -20,6 +20,7 @@ from isoloir.core import horloge, limites, soumission
 from isoloir.elections.calendrier import reclamations_ouvertes
 from isoloir.elections.models import Campagne, Inscription, Scrutin
 from isoloir.reclamations.models import (
+    CHAMPS_D_IDENTITE_RECLAMES,
     CompteurDeReclamations,
     PieceJointe,
     Reclamation,
@@ -27,7 +28,6 @@ from isoloir.reclamations.models import (
 )
 from isoloir.reclamations.pieces import PieceVerifiee
 from isoloir.reclamations.services.commun import (
-    CHAMPS_D_IDENTITE,
     ReclamationRefusee,
     TropDeReclamations,
     message_periode,
@@ -75,7 +75,9 @@ def deposer(
             raise TropDeReclamations
         champs: dict[str, Any] = {}
         if type == TypeReclamation.IDENTITE:
-            champs = {k: v for k, v in (identite or {}).items() if k in CHAMPS_D_IDENTITE and v}
+            champs = {
+                k: v for k, v in (identite or {}).items() if k in CHAMPS_D_IDENTITE_RECLAMES and v
+            }
         return _enregistrer(
             campagne=campagne,
             jeton=jeton,
@@ -118,7 +120,9 @@ def deposer_sans_compte(
             PAR_ADRESSE, limites.compter(PAR_ADRESSE, adresse)
         ):
             raise TropDeReclamations
-        champs = {k: identite.get(k) or "" for k in CHAMPS_D_IDENTITE if k != "date_naissance"}
+        champs = {
+            k: identite.get(k) or "" for k in CHAMPS_D_IDENTITE_RECLAMES if k != "date_naissance"
+        }
         return _enregistrer(
             campagne=campagne,
             jeton=jeton,
