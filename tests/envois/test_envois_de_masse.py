@@ -1,8 +1,10 @@
 """Campaign mailings: recipients, lots, idempotence, rate, dashboard, roles."""
 
+import html
 import itertools
 import re
 import threading
+import uuid
 from collections import Counter
 from datetime import timedelta
 
@@ -14,7 +16,7 @@ from django.utils import timezone
 from isoloir.accounts.models import Compte
 from isoloir.audit.models import Evenement
 from isoloir.booth.models import Emargement
-from isoloir.core import horloge
+from isoloir.core import horloge, soumission
 from isoloir.elections.models import Inscription
 from isoloir.envois import selectors, services, tasks
 from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi, NatureEnvoi
@@ -49,8 +51,15 @@ def campagne_a_activer(creer_campagne, creer_scrutin, creer_electeur):
     return campagne
 
 
+def _cle(nom: str) -> uuid.UUID:
+    """A confirmation form's key (core.soumission), the same for the same name."""
+    return uuid.uuid5(uuid.NAMESPACE_OID, nom)
+
+
 def _lancer(campagne, administrateur, nature=NatureEnvoi.ACTIVATION, jeton="jeton-1"):
-    return services.lancer(campagne=campagne, nature=nature, jeton=jeton, compte=administrateur)
+    return services.lancer(
+        campagne=campagne, nature=nature, jeton=_cle(jeton), compte=administrateur
+    )
 
 
 def _executer_sans_file(envoi: EnvoiDeMasse, taille: int = 3) -> None:
@@ -444,9 +453,10 @@ def test_lancement_refuse_avec_un_message(client, campagne_a_activer, administra
         kwargs={"slug": campagne_a_activer.slug, "nature": "relance_vote"},
     )
     assert "Possible seulement pendant le vote" in client.get(url).content.decode()
-    reponse = client.post(url, {"jeton": "abc"})
+    reponse = client.post(url, {"jeton": str(_cle("refus"))})
     assert reponse.status_code == 200
     assert "L'envoi n'est pas lancé" in reponse.content.decode()
+    assert "Possible seulement pendant le vote" in reponse.content.decode()
     assert not EnvoiDeMasse.objects.exists()
     inconnu = reverse(
         "gestion_courriels:lancer", kwargs={"slug": campagne_a_activer.slug, "nature": "spam"}
@@ -469,6 +479,43 @@ def test_le_resume_accorde_les_envoyes(envoyes: int, texte: str) -> None:
     compteurs.par_etat[EtatCourriel.EN_ATTENTE] = 2 - envoyes
     resume = selectors.resume([selectors.Suivi(envoi=envoi, compteurs=compteurs)])
     assert resume == f"Envois en cours. Activation des comptes : {texte}."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "donnees", [{}, {"jeton": ""}, {"jeton": "abc"}, {"jeton": "a" * 65}], ids=repr
+)
+def test_une_cle_illisible_ne_lance_rien(
+    client, campagne_a_activer, administrateur, donnees, django_capture_on_commit_callbacks
+) -> None:
+    """The key is read by the shared mechanism (core.soumission): missing or mangled, the
+    mailing is refused with its message and the page comes back with a new, good key."""
+    verifier_second_facteur(client, administrateur)
+    lancer = reverse(
+        "gestion_courriels:lancer",
+        kwargs={"slug": campagne_a_activer.slug, "nature": "activation"},
+    )
+    reponse = client.post(lancer, donnees)
+    assert reponse.status_code == 200
+    contenu = html.unescape(reponse.content.decode())
+    assert "L'envoi n'est pas lancé" in contenu
+    assert soumission.FORMULAIRE_EXPIRE in contenu
+    assert not EnvoiDeMasse.objects.exists()
+    nouvelle = re.findall(r'name="jeton" value="([^"]+)"', contenu)
+    assert len(nouvelle) == 1 and soumission.lire_cle(nouvelle[0]) is not None
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(lancer, {"jeton": nouvelle[0]})
+    assert EnvoiDeMasse.objects.get().jeton == nouvelle[0]
+
+
+@pytest.mark.django_db
+def test_la_cle_d_un_autre_envoi_est_refusee(campagne_a_activer, administrateur) -> None:
+    """A key that launched one mailing is no way to reach it from another kind's page."""
+    _lancer(campagne_a_activer, administrateur, jeton="k")
+    relance = NatureEnvoi.RELANCE_ACTIVATION
+    with pytest.raises(selectors.EnvoiImpossible, match="Ce formulaire a expiré"):
+        _lancer(campagne_a_activer, administrateur, relance, jeton="k")
+    assert EnvoiDeMasse.objects.count() == 1
 
 
 @pytest.mark.django_db

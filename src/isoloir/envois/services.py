@@ -26,6 +26,7 @@ An address that bounced for good (:class:`AdresseRejetee`) gets a mail row in th
 « écarté » and is not sent anything: the dashboard shows how many.
 """
 
+import uuid
 from datetime import timedelta
 
 from django.db import transaction
@@ -38,25 +39,23 @@ from isoloir.envois.models import EnvoiDeMasse, LotDEnvoi
 from isoloir.envois.selectors import EnvoiImpossible, apercu, deja_en_cours, en_cours_de
 from isoloir.envois.tasks import mettre_en_file_lot, mettre_en_file_planification
 
-CONFIRMATION_EXPIREE = "La confirmation a expiré : affichez à nouveau la page d'envoi."
-
 
 def lancer(
-    *, campagne: Campagne, nature: str, jeton: str, compte: Compte, ip: str = ""
+    *, campagne: Campagne, nature: str, jeton: uuid.UUID, compte: Compte, ip: str = ""
 ) -> tuple[EnvoiDeMasse, bool]:
     """Record a mailing and start its planning. Returns it and whether it is new: the
-    same confirmation (``jeton``, its form's key: core.soumission) sent again returns the
-    mailing it launched."""
-    if not jeton or len(jeton) > 64:
-        raise EnvoiImpossible(CONFIRMATION_EXPIREE)
+    same confirmation (``jeton``, its form's key, read by envois.forms.ConfirmationForm:
+    core.soumission) sent again returns the mailing it launched."""
+    cle = str(jeton)
 
     def retrouver() -> EnvoiDeMasse | None:
-        existant = EnvoiDeMasse.objects.filter(jeton=jeton).first()
+        existant = EnvoiDeMasse.objects.filter(jeton=cle).first()
         if existant is not None and (existant.campagne_id, existant.nature) != (
             campagne.pk,
             nature,
         ):
-            raise EnvoiImpossible(CONFIRMATION_EXPIREE)
+            # A key is never a way to reach another mailing (core.soumission).
+            raise EnvoiImpossible(soumission.FORMULAIRE_EXPIRE)
         return existant
 
     def agir() -> EnvoiDeMasse:
@@ -82,7 +81,7 @@ def lancer(
             envoi = EnvoiDeMasse.objects.create(
                 campagne=campagne,
                 nature=nature,
-                jeton=jeton,
+                jeton=cle,
                 lance_par=compte,
                 lance_le=horloge.maintenant(),
                 destinataires_prevus=vue.destinataires + vue.ecartes,

@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from isoloir.core import soumission
 from isoloir.core.requetes import adresse_du_client
 from isoloir.elections.models import Campagne
 from isoloir.envois import selectors, services
+from isoloir.envois.forms import ConfirmationForm
 from isoloir.envois.models import NatureEnvoi
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
@@ -76,30 +76,41 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
     if nature not in NatureEnvoi.values:
         raise Http404
     erreur = ""
+    # A new key each time the page is shown (core.soumission): the form sent twice launches
+    # once. A form of an older display, confirmed while its mailing runs, is refused by
+    # services.lancer (one mailing of a kind at a time per campaign).
+    formulaire = ConfirmationForm()
     if request.method == "POST":
-        try:
-            envoi, nouveau = services.lancer(
-                campagne=campagne,
-                nature=nature,
-                jeton=request.POST.get("jeton", ""),
-                compte=request.user,  # type: ignore[arg-type]  # logged in (roles)
-                ip=adresse_du_client(request),
-            )
-        except selectors.EnvoiImpossible as refus:
-            erreur = " ".join(refus.messages)
+        envoye = ConfirmationForm(request.POST)
+        if not envoye.is_valid():
+            # An unreadable key: nothing launched; the form comes back with the new key it
+            # drew in its place.
+            erreur = " ".join(envoye.non_field_errors())
+            formulaire = envoye
         else:
-            if nouveau:
-                n = envoi.destinataires_prevus
-                messages.success(
-                    request,
-                    f"Envoi « {envoi.get_nature_display()} » lancé pour {n} "
-                    f"électeur{'s' if n > 1 else ''}. Suivez-le ci-dessous.",
+            try:
+                envoi, nouveau = services.lancer(
+                    campagne=campagne,
+                    nature=nature,
+                    jeton=envoye.cleaned_data["jeton"],
+                    compte=request.user,  # type: ignore[arg-type]  # logged in (roles)
+                    ip=adresse_du_client(request),
                 )
+            except selectors.EnvoiImpossible as refus:
+                erreur = " ".join(refus.messages)
             else:
-                messages.info(
-                    request, "Cet envoi était déjà lancé : il ne part pas une seconde fois."
-                )
-            return redirect("gestion_courriels:tableau", slug=campagne.slug)
+                if nouveau:
+                    n = envoi.destinataires_prevus
+                    messages.success(
+                        request,
+                        f"Envoi « {envoi.get_nature_display()} » lancé pour {n} "
+                        f"électeur{'s' if n > 1 else ''}. Suivez-le ci-dessous.",
+                    )
+                else:
+                    messages.info(
+                        request, "Cet envoi était déjà lancé : il ne part pas une seconde fois."
+                    )
+                return redirect("gestion_courriels:tableau", slug=campagne.slug)
     apercu = selectors.apercu(campagne, nature)
     return rendre_gestion(
         request,
@@ -115,8 +126,5 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
         campagne=campagne,
         apercu=apercu,
         erreur=erreur,
-        # A new key each time the page is shown (core.soumission): the form sent twice
-        # launches once. A form of an older display, confirmed while its mailing runs, is
-        # refused by services.lancer (one mailing of a kind at a time per campaign).
-        jeton=soumission.nouvelle_cle(),
+        formulaire=formulaire,
     )
