@@ -3,7 +3,8 @@
 One module per step: ``enrolement.py`` (the application and its first code),
 ``verification.py`` (a code per session), ``secours.py`` (the recovery codes), ``garde.py``
 (the views' guard), and ``commun.py``, what they share (settings, refusals, devices, one
-throttled try of a code). The names below are the API the rest of the house imports.
+throttled try of a code). The names below are the package's public API, those the rest of
+the house imports; the others (settings, internal steps) are imported from their module.
 
 The président, the secrétaire and the délégués of a bureau (issue 5 § 1) reach pages that
 decide a scrutin (key ceremony, count, participation): a password alone is not enough
@@ -37,31 +38,17 @@ Throttling reads :func:`django.utils.timezone.now` (inside django-otp), not
 """
 
 from isoloir.accounts.second_facteur.commun import (
-    ALPHABET_SECOURS,
-    ATTENTE_ANNONCEE_SECONDES,
-    CHIFFRES,
-    EMETTEUR,
-    ETAPE_SECONDES,
     LONGUEUR_SECOURS,
-    NOM_APPLICATION,
-    NOM_SECOURS,
-    NOMBRE_CODES_SECOURS,
-    OCTETS_DU_SECRET,
-    TOLERANCE,
     DejaEnrole,
     SecondFacteurRefuse,
-    TropDEssais,
     a_un_appareil_confirme,
-    appareil_confirme,
     codes_de_secours_restants,
     duree_en_francais,
     est_verifie,
     nouvel_appareil,
     secret_base32,
-    uri_otpauth,
 )
 from isoloir.accounts.second_facteur.enrolement import (
-    Enrolement,
     appareil_de_demonstration,
     confirmer,
     enroler,
@@ -75,24 +62,11 @@ from isoloir.accounts.second_facteur.secours import (
 from isoloir.accounts.second_facteur.verification import verifier, verifier_code_de_secours
 
 __all__ = [
-    "ALPHABET_SECOURS",
-    "ATTENTE_ANNONCEE_SECONDES",
-    "CHIFFRES",
-    "EMETTEUR",
-    "ETAPE_SECONDES",
     "LONGUEUR_SECOURS",
-    "NOMBRE_CODES_SECOURS",
-    "NOM_APPLICATION",
-    "NOM_SECOURS",
-    "OCTETS_DU_SECRET",
-    "TOLERANCE",
     "DejaEnrole",
-    "Enrolement",
     "SecondFacteurRefuse",
-    "TropDEssais",
     "a_un_appareil_confirme",
     "adresse_avec_suivant",
-    "appareil_confirme",
     "appareil_de_demonstration",
     "codes_de_secours_restants",
     "confirmer",
@@ -105,7 +79,6 @@ __all__ = [
     "nouvel_appareil",
     "rechiffrer_les_secrets",
     "secret_base32",
-    "uri_otpauth",
     "verifier",
     "verifier_code_de_secours",
 ]

@@ -4,7 +4,9 @@
 - ``decision.py``: taking a claim, rejecting it, accepting it with its change of the roll;
 - ``commun.py``: what both share (refusals, claim period, mails to the claimant).
 
-The names below are the app's service API (``from isoloir.reclamations import services``).
+The names below are the package's public API, the app's services
+(``from isoloir.reclamations import services``). Settings such as the rate limits stay in
+their module (``services.depot.PAR_IP``): a test patches them there, where they are read.
 """
 
 from isoloir.reclamations.services.commun import (
@@ -20,9 +22,6 @@ from isoloir.reclamations.services.decision import (
     rejeter,
 )
 from isoloir.reclamations.services.depot import (
-    PAR_ADRESSE,
-    PAR_ELECTEUR,
-    PAR_IP,
     Depot,
     deja_deposee_sans_compte,
     deposer,
@@ -30,9 +29,6 @@ from isoloir.reclamations.services.depot import (
 )
 
 __all__ = [
-    "PAR_ADRESSE",
-    "PAR_ELECTEUR",
-    "PAR_IP",
     "Decision",
     "Depot",
     "ReclamationRefusee",

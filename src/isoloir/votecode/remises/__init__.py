@@ -12,13 +12,15 @@ professional e-mail or NUMEN, state, date). The steps:
 - ``suivi.py`` reads the dashboard: counts per establishment, each establishment's voters.
 
 The NUMEN is hashed as soon as it is read and never quoted back, as in the roll import.
+
+The names below are the package's public API, those the rest of the house imports; the
+others are imported from their module.
 """
 
 from isoloir.votecode.remises.application import importer_remises
 from isoloir.votecode.remises.rapport import RapportRemises
 from isoloir.votecode.remises.saisie import RemiseInvalide, modifier_remise
 from isoloir.votecode.remises.suivi import (
-    LigneDuTableau,
     electeurs_de,
     electeurs_de_l_etablissement,
     ligne_du_tableau,
@@ -31,7 +33,6 @@ from isoloir.votecode.remises.suivi import (
 )
 
 __all__ = [
-    "LigneDuTableau",
     "RapportRemises",
     "RemiseInvalide",
     "electeurs_de",
