@@ -20,7 +20,7 @@ def test_chaque_face_a_son_fichier_truetype() -> None:
 
 def test_reportlab_enregistre_une_fois_et_incorpore_dejavu(tmp_path) -> None:
     texte, gras, mono = polices.polices()
-    assert (texte, gras, mono) == ("DejaVu", "DejaVu-Gras", "DejaVu-Mono")
+    assert (texte, gras, mono) == ("DejaVu", "DejaVu-Gras", "DejaVu-Mono-Gras")
     assert polices.polices() == (texte, gras, mono)  # registered once per process
     tampon = io.BytesIO()
     feuille = Canvas(tampon, initialFontName=texte)

@@ -339,11 +339,12 @@ def test_des_demandes_simultanees_ne_depassent_pas_la_limite(
 
 @pytest.mark.django_db(transaction=True)
 def test_nombre_de_liens_par_jour_limite(connecte, code_actuel, boite):
-    for _ in range(reassort.LIENS_PAR_ELECTEUR.limit):
+    for _ in range(reassort.LIENS_PAR_ELECTEUR.plafond):
         assert "Lien envoyé" in _demander(connecte).content.decode()
     assert "plusieurs liens aujourd" in _demander(connecte).content.decode()
     assert (
-        len(boite.attendre(reassort.LIENS_PAR_ELECTEUR.limit)) == reassort.LIENS_PAR_ELECTEUR.limit
+        len(boite.attendre(reassort.LIENS_PAR_ELECTEUR.plafond))
+        == reassort.LIENS_PAR_ELECTEUR.plafond
     )
 
 

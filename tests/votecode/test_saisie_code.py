@@ -87,7 +87,7 @@ def test_un_seul_message_d_echec_et_un_nouveau_captcha(
 
 @pytest.mark.django_db
 def test_blocage_par_electeur(connecte, code_actuel) -> None:
-    for _ in range(services.PAR_ELECTEUR.limit):
+    for _ in range(services.PAR_ELECTEUR.plafond):
         _saisir(connecte, "Faux-code-1234ab")
     reponse = _saisir(connecte, code_actuel)
     assert "Trop d&#x27;essais infructueux" in reponse.content.decode()
@@ -159,7 +159,7 @@ def test_des_essais_simultanes_ne_depassent_pas_la_limite(electeur, code_actuel,
     resultats = en_meme_temps(essayer, range(40))  # the database cache let 6 through
     assert all(isinstance(r, services.CodeRefuse) for r in resultats), resultats
     # Only as many codes as the limit were checked; the others were refused unchecked.
-    assert Evenement.objects.filter(type="code.echec").count() == services.PAR_ELECTEUR.limit
+    assert Evenement.objects.filter(type="code.echec").count() == services.PAR_ELECTEUR.plafond
     with pytest.raises(services.CodeBloque):
         services.verifier_et_ouvrir(
             session=SessionStore(), electeur=electeur, saisie=code_actuel, ip="192.0.2.1"

@@ -160,7 +160,7 @@ def authentifier(*, email: str, mot_de_passe: str, ip: str) -> Compte:
     compte = authenticate(None, username=email, password=mot_de_passe)
     if not isinstance(compte, Compte):
         journaliser("connexion.echec", ip=ip)
-        if tentatives >= par_compte.limit or tentatives_ip >= par_ip.limit:
+        if tentatives >= par_compte.plafond or tentatives_ip >= par_ip.plafond:
             raise ConnexionBloquee
         raise ConnexionRefusee
     limites.effacer(par_compte, email)
@@ -281,7 +281,7 @@ def changer_mot_de_passe(*, compte_id: int, actuel: str, nouveau: str, ip: str =
             journaliser("mot_de_passe.modifie", compte_id=compte.pk, ip=ip)
             return compte
     journaliser("mot_de_passe.changement_refuse", compte_id=compte_id, ip=ip, essai=essais)
-    if essais >= limite.limit:
+    if essais >= limite.plafond:
         raise ChangementBloque(ConnexionBloquee().message)
     raise ChangementRefuse("Le mot de passe actuel est incorrect.")
 
@@ -327,7 +327,7 @@ def changer_question_defi(
     journaliser(
         "question_defi.changement_refuse", compte_id=electeur.compte_id, ip=ip, essai=essais
     )
-    if essais >= limite.limit:
+    if essais >= limite.plafond:
         raise ChangementBloque(MESSAGE_QUESTION_BLOQUEE)
     raise ChangementRefuse("La réponse actuelle à votre question défi est incorrecte.")
 

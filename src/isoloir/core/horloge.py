@@ -14,36 +14,36 @@ from django.utils import timezone
 
 PARIS = ZoneInfo("Europe/Paris")
 
-_offset = timedelta(0)
-_frozen: datetime | None = None
+_decalage = timedelta(0)
+_figee: datetime | None = None
 
 
 def maintenant() -> datetime:
-    if _frozen is not None:
-        return _frozen
-    return timezone.now() + _offset
+    if _figee is not None:
+        return _figee
+    return timezone.now() + _decalage
 
 
 @contextmanager
 def figee_a(moment: datetime) -> Iterator[None]:
     """Stop the clock at ``moment`` (an aware datetime) for the duration of the block."""
-    global _frozen
-    previous, _frozen = _frozen, moment
+    global _figee
+    precedent, _figee = _figee, moment
     try:
         yield
     finally:
-        _frozen = previous
+        _figee = precedent
 
 
 @contextmanager
 def decalee_de(delta: timedelta) -> Iterator[None]:
     """Let the clock run, ``delta`` ahead of the real time."""
-    global _offset
-    previous, _offset = _offset, _offset + delta
+    global _decalage
+    precedent, _decalage = _decalage, _decalage + delta
     try:
         yield
     finally:
-        _offset = previous
+        _decalage = precedent
 
 
 UNITES = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "j": "days"}
@@ -75,9 +75,9 @@ def avancer_au_demarrage(texte: str) -> None:
     settings): the whole process lives that much ahead, so that a demo reaches the end of
     its vote (at least 24 hours, A04) and its count without waiting. ``-3d`` goes back:
     the tests run the processes they start at their own date (tests/environnement.py)."""
-    global _offset
+    global _decalage
     texte = texte.strip()
-    _offset = -lire_duree(texte[1:]) if texte.startswith("-") else lire_duree(texte)
+    _decalage = -lire_duree(texte[1:]) if texte.startswith("-") else lire_duree(texte)
 
 
 def duree_reelle(debut: datetime, fin: datetime) -> timedelta:

@@ -1,7 +1,7 @@
 """Counting attempts and refusing further ones, on the shared cache.
 
-A counter is a cache key that lives ``window`` seconds after the latest attempt counted;
-while it is at or above ``limit`` every attempt is refused. Attempts are counted *before*
+A counter is a cache key that lives ``fenetre`` seconds after the latest attempt counted;
+while it is at or above ``plafond`` every attempt is refused. Attempts are counted *before*
 the secret is checked, so that a burst of simultaneous requests cannot all pass the check
 before any failure is recorded; a success gives its count back.
 
@@ -27,15 +27,15 @@ from isoloir.core.models import Compteur
 
 @dataclass(frozen=True)
 class Limite:
-    scope: str  # e.g. "connexion-compte", "connexion-ip"
-    limit: int
-    window: int  # seconds
+    portee: str  # e.g. "connexion-compte", "connexion-ip"
+    plafond: int  # attempts allowed in the window
+    fenetre: int  # seconds
 
-    def key(self, subject: str) -> str:
+    def cle(self, sujet: str) -> str:
         # Subjects are e-mail addresses or IPs: hashed so that the cache holds no
         # personal data in clear.
-        digest = hashlib.sha256(subject.strip().lower().encode()).hexdigest()[:32]
-        return f"throttle:{self.scope}:{digest}"
+        digest = hashlib.sha256(sujet.strip().lower().encode()).hexdigest()[:32]
+        return f"limite:{self.portee}:{digest}"
 
 
 def _en_base() -> bool:
@@ -51,7 +51,7 @@ def _valeur_sql(moment: datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def _compter_en_base(key: str, window: int) -> int:
+def _compter_en_base(cle: str, fenetre: int) -> int:
     table = connection.ops.quote_name(Compteur._meta.db_table)
     maintenant = _maintenant()
     with connection.cursor() as curseur:
@@ -61,7 +61,7 @@ def _compter_en_base(key: str, window: int) -> int:
             "ON CONFLICT (cle) DO UPDATE SET "
             f"valeur = CASE WHEN {table}.expire_le <= %s THEN 1 ELSE {table}.valeur + 1 END, "
             "expire_le = excluded.expire_le RETURNING valeur",
-            [key, _valeur_sql(maintenant + timedelta(seconds=window)), _valeur_sql(maintenant)],
+            [cle, _valeur_sql(maintenant + timedelta(seconds=fenetre)), _valeur_sql(maintenant)],
         )
         compte = int(curseur.fetchone()[0])
     if compte == 1:
@@ -71,72 +71,72 @@ def _compter_en_base(key: str, window: int) -> int:
     return compte
 
 
-def compter(limit: Limite, subject: str) -> int:
+def compter(limite: Limite, sujet: str) -> int:
     """Count one attempt and return the count, this attempt included."""
-    key = limit.key(subject)
+    cle = limite.cle(sujet)
     if _en_base():
-        return _compter_en_base(key, limit.window)
-    if cache.add(key, 1, timeout=limit.window):
+        return _compter_en_base(cle, limite.fenetre)
+    if cache.add(cle, 1, timeout=limite.fenetre):
         return 1
     try:
-        count = int(cache.incr(key))
+        nombre = int(cache.incr(cle))
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=limit.window)
+        cache.add(cle, 1, timeout=limite.fenetre)
         return 1
-    # Each attempt pushes the expiry back: a lock lasts until ``window`` seconds pass
+    # Each attempt pushes the expiry back: a lock lasts until ``fenetre`` seconds pass
     # without any attempt, on every cache backend alike.
-    cache.touch(key, limit.window)
-    return count
+    cache.touch(cle, limite.fenetre)
+    return nombre
 
 
-def compter_par_tranche(limit: Limite, subject: str) -> int:
-    """Count one attempt in a fixed window (``window`` seconds, aligned on the clock) and
+def compter_par_tranche(limite: Limite, sujet: str) -> int:
+    """Count one attempt in a fixed window (``fenetre`` seconds, aligned on the clock) and
     return the count, this attempt included.
 
     For limits on everyday traffic from addresses that many people share (a ministry behind
     one NAT address): :func:`compter`'s window, pushed back by every attempt, never closes
-    for an address that is never quiet for ``window`` seconds, and would end up refusing
+    for an address that is never quiet for ``fenetre`` seconds, and would end up refusing
     everyone behind it. Here the count starts afresh in each window.
     """
-    tranche = int(_maintenant().timestamp()) // limit.window
-    return compter(limit, f"{subject}#{tranche}")
+    tranche = int(_maintenant().timestamp()) // limite.fenetre
+    return compter(limite, f"{sujet}#{tranche}")
 
 
-def depasse(limit: Limite, count: int) -> bool:
-    return count > limit.limit
+def depasse(limite: Limite, nombre: int) -> bool:
+    return nombre > limite.plafond
 
 
-def est_bloque(limit: Limite, subject: str) -> bool:
-    key = limit.key(subject)
+def est_bloque(limite: Limite, sujet: str) -> bool:
+    cle = limite.cle(sujet)
     if _en_base():
         compte = (
-            Compteur.objects.filter(cle=key, expire_le__gt=_maintenant())
+            Compteur.objects.filter(cle=cle, expire_le__gt=_maintenant())
             .values_list("valeur", flat=True)
             .first()
         )
-        return (compte or 0) >= limit.limit
-    return int(cache.get(key, 0)) >= limit.limit
+        return (compte or 0) >= limite.plafond
+    return int(cache.get(cle, 0)) >= limite.plafond
 
 
-def rendre(limit: Limite, subject: str) -> None:
+def rendre(limite: Limite, sujet: str) -> None:
     """Give back one counted attempt (it succeeded)."""
-    key = limit.key(subject)
+    cle = limite.cle(sujet)
     if _en_base():
-        Compteur.objects.filter(cle=key, valeur__gt=0).update(valeur=F("valeur") - 1)
-        Compteur.objects.filter(cle=key, valeur=0).delete()
+        Compteur.objects.filter(cle=cle, valeur__gt=0).update(valeur=F("valeur") - 1)
+        Compteur.objects.filter(cle=cle, valeur=0).delete()
         return
     try:
-        if int(cache.decr(key)) <= 0:
-            cache.delete(key)
+        if int(cache.decr(cle)) <= 0:
+            cache.delete(cle)
     except ValueError:  # nothing counted any more
         pass
 
 
-def effacer(limit: Limite, subject: str) -> None:
+def effacer(limite: Limite, sujet: str) -> None:
     if _en_base():
-        Compteur.objects.filter(cle=limit.key(subject)).delete()
+        Compteur.objects.filter(cle=limite.cle(sujet)).delete()
         return
-    cache.delete(limit.key(subject))
+    cache.delete(limite.cle(sujet))
 
 
 def purger() -> int:

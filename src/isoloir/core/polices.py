@@ -43,8 +43,8 @@ TEXTE_GRAS = Face("DejaVuSans-Bold.ttf", "bold", "normal", "DejaVu-Gras", "Helve
 TEXTE_ITALIQUE = Face(
     "DejaVuSans-Oblique.ttf", "normal", "italic", "DejaVu-Italique", "Helvetica-Oblique"
 )
-MONO = Face("DejaVuSansMono.ttf", "normal", "normal", "DejaVu-Mono-Normal", "Courier")
-MONO_GRAS = Face("DejaVuSansMono-Bold.ttf", "bold", "normal", "DejaVu-Mono", "Courier-Bold")
+MONO = Face("DejaVuSansMono.ttf", "normal", "normal", "DejaVu-Mono", "Courier")
+MONO_GRAS = Face("DejaVuSansMono-Bold.ttf", "bold", "normal", "DejaVu-Mono-Gras", "Courier-Bold")
 FACES = (TEXTE, TEXTE_GRAS, TEXTE_ITALIQUE, MONO, MONO_GRAS)
 
 

@@ -161,7 +161,7 @@ def signaler_echec(*, electeur: Electeur, ip: str, essais: int) -> None:
     """A proof of identity failed; at the day's limit, lock, tell the professional
     address, and raise."""
     journaliser("reassort.echec", compte_id=electeur.compte_id, ip=ip, essai=essais)
-    if essais >= _limite_par_electeur().limit:
+    if essais >= _limite_par_electeur().plafond:
         _informer(electeur, "reassort_bloque", {})
         journaliser("reassort.verrouille", compte_id=electeur.compte_id, ip=ip)
         raise ReassortBloque

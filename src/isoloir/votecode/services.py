@@ -102,7 +102,7 @@ def verifier_et_ouvrir(
     if not code.verifier(saisie, empreinte) or actuel is None:
         limites.compter(GLOBAL, "*")
         journaliser("code.echec", compte_id=electeur.compte_id, ip=ip)
-        if essais >= PAR_ELECTEUR.limit:
+        if essais >= PAR_ELECTEUR.plafond:
             raise CodeBloque
         raise CodeRefuse
     limites.rendre(PAR_IP, ip)

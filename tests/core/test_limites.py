@@ -9,7 +9,7 @@ from isoloir.core.requetes import adresse_du_client
 
 @pytest.mark.django_db
 def test_bloque_a_la_limite_et_se_remet_a_zero(compteurs) -> None:
-    limite = limites.Limite("essai", limit=3, window=60)
+    limite = limites.Limite("essai", plafond=3, fenetre=60)
     assert not limites.est_bloque(limite, "Agent@ac-lyon.fr")
     assert [limites.compter(limite, "agent@ac-lyon.fr") for _ in range(4)] == [1, 2, 3, 4]
     assert limites.depasse(limite, 4) and not limites.depasse(limite, 3)
@@ -22,7 +22,7 @@ def test_bloque_a_la_limite_et_se_remet_a_zero(compteurs) -> None:
 
 @pytest.mark.django_db
 def test_rendre_une_tentative_reussie(compteurs) -> None:
-    limite = limites.Limite("essai", limit=3, window=60)
+    limite = limites.Limite("essai", plafond=3, fenetre=60)
     limites.compter(limite, "192.0.2.1")
     limites.compter(limite, "192.0.2.1")
     limites.rendre(limite, "192.0.2.1")
@@ -32,7 +32,7 @@ def test_rendre_une_tentative_reussie(compteurs) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_comptage_simultane_sans_perte(compteurs) -> None:
-    limite = limites.Limite("essai", limit=1000, window=60)
+    limite = limites.Limite("essai", plafond=1000, fenetre=60)
     depart = threading.Barrier(8)
     vus: list[int] = []
 
@@ -53,7 +53,7 @@ def test_comptage_simultane_sans_perte(compteurs) -> None:
 
 
 def test_la_cle_ne_contient_pas_l_adresse() -> None:
-    assert "agent" not in limites.Limite("essai", 3, 60).key("agent@ac-lyon.fr")
+    assert "agent" not in limites.Limite("essai", 3, 60).cle("agent@ac-lyon.fr")
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_en_base_une_fenetre_passee_repart_de_un_et_est_purgee(monkeypatch) -> N
 
     from isoloir.core.models import Compteur
 
-    limite = limites.Limite("essai", limit=3, window=60)
+    limite = limites.Limite("essai", plafond=3, fenetre=60)
     assert [limites.compter(limite, "a") for _ in range(3)] == [1, 2, 3]
     limites.compter(limite, "b")
     assert limites.est_bloque(limite, "a")
@@ -111,7 +111,7 @@ def test_compter_par_tranche_repart_a_chaque_fenetre(compteurs, monkeypatch) -> 
 
     from django.utils import timezone
 
-    limite = limites.Limite("essai-tranche", limit=3, window=600)
+    limite = limites.Limite("essai-tranche", plafond=3, fenetre=600)
     debut = timezone.now().replace(minute=0, second=0, microsecond=0)
     for secondes, attendus in ((0, [1, 2, 3, 4]), (599, [5]), (600, [1, 2]), (1199, [3])):
         monkeypatch.setattr(limites, "_maintenant", lambda s=secondes: debut + timedelta(seconds=s))
