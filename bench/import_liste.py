@@ -66,7 +66,7 @@ def rang(n: int, codes: list[str], *, change: bool = False) -> list[str]:
 
 def ecrire_fichiers(dossier: Path, lignes: int, codes: list[str]) -> tuple[Path, Path, dict]:
     """The first file, and the next one: 1 % changed, 0.5 % removed, 0.5 % added."""
-    from isoloir.elections.roll_import import COLONNES
+    from isoloir.elections.roll_import.lecture import COLONNES
 
     premier, second = dossier / "liste-1.csv", dossier / "liste-2.csv"
     attendu = {"modifies": 0, "retires": 0, "ajoutes": 0}

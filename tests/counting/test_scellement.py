@@ -39,7 +39,7 @@ from isoloir.crypto.bulletin import verifier_bulletin
 from isoloir.crypto.groupe import AleaSysteme
 from isoloir.elections.admin import FormulaireScelle
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
-from isoloir.elections.roll_import import importer_liste_electorale
+from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 from tests.counting.conftest import nouveau_compte
 from tests.counting.detenteurs import (
     AVANT_L_OUVERTURE,

@@ -27,7 +27,8 @@ def main() -> None:
 
     django.setup()
     from isoloir.elections.models import Campagne
-    from isoloir.elections.roll_import import application, importer_liste_electorale, verification
+    from isoloir.elections.roll_import import application, verification
+    from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 
     verification.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]
     application.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]

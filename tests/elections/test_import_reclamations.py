@@ -18,13 +18,9 @@ from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import dates, horloge
 from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
-from isoloir.elections.roll_import import (
-    RapportImport,
-    application,
-    depot,
-    importer_liste_electorale,
-    verification,
-)
+from isoloir.elections.roll_import import application, depot, verification
+from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
+from isoloir.elections.roll_import.rapport import RapportImport
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.reclamations import services as reclamations
 from isoloir.reclamations.models import Reclamation

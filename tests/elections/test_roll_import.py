@@ -16,9 +16,11 @@ from isoloir.accounts import numen
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.core import horloge
-from isoloir.elections import roll_import
 from isoloir.elections.models import Campagne, Inscription, Scrutin
-from isoloir.elections.roll_import import COLONNES, importer_liste_electorale
+from isoloir.elections.roll_import import application, verification
+from isoloir.elections.roll_import import rapport as rapport_d_import
+from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
+from isoloir.elections.roll_import.lecture import COLONNES
 from tests.factories import numen_de
 from tests.second_facteur import verifier_second_facteur
 
@@ -562,7 +564,7 @@ def test_conflit_apparu_entre_verification_et_ecriture(
 ) -> None:
     creer_electeur(email="sophie.campodifiori@ac-lyon.fr", numen=numen_de(200))
     # As if another process had taken the address after the checks.
-    monkeypatch.setattr(roll_import.verification, "_verifier_conflits", lambda lot, rapport: None)
+    monkeypatch.setattr(verification, "_verifier_conflits", lambda lot, rapport: None)
     avant = etat()
 
     rapport = importer_liste_electorale(campagne=campagne, fichier=csv(ligne_b(), ligne()))
@@ -676,7 +678,7 @@ def test_lignes_et_champs_demesures(campagne) -> None:
 
 @pytest.mark.django_db
 def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:
-    monkeypatch.setattr(roll_import.rapport, "ERREURS_LISTEES_MAX", 3)
+    monkeypatch.setattr(rapport_d_import, "ERREURS_LISTEES_MAX", 3)
     lignes = [
         ligne(numen=numen_de(300 + i), email_professionnel=f"a{i}@ac.fr", civilite="?")
         for i in range(5)
@@ -687,8 +689,8 @@ def test_erreurs_au_dela_du_maximum_comptees(campagne, monkeypatch) -> None:
 
 @pytest.mark.django_db
 def test_lots_de_taille_reduite(campagne, monkeypatch) -> None:
-    monkeypatch.setattr(roll_import.verification, "TAILLE_LOT", 2)
-    monkeypatch.setattr(roll_import.application, "TAILLE_LOT", 2)
+    monkeypatch.setattr(verification, "TAILLE_LOT", 2)
+    monkeypatch.setattr(application, "TAILLE_LOT", 2)
     lignes = [
         ligne(numen=numen_de(400 + i), email_professionnel=f"agent{i}@ac-lyon.fr") for i in range(5)
     ]

@@ -30,25 +30,8 @@ A scrutin sealed by its bureau refuses any change to its roll (``ListeScellee``)
 The NUMEN is hashed as soon as it is read: it never reaches an error, the report or the
 journal. A cell is quoted in an error only when it cannot be a NUMEN (see
 ``lecture._citer``).
+
+The package has no API of its own: callers import each name from the module of its step,
+which defines it (``en_une_fois.importer_liste_electorale``, ``etats.ImportRefuse``,
+``lecture.COLONNES``…), so that a test patches a setting where it is read.
 """
-
-from isoloir.elections.roll_import.application import appliquer, demander_application
-from isoloir.elections.roll_import.depot import abandonner, deposer
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.etats import ImportRefuse, ListeScellee
-from isoloir.elections.roll_import.lecture import COLONNES
-from isoloir.elections.roll_import.rapport import RapportImport
-from isoloir.elections.roll_import.verification import verifier
-
-__all__ = [
-    "COLONNES",
-    "ImportRefuse",
-    "ListeScellee",
-    "RapportImport",
-    "abandonner",
-    "appliquer",
-    "demander_application",
-    "deposer",
-    "importer_liste_electorale",
-    "verifier",
-]
