@@ -213,7 +213,7 @@ def test_le_scrutin_doit_convenir_a_l_objet(situation: Situation, type, scrutin,
 
 
 def test_nombre_de_reclamations_limite(situation: Situation) -> None:
-    for _ in range(depot.PAR_ELECTEUR.limit):
+    for _ in range(depot.PAR_ELECTEUR.plafond):
         deposer(situation)
     with pytest.raises(services.TropDeReclamations):
         deposer(situation)
@@ -570,7 +570,7 @@ def test_un_compte_ordinaire_sans_electeur_est_rattache(situation: Situation) ->
 
 
 def test_sans_compte_une_adresse_est_limitee(situation: Situation) -> None:
-    for _ in range(depot.PAR_ADRESSE.limit):
+    for _ in range(depot.PAR_ADRESSE.plafond):
         deposer_sans_compte(situation)
     with pytest.raises(services.TropDeReclamations):
         deposer_sans_compte(situation)

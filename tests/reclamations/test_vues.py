@@ -240,14 +240,14 @@ def test_sans_compte_captcha_et_champs_obligatoires(client: Client, situation) -
 
 
 def test_sans_compte_limite_par_ip(client: Client, situation) -> None:
-    for n in range(depot.PAR_IP.limit):
+    for n in range(depot.PAR_IP.plafond):
         page = client.get(SANS_COMPTE)
         envoi = envoi_sans_compte(page, situation, email=f"agent{n}@ac-lyon.fr")
         assert client.post(SANS_COMPTE, envoi).status_code == 302
     page = client.get(SANS_COMPTE)
     reponse = client.post(SANS_COMPTE, envoi_sans_compte(page, situation, email="x@ac-lyon.fr"))
     assert "de nombreuses réclamations" in reponse.content.decode()
-    assert Reclamation.objects.count() == depot.PAR_IP.limit
+    assert Reclamation.objects.count() == depot.PAR_IP.plafond
 
 
 def test_sans_compte_hors_periode(client: Client, situation) -> None:
