@@ -85,7 +85,7 @@ def lancer(request: HttpRequest, slug: str, nature: str) -> HttpResponse:
         if not envoye.is_valid():
             # An unreadable key: nothing launched; the form comes back with the new key it
             # drew in its place.
-            erreur = " ".join(envoye.non_field_errors())
+            erreur = " ".join(str(message) for message in envoye.non_field_errors())
             formulaire = envoye
         else:
             try:
