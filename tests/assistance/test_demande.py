@@ -255,21 +255,21 @@ def test_envois_simultanes_du_meme_formulaire(electeur):
 
 @pytest.mark.django_db
 def test_trop_de_demandes_depuis_une_adresse(client, electeur):
-    for _ in range(services.DEMANDES_PAR_IP.limit):
+    for _ in range(services.DEMANDES_PAR_IP.plafond):
         assert _deposer(client).redirect_chain
     reponse = _deposer(client)
     assert "plusieurs demandes" in reponse.content.decode()
-    assert DemandeAssistance.objects.count() == services.DEMANDES_PAR_IP.limit
+    assert DemandeAssistance.objects.count() == services.DEMANDES_PAR_IP.plafond
     assert Evenement.objects.filter(type="assistance.demande_refusee").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_accuses_limites_par_adresse(client, electeur, boite, executer_taches):
-    for _ in range(services.ACCUSES_PAR_ADRESSE.limit + 2):
+    for _ in range(services.ACCUSES_PAR_ADRESSE.plafond + 2):
         _deposer(client)
     executer_taches()
-    assert DemandeAssistance.objects.count() == services.ACCUSES_PAR_ADRESSE.limit + 2
-    assert len(boite.messages) == services.ACCUSES_PAR_ADRESSE.limit
+    assert DemandeAssistance.objects.count() == services.ACCUSES_PAR_ADRESSE.plafond + 2
+    assert len(boite.messages) == services.ACCUSES_PAR_ADRESSE.plafond
 
 
 @pytest.mark.django_db

@@ -261,7 +261,7 @@ def test_verifier_et_lever_le_verrou(
 def test_verifications_limitees_par_electeur(assistance, electeur, agent, autre_agent, settings):
     _verrouiller_vite(electeur, settings)
     faux = {"date_naissance": "01/01/1980", "lieu_naissance": "13055"}
-    for _ in range(selection.VERIFICATIONS_PAR_ELECTEUR.limit):
+    for _ in range(selection.VERIFICATIONS_PAR_ELECTEUR.plafond):
         assert "ne correspondent pas" in assistance.post(_lever(electeur), faux).content.decode()
     # Beyond the day's checks, even the right answer is refused, from any member.
     collegue = Client()

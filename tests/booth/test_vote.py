@@ -275,7 +275,7 @@ def test_le_back_office_ne_montre_pas_le_traceur_d_un_accuse_en_attente(
 
 
 def test_un_flot_de_bulletins_est_arrete(electeur, scrutin) -> None:
-    for _ in range(depot.ENVOIS_PAR_ELECTEUR.limit):
+    for _ in range(depot.ENVOIS_PAR_ELECTEUR.plafond):
         with pytest.raises(depot.BulletinRefuse):
             depot.voter(electeur=electeur, scrutin=scrutin, texte="{}")
     with pytest.raises(depot.TropDEnvois) as refus:
