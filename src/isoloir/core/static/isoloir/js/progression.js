@@ -15,8 +15,9 @@
 //   data-progression-fin="fragments" and data-progression-fragments="id id…": at the
 //                                       end, the page is fetched again and those elements
 //                                       replace ours (or go, if it has them no more), so
-//                                       that the reader keeps their place. Without either,
-//                                       the page stays as the last poll left it.
+//                                       that the reader keeps their place, keyboard focus
+//                                       included (see remplacer). Without either, the page
+//                                       stays as the last poll left it.
 // Inside it:
 //   [data-progression-libelle]          gets the state's label;
 //   progress[data-progression-barre="key"] and [data-progression-texte="key"]: one bar;
@@ -27,33 +28,63 @@
 //                                       la page. », written in isoloir/progression.html).
 //
 // The rules, the same on every page:
-// - errors: a network or server error is tried again later and later (the wait doubles
-//   each time); after ECHECS_MAX failures in a row, or at once on a 4xx or a redirection
-//   (an expired session lands on the login page), following stops and the page says so,
-//   in view and aloud: a page that looks alive while frozen would mislead;
+// - errors: a network error, a server error (5xx), a timeout (408) or rate limiting (429)
+//   is tried again later and later (the wait doubles each time, and is at least what a
+//   429's or 503's Retry-After asks, up to ATTENTE_IMPOSEE_MAX); after ECHECS_MAX failures
+//   in a row, or at once on an answer that no retry can change (401, 403, 404, 410, or a
+//   redirection: an expired session lands on the login page), following stops and the
+//   page says so, in view and aloud: a page that looks alive while frozen would mislead;
 // - announcements: the live region speaks only when the announcement changes, and at most
 //   once per silence (the page's loading counts as one): a region that spoke at every poll
-//   would drown everything else. Within the silence, only the latest text is kept.
+//   would drown everything else. Within the silence, only the latest text is kept; an
+//   empty one means "nothing new" and leaves a waiting one in place;
+// - focus: a fragment replaced at the end takes the keyboard focus it held along, to the
+//   same element in the new fragment, else to the fragment itself (RGAA: focus is never
+//   lost to the top of the page).
 (function () {
   "use strict";
   const INTERVALLE_MIN = 2;
   const ECHECS_MAX = 4;
   const ATTENTE_MAX = 60000;
+  // A server that asks for more (Retry-After) gets it, up to this: the page must not look
+  // alive for long while it cannot follow.
+  const ATTENTE_IMPOSEE_MAX = 300000;
+  // Answers no retry can change: logged out, forbidden, gone.
+  const DEFINITIFS = [401, 403, 404, 410];
 
   function secondes(texte, defaut) {
     const n = parseFloat(texte);
     return (Number.isFinite(n) && n >= 0 ? n : defaut) * 1000;
   }
 
-  // The answer, if usable; otherwise an error that says whether trying again may help.
+  // Retry-After, in seconds or as an HTTP date, in milliseconds from now; 0 when absent
+  // or unreadable.
+  function attenteDemandee(reponse) {
+    const valeur = (reponse.headers.get("Retry-After") || "").trim();
+    let attente = 0;
+    if (/^\d+$/.test(valeur)) {
+      attente = parseInt(valeur, 10) * 1000;
+    } else if (valeur) {
+      const date = Date.parse(valeur);
+      attente = Number.isFinite(date) ? date - Date.now() : 0;
+    }
+    return Math.min(Math.max(attente, 0), ATTENTE_IMPOSEE_MAX);
+  }
+
+  // The answer, if usable; otherwise an error that says whether trying again may help,
+  // and how long the server asks to wait.
   function verifier(reponse) {
-    if (reponse.redirected || (reponse.status >= 400 && reponse.status < 500)) {
+    if (reponse.redirected || DEFINITIFS.indexOf(reponse.status) !== -1) {
       const erreur = new Error("HTTP " + reponse.status);
       erreur.definitive = true;
       throw erreur;
     }
     if (!reponse.ok) {
-      throw new Error("HTTP " + reponse.status);
+      const erreur = new Error("HTTP " + reponse.status);
+      if (reponse.status === 429 || reponse.status === 503) {
+        erreur.attente = attenteDemandee(reponse);
+      }
+      throw erreur;
     }
     return reponse;
   }
@@ -79,11 +110,14 @@
     }
 
     function annoncer(texte) {
+      if (!texte) {
+        return; // "nothing new": a change waiting out the silence is still to be said
+      }
       if (differee) {
         clearTimeout(differee);
         differee = null;
       }
-      if (!texte || texte === dit) {
+      if (texte === dit) {
         return;
       }
       const attente = ditLe + silence - Date.now();
@@ -137,20 +171,80 @@
         interrompre();
         return;
       }
-      window.setTimeout(essai, Math.min(intervalle * Math.pow(2, echecs), ATTENTE_MAX));
+      const attente = Math.min(intervalle * Math.pow(2, echecs), ATTENTE_MAX);
+      window.setTimeout(essai, Math.max(attente, erreur.attente || 0));
+    }
+
+    // How to find the focused element again in the new copy of its fragment: by its id,
+    // else by its name (a form's control), else by its rank among the fragment's elements
+    // of its kind.
+    function reperer(fragment, element) {
+      if (element.id) {
+        return "#" + CSS.escape(element.id);
+      }
+      const nom = element.getAttribute("name");
+      if (nom) {
+        const selecteur = element.localName + '[name="' + CSS.escape(nom) + '"]';
+        const valeur = element.getAttribute("value");
+        if (valeur !== null && (element.type === "radio" || element.type === "checkbox")) {
+          return selecteur + '[value="' + CSS.escape(valeur) + '"]'; // one of a group
+        }
+        return selecteur;
+      }
+      const memes = fragment.querySelectorAll(element.localName);
+      return { balise: element.localName, rang: Array.prototype.indexOf.call(memes, element) };
+    }
+
+    function retrouver(fragment, repere) {
+      if (typeof repere === "string") {
+        return fragment.querySelector(repere);
+      }
+      return fragment.querySelectorAll(repere.balise)[repere.rang] || null;
+    }
+
+    // Focus that element if it takes it (not disabled, not hidden); otherwise the given
+    // container, made focusable by script only (tabindex=-1: it joins no tab order).
+    function focaliser(element, repli) {
+      if (element) {
+        element.focus({ preventScroll: true });
+        if (document.activeElement === element) {
+          return;
+        }
+      }
+      if (!repli.hasAttribute("tabindex")) {
+        repli.setAttribute("tabindex", "-1");
+      }
+      repli.focus({ preventScroll: true });
     }
 
     function remplacer(html) {
       const page = new DOMParser().parseFromString(html, "text/html");
+      const actif = document.activeElement;
+      let rendre = null; // the focus to give back once every fragment is in place
       (bloc.dataset.progressionFragments || "").split(/\s+/).filter(Boolean).forEach(function (id) {
         const ancien = document.getElementById(id);
         const neuf = page.getElementById(id);
-        if (ancien && neuf) {
-          ancien.replaceWith(document.importNode(neuf, true));
-        } else if (ancien) {
+        if (!ancien) {
+          return;
+        }
+        const focalise = actif && ancien.contains(actif);
+        const repere = focalise && actif !== ancien ? reperer(ancien, actif) : null;
+        if (neuf) {
+          const copie = document.importNode(neuf, true);
+          ancien.replaceWith(copie);
+          if (focalise) {
+            rendre = { element: repere ? retrouver(copie, repere) : copie, repli: copie };
+          }
+        } else {
           ancien.remove();
+          if (focalise) {
+            rendre = { element: null, repli: bloc }; // the fragment is gone: its component
+          }
         }
       });
+      if (rendre) {
+        focaliser(rendre.element, rendre.repli);
+      }
     }
 
     function terminer(donnees) {
