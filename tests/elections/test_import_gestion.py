@@ -473,7 +473,7 @@ def test_progression_d_un_grand_fichier() -> None:
     """30,000 voters and their header: the page counts voters' lines, grouped by thousands."""
     en_cours = _en_lecture(lignes_du_fichier=30_001, lignes_traitees=3_601)
     assert progression_de_l_import(en_cours).barre["lignes"].texte == (
-        "12 % — 3\u202f600 lignes traitées sur 30\u202f000"
+        "12 % — 3\xa0600 lignes traitées sur 30\xa0000"
     )
 
 

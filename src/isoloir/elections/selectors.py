@@ -22,6 +22,7 @@ from django.db.models.functions import Concat, Upper
 from isoloir.accounts.models import Electeur
 from isoloir.core import horloge
 from isoloir.core.progression import Barre, Progression
+from isoloir.core.texte import nombre
 from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
 from isoloir.elections.models import (
     ETATS_ACTIFS,
@@ -334,16 +335,12 @@ ETAPES = {
 ETAPES_APPLICATION = {**ETAPES, "retraits": "Retrait des électeurs absents du fichier"}
 
 
-def _nombre(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")  # 30 000, with the narrow no-break space
-
-
 def _lignes_traitees(n: int) -> str:
     if n == 0:
         return "aucune ligne traitée"
     # French puts 0 and 1 in the singular; 0 has its own words above.
     s = "s" if n > 1 else ""
-    return f"{_nombre(n)} ligne{s} traitée{s}"
+    return f"{nombre(n)} ligne{s} traitée{s}"
 
 
 def progression_de_l_import(import_: ImportListe) -> Progression:
@@ -372,7 +369,7 @@ def progression_de_l_import(import_: ImportListe) -> Progression:
                 cle="lignes",
                 faits=faites,
                 total=total,
-                texte=f"{pourcentage} % — {_lignes_traitees(faites)} sur {_nombre(total)}",
+                texte=f"{pourcentage} % — {_lignes_traitees(faites)} sur {nombre(total)}",
             ),
         ),
         annonce=etape if en_cours else f"{libelle}.",
