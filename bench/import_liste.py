@@ -66,7 +66,7 @@ def rang(n: int, codes: list[str], *, change: bool = False) -> list[str]:
 
 def ecrire_fichiers(dossier: Path, lignes: int, codes: list[str]) -> tuple[Path, Path, dict]:
     """The first file, and the next one: 1 % changed, 0.5 % removed, 0.5 % added."""
-    from isoloir.elections.roll_import.lecture import COLONNES
+    from isoloir.elections.import_liste.lecture import COLONNES
 
     premier, second = dossier / "liste-1.csv", dossier / "liste-2.csv"
     attendu = {"modifies": 0, "retires": 0, "ajoutes": 0}
@@ -170,8 +170,8 @@ class Resultat:
 
 def lancer(lignes: int, dossier: Path, *, sous_processus: bool = True) -> Resultat:
     """Write the files, create the campaign, then time the baseline and the four steps."""
+    from isoloir.elections.import_liste import application, depot, verification
     from isoloir.elections.models import ImportListe
-    from isoloir.elections.roll_import import application, depot, verification
 
     codes = codes_des_scrutins()
     premier, second, attendu = ecrire_fichiers(dossier, lignes, codes)

@@ -38,8 +38,8 @@ from isoloir.crypto import seuil
 from isoloir.crypto.bulletin import verifier_bulletin
 from isoloir.crypto.groupe import AleaSysteme
 from isoloir.elections.admin import FormulaireScelle
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
 from isoloir.elections.models import Campagne, Candidat, Inscription, ListeCandidats, Scrutin
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 from tests.counting.conftest import nouveau_compte
 from tests.counting.detenteurs import (
     AVANT_L_OUVERTURE,
@@ -613,7 +613,7 @@ def test_le_tableau_d_un_scrutin_a_cle_de_developpement_ne_parle_pas_de_scelleme
 def test_import_dans_une_liste_scellee_refuse(scelle: Bureau) -> None:
     """The roll import writes in bulk, past the signals: it checks the seal itself, and
     refuses the whole file, in a dry run too, with nothing written."""
-    from tests.elections.test_roll_import import csv, etat, ligne
+    from tests.elections.test_import_liste import csv, etat, ligne
 
     scrutin = scelle.scrutin
     avant = etat()

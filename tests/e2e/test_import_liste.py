@@ -18,12 +18,12 @@ from isoloir.elections.models import Inscription
 from isoloir.gestion.roles import RoleDeGestion
 from tests.e2e.conftest import Visite, tabuler_jusqua
 from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion
+from tests.elections.test_import_liste import CODES, ligne, ligne_b, texte_csv
 from tests.elections.test_import_reclamations import (
     campagne_ouverte_aux_reclamations,
     fichier_rh,
     importer_puis_accepter_deux_reclamations,
 )
-from tests.elections.test_roll_import import CODES, ligne, ligne_b, texte_csv
 from tests.factories import numen_de
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

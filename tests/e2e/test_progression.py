@@ -25,7 +25,7 @@ from isoloir.elections.models import ImportListe
 from isoloir.gestion.roles import RoleDeGestion
 from tests.e2e.conftest import Visite, tabuler_jusqua
 from tests.e2e.gestion import compte_de_gestion, envoyer, se_connecter_a_la_gestion
-from tests.elections.test_roll_import import CODES, ligne, texte_csv
+from tests.elections.test_import_liste import CODES, ligne, texte_csv
 from tests.factories import numen_de
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

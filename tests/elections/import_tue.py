@@ -26,9 +26,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from isoloir.elections.import_liste import application, verification
+    from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
     from isoloir.elections.models import Campagne
-    from isoloir.elections.roll_import import application, verification
-    from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 
     verification.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]
     application.TAILLE_LOT = TAILLE_LOT  # type: ignore[misc]

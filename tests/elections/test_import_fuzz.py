@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from isoloir.accounts import numen
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
+from isoloir.elections.import_liste.lecture import COLONNES
 from isoloir.elections.models import Inscription
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.lecture import COLONNES
-from tests.elections.test_roll_import import CODES, campagne_des_tests, etat, ligne
+from tests.elections.test_import_liste import CODES, campagne_des_tests, etat, ligne
 from tests.factories import numen_de
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,13 @@ from django.urls import reverse
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.core import horloge
+from isoloir.elections.import_liste import application, depot, etats
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
+from isoloir.elections.import_liste.rapport import RapportImport
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
-from isoloir.elections.roll_import import application, depot, etats
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.rapport import RapportImport
 from isoloir.elections.selectors import progression_de_l_import
 from tests.concurrence import en_meme_temps
-from tests.elections.test_roll_import import (
+from tests.elections.test_import_liste import (
     NUMEN_A,
     NUMEN_B,
     campagne_des_tests,

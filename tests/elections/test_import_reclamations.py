@@ -17,14 +17,14 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.audit.services import verifier_chaine
 from isoloir.core import dates, horloge
+from isoloir.elections.import_liste import application, depot, verification
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
+from isoloir.elections.import_liste.rapport import RapportImport
 from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
-from isoloir.elections.roll_import import application, depot, verification
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.rapport import RapportImport
 from isoloir.gestion.roles import RoleDeGestion
 from isoloir.reclamations import services as reclamations
 from isoloir.reclamations.models import Reclamation
-from tests.elections.test_roll_import import (
+from tests.elections.test_import_liste import (
     CODES,
     NUMEN_A,
     NUMEN_B,

@@ -15,13 +15,13 @@ from django.db import connections
 
 from isoloir.accounts.models import Electeur
 from isoloir.core import bail
+from isoloir.elections.import_liste import application, depot, etats, verification
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
+from isoloir.elections.import_liste.rapport import RapportImport
 from isoloir.elections.models import EtatImport, ImportListe, Inscription
-from isoloir.elections.roll_import import application, depot, etats, verification
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.rapport import RapportImport
 from tests.attente import PLAFOND
 from tests.elections.import_tue import POINTS, TAILLE_LOT
-from tests.elections.test_roll_import import CODES, campagne_des_tests, ligne, texte_csv
+from tests.elections.test_import_liste import CODES, campagne_des_tests, ligne, texte_csv
 from tests.factories import numen_de
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.lent]

@@ -1,5 +1,5 @@
 """The inscriptions a decision outside HR's files put on a roll (an accepted réclamation),
-as the roll import asks for them (roll_import/comparaison.py, issue 12 point 15): HR's
+as the roll import asks for them (import_liste/comparaison.py, issue 12 point 15): HR's
 systems know nothing of such a decision, and the next file would silently undo it.
 
 ``elections`` asks the question; the app that takes those decisions (``reclamations``)

@@ -289,7 +289,7 @@ class Inscription(models.Model):
     scrutin = models.ForeignKey(
         Scrutin, on_delete=models.CASCADE, related_name="inscriptions", verbose_name="scrutin"
     )
-    # The roll import that last listed this line (roll_import/application.py): once every
+    # The roll import that last listed this line (import_liste/application.py): once every
     # row of a file is applied, the campaign's lines it did not list are removed. No
     # database constraint: deleting an old import must not rewrite a million rows.
     import_liste = models.ForeignKey(
@@ -371,7 +371,7 @@ class ImportListe(models.Model):
         "accounts.Compte", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Chosen when the application is asked for, kept with the import so that a resumed
-    # application makes the same choice (roll_import/application.py, _gardees).
+    # application makes the same choice (import_liste/application.py, _gardees).
     conserver_reclamations = models.BooleanField(
         "conserver les inscriptions ajoutées par une réclamation acceptée",
         default=True,

@@ -24,6 +24,7 @@ from isoloir.core import horloge
 from isoloir.core.progression import Barre, Progression
 from isoloir.core.texte import nombre
 from isoloir.elections.calendrier import Periode, calendrier, consultation_ouverte
+from isoloir.elections.import_liste.etats import arrete
 from isoloir.elections.models import (
     ETATS_ACTIFS,
     Campagne,
@@ -34,7 +35,6 @@ from isoloir.elections.models import (
     ListeCandidats,
     Scrutin,
 )
-from isoloir.elections.roll_import.etats import arrete
 
 
 class Phase(StrEnum):

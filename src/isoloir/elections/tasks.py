@@ -1,11 +1,11 @@
-"""Background steps of a roll import (roll_import/verification.py, application.py): a
+"""Background steps of a roll import (import_liste/verification.py, application.py): a
 national file takes minutes to check and to apply, longer than a web request may last."""
 
 from django.db import IntegrityError, transaction
 from django.tasks import task
 
-from isoloir.elections.roll_import import application, verification
-from isoloir.elections.roll_import.etats import ImportRefuse, ListeScellee
+from isoloir.elections.import_liste import application, verification
+from isoloir.elections.import_liste.etats import ImportRefuse, ListeScellee
 
 
 @task()

@@ -1,6 +1,6 @@
 """The roll import in the espace de gestion: upload, progress, report, application.
 
-The work runs in the background (elections/tasks.py), queued by roll_import/lancement.py;
+The work runs in the background (elections/tasks.py), queued by import_liste/lancement.py;
 these pages follow it. The progress page reloads itself without JavaScript, and with it the
 shared script polls the JSON view; what both show is elections.selectors'
 progression_de_l_import.
@@ -17,15 +17,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from isoloir.core.requetes import adresse_du_client
-from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import.depot import abandonner
-from isoloir.elections.roll_import.etats import ImportRefuse
-from isoloir.elections.roll_import.lancement import (
+from isoloir.elections.import_liste.depot import abandonner
+from isoloir.elections.import_liste.etats import ImportRefuse
+from isoloir.elections.import_liste.lancement import (
     appliquer_import,
     deposer_et_verifier,
     reprendre_import,
 )
-from isoloir.elections.roll_import.rapport import RapportImport
+from isoloir.elections.import_liste.rapport import RapportImport
+from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
 from isoloir.elections.selectors import progression_de_l_import
 from isoloir.gestion import roles
 from isoloir.gestion.pages import rendre_gestion
@@ -183,7 +183,7 @@ def abandonner_import(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @roles.administration
 def erreurs_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The errors of a refused file, to fix it in a spreadsheet. Never a cell of the file:
-    the messages quote none that could hold a NUMEN (roll_import/lecture.py)."""
+    the messages quote none that could hold a NUMEN (import_liste/lecture.py)."""
     import_ = _import(slug, pk)
     rapport = RapportImport.depuis_json(import_.rapport)
     sortie = io.StringIO()

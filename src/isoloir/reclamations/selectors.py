@@ -15,7 +15,7 @@ def reclamations_qui_ont_inscrit(scrutin_ids: Iterable[int]) -> dict[tuple[int, 
     accepting). An identity claim puts nobody on a roll.
 
     The roll import asks this before a file from HR removes such a line: HR's systems
-    know nothing of the claim (roll_import/comparaison.py).
+    know nothing of the claim (import_liste/comparaison.py).
     """
     ids = list(scrutin_ids)
     acceptees = (

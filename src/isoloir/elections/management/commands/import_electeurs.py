@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
 from isoloir.elections.models import Campagne
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
 
 
 class Command(BaseCommand):

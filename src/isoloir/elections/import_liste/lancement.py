@@ -9,10 +9,10 @@ from typing import IO
 
 from isoloir.core import bail
 from isoloir.elections import tasks
+from isoloir.elections.import_liste.application import demander_application
+from isoloir.elections.import_liste.depot import deposer
+from isoloir.elections.import_liste.etats import arrete
 from isoloir.elections.models import Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import.application import demander_application
-from isoloir.elections.roll_import.depot import deposer
-from isoloir.elections.roll_import.etats import arrete
 
 
 def deposer_et_verifier(

@@ -16,11 +16,11 @@ from isoloir.accounts import numen
 from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.models import Evenement
 from isoloir.core import horloge
+from isoloir.elections.import_liste import application, verification
+from isoloir.elections.import_liste import rapport as rapport_d_import
+from isoloir.elections.import_liste.en_une_fois import importer_liste_electorale
+from isoloir.elections.import_liste.lecture import COLONNES
 from isoloir.elections.models import Campagne, Inscription, Scrutin
-from isoloir.elections.roll_import import application, verification
-from isoloir.elections.roll_import import rapport as rapport_d_import
-from isoloir.elections.roll_import.en_une_fois import importer_liste_electorale
-from isoloir.elections.roll_import.lecture import COLONNES
 from tests.factories import numen_de
 from tests.second_facteur import verifier_second_facteur
 

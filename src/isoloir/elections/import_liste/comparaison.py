@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from isoloir.accounts.models import CHAMPS_D_IDENTITE, Electeur
+from isoloir.elections.import_liste.lecture import Ligne
+from isoloir.elections.import_liste.rapport import RapportImport
 from isoloir.elections.inscriptions_decidees import Decision, decisions_qui_ont_inscrit
 from isoloir.elections.models import Inscription, Scrutin
-from isoloir.elections.roll_import.lecture import Ligne
-from isoloir.elections.roll_import.rapport import RapportImport
 
 LIBELLES_CHAMPS = {
     "civilite": "civilité",

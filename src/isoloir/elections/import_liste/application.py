@@ -17,8 +17,7 @@ from isoloir.accounts.models import CHAMPS_D_IDENTITE, Compte, Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import bail, horloge
 from isoloir.core.lecture_csv import texte_du_flux
-from isoloir.elections.models import EtatImport, ImportListe, Inscription
-from isoloir.elections.roll_import.comparaison import (
+from isoloir.elections.import_liste.comparaison import (
     difference,
     empreinte_de_la_liste,
     etat_du_lot,
@@ -26,7 +25,7 @@ from isoloir.elections.roll_import.comparaison import (
     inscriptions_des_electeurs,
     noter,
 )
-from isoloir.elections.roll_import.etats import (
+from isoloir.elections.import_liste.etats import (
     DELAI_DE_SILENCE,
     MESSAGE_CONFLIT,
     MESSAGE_FICHIER_CHANGE,
@@ -37,9 +36,10 @@ from isoloir.elections.roll_import.etats import (
     chiffres,
     terminer,
 )
-from isoloir.elections.roll_import.lecture import TAILLE_LOT, Ligne
-from isoloir.elections.roll_import.rapport import ECHANTILLON_MAX, RapportImport
-from isoloir.elections.roll_import.verification import lecteur_de_la_liste, scrutins_de_la_campagne
+from isoloir.elections.import_liste.lecture import TAILLE_LOT, Ligne
+from isoloir.elections.import_liste.rapport import ECHANTILLON_MAX, RapportImport
+from isoloir.elections.import_liste.verification import lecteur_de_la_liste, scrutins_de_la_campagne
+from isoloir.elections.models import EtatImport, ImportListe, Inscription
 from isoloir.elections.verrous import scrutins_scelles
 
 LOT_DE_RETRAITS = 2000

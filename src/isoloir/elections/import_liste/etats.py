@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from isoloir.core import bail, horloge
+from isoloir.elections.import_liste.rapport import RapportImport
 from isoloir.elections.models import EtatImport, ImportListe
-from isoloir.elections.roll_import.rapport import RapportImport
 
 # A worker whose heartbeat is older than this is taken for dead: another may take over.
 DELAI_DE_SILENCE = timedelta(minutes=2)

@@ -15,8 +15,7 @@ from isoloir.accounts.models import Compte, Electeur
 from isoloir.audit.services import journaliser
 from isoloir.core import bail, horloge
 from isoloir.core.lecture_csv import texte_du_flux
-from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
-from isoloir.elections.roll_import.comparaison import (
+from isoloir.elections.import_liste.comparaison import (
     InscriptionReclamee,
     difference,
     empreinte_de_la_liste,
@@ -26,7 +25,7 @@ from isoloir.elections.roll_import.comparaison import (
     noter,
     retraits_reclames,
 )
-from isoloir.elections.roll_import.etats import (
+from isoloir.elections.import_liste.etats import (
     DELAI_DE_SILENCE,
     MESSAGE_IMPORT_EN_COURS,
     ImportRefuse,
@@ -34,13 +33,14 @@ from isoloir.elections.roll_import.etats import (
     chiffres,
     terminer,
 )
-from isoloir.elections.roll_import.lecture import (
+from isoloir.elections.import_liste.lecture import (
     TAILLE_LOT,
     Lecteur,
     Ligne,
     detecter_encodage,
 )
-from isoloir.elections.roll_import.rapport import ECHANTILLON_MAX, RapportImport
+from isoloir.elections.import_liste.rapport import ECHANTILLON_MAX, RapportImport
+from isoloir.elections.models import Campagne, EtatImport, ImportListe, Inscription, Scrutin
 from isoloir.elections.verrous import scrutins_scelles
 
 

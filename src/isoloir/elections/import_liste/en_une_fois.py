@@ -8,18 +8,18 @@ from typing import IO
 from django.db import IntegrityError
 
 from isoloir.core import bail
-from isoloir.elections.models import ETATS_AVEC_FICHIER, Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import.application import appliquer, demander_application
-from isoloir.elections.roll_import.depot import deposer, empreinte_du_fichier
-from isoloir.elections.roll_import.etats import (
+from isoloir.elections.import_liste.application import appliquer, demander_application
+from isoloir.elections.import_liste.depot import deposer, empreinte_du_fichier
+from isoloir.elections.import_liste.etats import (
     MESSAGE_IMPORT_EN_COURS,
     ImportRefuse,
     ListeScellee,
     arrete,
     terminer,
 )
-from isoloir.elections.roll_import.rapport import RapportImport
-from isoloir.elections.roll_import.verification import verifier
+from isoloir.elections.import_liste.rapport import RapportImport
+from isoloir.elections.import_liste.verification import verifier
+from isoloir.elections.models import ETATS_AVEC_FICHIER, Campagne, EtatImport, ImportListe
 
 
 def importer_liste_electorale(

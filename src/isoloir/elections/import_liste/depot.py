@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 
 from isoloir.audit.services import journaliser
 from isoloir.core import horloge
+from isoloir.elections.import_liste.etats import MESSAGE_IMPORT_EN_COURS, ImportRefuse, terminer
 from isoloir.elections.models import ETATS_ACTIFS, Campagne, EtatImport, ImportListe
-from isoloir.elections.roll_import.etats import MESSAGE_IMPORT_EN_COURS, ImportRefuse, terminer
 
 
 def dossier_des_imports() -> Path:

@@ -29,7 +29,7 @@ from isoloir.core.lecture_csv import (
     encodage_du_flux,
     lire_date,
 )
-from isoloir.elections.roll_import.rapport import RapportImport
+from isoloir.elections.import_liste.rapport import RapportImport
 
 COLONNES = (
     "numen",
