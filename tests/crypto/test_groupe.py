@@ -71,6 +71,18 @@ def test_encodages_invalides_rfc_9496(encodage: str) -> None:
     assert not est_point(bytes.fromhex(encodage))
 
 
+@pytest.mark.parametrize("encodage", MULTIPLES_RFC_9496)
+def test_le_bit_255_est_refuse_quelle_que_soit_la_version_de_libsodium(encodage: str) -> None:
+    """RFC 9496 § 4.3.1: an encoding with its top bit set is not canonical. Debian's
+    libsodium 1.0.18 masks the bit and decodes the point; the protocol refuses it, as the
+    booth's libsodium 1.0.22 does, so that every verifier sees the same points."""
+    point = bytes.fromhex(encodage)
+    haut = point[:31] + bytes([point[31] | 0x80])
+    assert groupe.est_encodage_canonique(point)
+    assert not groupe.est_encodage_canonique(haut)
+    assert not est_point(haut)
+
+
 def test_le_neutre_n_est_jamais_un_point() -> None:
     # libsodium decodes it; the protocol refuses it wherever a point is required.
     assert groupe.est_neutre(NEUTRE)

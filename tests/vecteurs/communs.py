@@ -45,6 +45,12 @@ class AleaFixe:
         return self.reste.pop(0)
 
 
+def bit_255(point: bytes) -> bytes:
+    """A point's encoding with its top bit set: the same point to a lax decoder (Debian's
+    libsodium 1.0.18), no encoding at all to RFC 9496 and to the protocol (§ 1)."""
+    return point[:31] + bytes([point[31] | 0x80])
+
+
 def plus_un(s: bytes) -> bytes:
     """``s + 1`` modulo ℓ: the smallest change that makes a share or a proof wrong."""
     return scalaire_add(s, scalaire_de_entier(1))

@@ -51,7 +51,7 @@ from isoloir.crypto.groupe import (
     scalaire_de_entier,
     scalaire_mul,
 )
-from tests.vecteurs.communs import REPERTOIRE, FichierDeVecteurs
+from tests.vecteurs.communs import REPERTOIRE, FichierDeVecteurs, bit_255
 
 CHEMIN_PAR_DEFAUT = REPERTOIRE / "protocole-v1.json"
 
@@ -285,6 +285,10 @@ def _bulletin_defi_nul(m: Manifeste, choix: int, graine: bytes) -> str:
     return ecrire_bulletin(m, chiffres, preuves, prouver_somme(m, s, r_total, w_somme))
 
 
+def _bit_255(encodage: str) -> str:
+    return bit_255(bytes.fromhex(encodage)).hex()
+
+
 def _vecteurs_refus() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     men = _manifeste("csa-men")
     prolonge = _manifeste("csa-men-prolonge")
@@ -394,6 +398,14 @@ def _vecteurs_refus() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             "beta-non-canonique",
             men,
             _alterer(valide, poser(["choix", 1, "beta"], "ff" * 32)),
+            "point",
+        ),
+        (
+            # The same point with bit 255 set: RFC 9496 and libsodium 1.0.22 refuse it,
+            # Debian's libsodium 1.0.18 decodes it (protocol § 1).
+            "alpha-bit-255",
+            men,
+            _alterer(valide, poser(["choix", 1, "alpha"], _bit_255)),
             "point",
         ),
         (

@@ -60,7 +60,7 @@ from isoloir.crypto.seuil import (
     verifier_signature_scellement,
     verifier_transcription,
 )
-from tests.vecteurs.communs import REPERTOIRE, AleaFixe, FichierDeVecteurs, plus_un
+from tests.vecteurs.communs import REPERTOIRE, AleaFixe, FichierDeVecteurs, bit_255, plus_un
 
 CHEMIN_PAR_DEFAUT = REPERTOIRE / "seuil-v1.json"
 
@@ -438,6 +438,12 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
             ),
         ),
         ("engagement-manquant", dataclasses.replace(d1, engagements=d1.engagements[:-1])),
+        # A split view: Debian's libsodium would read this commitment as the true one,
+        # the browsers' refuses it (protocol § 1); both must refuse it.
+        (
+            "engagement-bit-255",
+            dataclasses.replace(d1, engagements=(bit_255(d1.engagements[0]), *d1.engagements[1:])),
+        ),
         (
             "parts-permutees",
             dataclasses.replace(d1, parts=(d1.parts[1], d1.parts[0], *d1.parts[2:])),
@@ -472,6 +478,11 @@ def _refus(interne: dict[str, Any]) -> list[dict[str, Any]]:
             chiffres,
         ),
         ("autre-detenteur", dataclasses.replace(q1, detenteur=2), chiffres),
+        (
+            "facteur-bit-255",
+            dataclasses.replace(q1, facteurs=(bit_255(f0), *q1.facteurs[1:])),
+            chiffres,
+        ),
         ("chiffres-permutes", q1, [chiffres[1], chiffres[0], *chiffres[2:]]),
         (
             "facteur-manquant",

@@ -42,13 +42,24 @@ def est_neutre(p: bytes) -> bool:
     return p == NEUTRE
 
 
-def est_point(p: bytes) -> bool:
-    """A canonical ristretto255 encoding other than the identity (protocol § 1)."""
+def est_encodage_canonique(p: bytes) -> bool:
+    """A canonical ristretto255 encoding, the identity included (protocol § 1).
+
+    The top bit (bit 255) is checked here, not left to libsodium: RFC 9496 refuses an
+    encoding with it set, and so does libsodium 1.0.22 (the booth's), but Debian's 1.0.18
+    masks it and decodes the point anyway. Left to the installed library, the server and
+    ``isoloir verify`` would accept ballots and ceremony messages that every other verifier
+    refuses, and a dishonest participant could show two views of one message."""
     return (
         len(p) == TAILLE_POINT
-        and not est_neutre(p)
+        and p[31] & 0x80 == 0
         and bool(pysodium.crypto_core_ristretto255_is_valid_point(p))
     )
+
+
+def est_point(p: bytes) -> bool:
+    """A canonical ristretto255 encoding other than the identity (protocol § 1)."""
+    return not est_neutre(p) and est_encodage_canonique(p)
 
 
 def base(s: bytes) -> bytes:

@@ -15,6 +15,7 @@ from isoloir.crypto.groupe import (
     Alea,
     OperationImpossible,
     base,
+    est_encodage_canonique,
     est_neutre,
     est_point,
     est_scalaire_canonique,
@@ -103,10 +104,7 @@ def _fois_b(s: bytes) -> bytes:
 
 def _est_point_ou_neutre(p: object) -> bool:
     """What a sum of ciphertexts may hold: a valid encoding, the identity allowed."""
-    return isinstance(p, bytes) and (
-        est_neutre(p)
-        or (len(p) == 32 and bool(pysodium.crypto_core_ristretto255_is_valid_point(p)))
-    )
+    return isinstance(p, bytes) and (est_neutre(p) or est_encodage_canonique(p))
 
 
 def _est_indice(j: object, n: int) -> bool:

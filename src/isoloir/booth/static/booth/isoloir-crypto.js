@@ -321,11 +321,18 @@
     return egaux(sodium.crypto_core_ristretto255_scalar_reduce(large), s);
   }
 
+  /** A canonical ristretto255 encoding, the identity included (protocol § 1). The top
+   * bit is checked here rather than left to libsodium: 1.0.22 refuses it as RFC 9496
+   * says, Debian's 1.0.18 does not, and both sides must refuse the same bytes. */
+  function estEncodageCanonique(sodium, p) {
+    return p instanceof Uint8Array && p.length === TAILLE_POINT && (p[31] & 0x80) === 0 &&
+      sodium.crypto_core_ristretto255_is_valid_point(p);
+  }
+
   /** A canonical ristretto255 encoding other than the identity (protocol § 1);
    * libsodium's is_valid_point alone accepts the identity. */
   function estPoint(sodium, p) {
-    return p instanceof Uint8Array && p.length === TAILLE_POINT && !estNul(p) &&
-      sodium.crypto_core_ristretto255_is_valid_point(p);
+    return estEncodageCanonique(sodium, p) && !estNul(p);
   }
 
   /** s·B. libsodium refuses a zero scalar (identity result): OperationImpossible. */
@@ -899,6 +906,7 @@
     scalaireDeEntier: scalaireDeEntier,
     estScalaireCanonique: estScalaireCanonique,
     estPoint: estPoint,
+    estEncodageCanonique: estEncodageCanonique,
     enc: enc,
     encoderPartie: encoderPartie,
     messageHache: messageHache,

@@ -131,8 +131,7 @@
   }
 
   function estPointOuNeutre(sodium, p) {
-    return p instanceof Uint8Array && p.length === 32 &&
-      (estNul(p) || sodium.crypto_core_ristretto255_is_valid_point(p));
+    return estNeutre(p) || I.estEncodageCanonique(sodium, p);
   }
 
   function estScalaire(sodium, s) {
